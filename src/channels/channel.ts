@@ -1,0 +1,34 @@
+// A chat channel: WhatsApp (Baileys) in production, the sandbox chat locally.
+
+export interface InboundMessage {
+  /** Channel message id (dedupe key together with the chat). */
+  id: string;
+  /** Stable customer id: E.164 when the phone number is known, else the channel's chat id. */
+  customerId: string;
+  /** E.164 phone number, or null when the channel could not tell (WhatsApp @lid without mapping). */
+  phone: string | null;
+  text: string;
+  at: number;
+  pushName?: string;
+}
+
+export interface ChannelHealth {
+  connected: boolean;
+  detail?: string;
+}
+
+export interface Channel {
+  readonly kind: 'sandbox' | 'whatsapp';
+  /** Starts receiving; the handler is awaited per message. */
+  start(handler: (message: InboundMessage) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+  sendText(customerId: string, text: string): Promise<void>;
+  sendImage(customerId: string, image: Buffer, caption?: string): Promise<void>;
+  setTyping(customerId: string, typing: boolean): Promise<void>;
+  health(): ChannelHealth;
+}
+
+/** Admin alerts: recorded for the dashboard and sent to ADMIN_NUMBERS. */
+export interface AdminAlerter {
+  alert(kind: string, message: string, orderId?: string): Promise<void>;
+}

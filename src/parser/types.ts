@@ -1,0 +1,50 @@
+import type { Lang } from '../i18n/lang.js';
+
+export type Intent =
+  | 'airtime'
+  | 'bill'
+  | 'history'
+  | 'status'
+  | 'help'
+  | 'cancel'
+  | 'yes'
+  | 'no'
+  | 'stop'
+  | 'start' // resubscribe to broadcasts
+  | 'repeat' // "encore", "même chose", "comme la dernière fois"
+  | 'language'
+  | 'unknown';
+
+export interface ParseResult {
+  intent: Intent;
+  /** Intech catalog code (airtime code from the operator word or the number's prefix; bill code). */
+  codeService: string | null;
+  /** Whole XOF. */
+  amount: number | null;
+  /** E.164, e.g. +221771234567 */
+  recipient: string | null;
+  /** Bill / meter / card number, digits only. */
+  account: string | null;
+  /** Language the customer wrote in (null when nothing tells, e.g. "1000"). */
+  language: Lang | null;
+  /** 0..1: how sure the rules are. Below ~0.6 the optional LLM may be consulted. */
+  confidence: number;
+  /** Things the conversation needs beyond the measured shape. */
+  extra: {
+    /** A bare small number, e.g. a menu or list pick: "2". */
+    choice?: number;
+    /** Operator named explicitly by the customer ("orange", "free"...). */
+    operator?: string;
+    /** A nickname the customer used: "recharge maman 1000" -> "maman". */
+    nickname?: string;
+    /** For intent 'language': the language asked for. */
+    targetLanguage?: Lang;
+    /** The rules' parse was overridden/augmented by the LLM. */
+    viaLlm?: boolean;
+  };
+}
+
+/** The async parser the conversation uses: rules, then the LLM when rules are unsure (if enabled). */
+export interface Parser {
+  parse(text: string, context?: { expecting?: string; lang?: Lang }): Promise<ParseResult>;
+}
