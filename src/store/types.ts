@@ -114,7 +114,12 @@ export interface BroadcastRepo {
   save(b: Broadcast): Promise<void>;
   list(limit?: number): Promise<Broadcast[]>;
   /** Durable per-recipient mark. With `onlyIfAbsent`, returns false and writes nothing if any mark exists. */
-  mark(broadcastId: string, customerId: string, mark: RecipientMark, onlyIfAbsent?: boolean): Promise<boolean>;
+  mark(
+    broadcastId: string,
+    customerId: string,
+    mark: RecipientMark,
+    onlyIfAbsent?: boolean,
+  ): Promise<boolean>;
   marks(broadcastId: string): Promise<Record<string, RecipientMark>>;
 }
 

@@ -1,0 +1,200 @@
+// Builds and starts every part from a Config. main.ts calls it; end-to-end tests call it in-process.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdminAlerter } from './admin/alerter.js';
+import { createCatalog, refreshCatalog } from './catalog/catalog.js';
+import type { Channel } from './channels/channel.js';
+import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
+import { createWhatsAppChannel } from './channels/whatsapp/index.js';
+import type { Config } from './config.js';
+import { createConversationRunner } from './conversation/runner.js';
+import { createApp } from './http/app.js';
+import { createCallbackRouter } from './http/callback-route.js';
+import { createHealthCheck } from './http/health.js';
+import { createIntechClient } from './intech/client.js';
+import type { Logger } from './logger.js';
+import { createOrderService } from './orders/service.js';
+import { createLlmParser } from './parser/llm.js';
+import { createParser } from './parser/parser.js';
+import { parseRules } from './parser/rules.js';
+import { createSandboxRouter } from './sandbox/routes.js';
+import { createSimulator, type Simulator } from './sandbox/simulator/index.js';
+import { createMemoryStore, openLowdbStore } from './store/index.js';
+
+export interface RunningBot {
+  url: string;
+  config: Config;
+  channel: Channel;
+  sandbox?: SandboxChannel;
+  simulator?: Simulator;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export interface BotOverrides {
+  /** Replaces the channel built from the config (tests: a fake WhatsApp channel). */
+  channel?: Channel;
+}
+
+export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<RunningBot> {
+  // Listen first: with PORT=0 the real port is only known now, and the sandbox's Intech base URL needs it.
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const localUrl = `http://127.0.0.1:${port}`;
+  const publicUrl = config.PORT === 0 ? localUrl : config.PUBLIC_URL;
+
+  const store =
+    config.STORE === 'memory' ? createMemoryStore() : await openLowdbStore({ dir: config.DATA_DIR, logger });
+
+  const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
+  const channel: Channel =
+    overrides.channel ??
+    sandbox ??
+    createWhatsAppChannel({
+      kv: store.kv,
+      dedupe: store.dedupe,
+      logger: logger.child({ area: 'whatsapp' }),
+      ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
+      sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
+      onAlert: (kind, message) => void alerter.alert(kind, message),
+    });
+
+  const alerter = createAdminAlerter({
+    store,
+    channel: () => channel,
+    adminNumbers: config.ADMIN_NUMBERS,
+    logger: logger.child({ area: 'alerts' }),
+  });
+
+  // The simulator never starts when a real Intech key is configured.
+  const apiKey = config.INTECH_API_KEY ?? config.SIM_API_KEY;
+  const simulator = config.SANDBOX_INTECH
+    ? createSimulator({
+        apiKey,
+        ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
+        callbackDelayMs: config.SIM_CALLBACK_DELAY_MS,
+        approvalDelayMs: config.SIM_APPROVAL_DELAY_MS,
+        callbackRetryMs: 5_000,
+        merchantBalance: config.SIM_MERCHANT_BALANCE,
+        publicUrl: `${publicUrl}/intech-sim`,
+        logger: logger.child({ area: 'intech-sim' }),
+        onWhatsappMessage: (m) => sandbox?.recordReceipt(m.phone, m.message, m.media),
+      })
+    : undefined;
+
+  const intech = createIntechClient({
+    baseUrl: simulator ? `${localUrl}/intech-sim` : config.INTECH_BASE_URL,
+    apiKey,
+    ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
+    timeoutMs: config.INTECH_TIMEOUT_MS,
+    logger: logger.child({ area: 'intech' }),
+  });
+
+  const catalog = await createCatalog({ kv: store.kv, logger: logger.child({ area: 'catalog' }) });
+
+  const parser = createParser({
+    rules: parseRules,
+    ...(config.OPENAI_API_KEY
+      ? {
+          llm: createLlmParser({
+            apiKey: config.OPENAI_API_KEY,
+            model: config.OPENAI_MODEL,
+            ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+            timeoutMs: config.OPENAI_TIMEOUT_MS,
+            logger: logger.child({ area: 'llm' }),
+          }),
+        }
+      : {}),
+  });
+
+  const orders = createOrderService({
+    store,
+    intech,
+    notifier: channel,
+    alerter,
+    config: {
+      callbackUrl: `${simulator ? localUrl : publicUrl}/intech/callback`,
+      merchantName: config.MERCHANT_NAME,
+      receiptVia: config.RECEIPT_VIA,
+      reconcileAfterMs: config.RECONCILE_AFTER_MS,
+      reconcileIntervalMs: config.RECONCILE_INTERVAL_MS,
+      slowNoticeAfterMs: config.SLOW_NOTICE_AFTER_MS,
+      balanceCacheMs: config.BALANCE_CACHE_MS,
+      publicUrl,
+      apiKey,
+      ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
+    },
+    logger: logger.child({ area: 'orders' }),
+  });
+
+  const runner = createConversationRunner({
+    store,
+    parser,
+    catalog,
+    orders,
+    channel,
+    limits: {
+      messagesPerMinute: config.LIMIT_MESSAGES_PER_MINUTE,
+      orderMaxXof: config.LIMIT_ORDER_MAX_XOF,
+      dailyTotalXof: config.LIMIT_DAILY_TOTAL_XOF,
+      idleMinutes: config.CONVERSATION_IDLE_MINUTES,
+    },
+    logger: logger.child({ area: 'conversation' }),
+  });
+
+  const app = createApp({
+    logger,
+    health: createHealthCheck({
+      channel,
+      storePing: () => store.ping(),
+      intechPing: () => intech.getBalance(),
+      intechMode: simulator ? 'simulator' : 'live',
+    }),
+    callbackRouter: createCallbackRouter({
+      apiKey,
+      ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
+      store,
+      onCallback: (body) => orders.handleCallback(body),
+      logger: logger.child({ area: 'callback' }),
+    }),
+    ...(sandbox ? { sandboxRouter: createSandboxRouter({ channel: sandbox }) } : {}),
+    ...(simulator ? { simulator: simulator.app } : {}),
+  });
+  server.on('request', app);
+
+  // Catalog refresh must not block start-up: the cached or shipped list serves meanwhile.
+  void refreshCatalog(catalog, intech, store.kv).catch((err) =>
+    logger.warn({ err: err instanceof Error ? err.message : err }, 'catalog refresh failed; using cached list'),
+  );
+  await orders.start();
+  await channel.start((msg) => runner.handle(msg));
+
+  logger.info(
+    { url: publicUrl, channel: channel.kind, intech: simulator ? 'simulator' : 'live', store: config.STORE },
+    'Xaalis Bot is running',
+  );
+
+  return {
+    url: localUrl,
+    config,
+    channel,
+    ...(sandbox ? { sandbox } : {}),
+    ...(simulator ? { simulator } : {}),
+    server,
+    async stop() {
+      await channel.stop();
+      await runner.idle();
+      await orders.stop();
+      await simulator?.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}

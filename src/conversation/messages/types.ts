@@ -1,0 +1,99 @@
+// The shape every language's texts follow. Values are already formatted (amounts "1 000 FCFA",
+// phones "77 123 45 67") by the machine, so each language only words them.
+import type { AmountRules } from '../../catalog/types.js';
+import type { OrderKind, OrderState } from '../../orders/types.js';
+
+export interface ItemView {
+  kind: OrderKind;
+  /** "Orange", "Senelec", "Woyofal". */
+  service: string;
+  /** "1 000 FCFA" (absent while unknown). */
+  amount?: string;
+  /** "77 123 45 67" */
+  recipient?: string;
+  account?: string;
+}
+
+export interface BillView {
+  amount: string;
+  name?: string;
+  due?: string;
+}
+
+export interface SummaryView {
+  /** item() already worded. */
+  item: string;
+  details: string[];
+  /** Airtime operator found from the number's prefix, with the other operators one can write instead. */
+  operatorHint?: { detected: string; others: string[] };
+  /** Payer number shown when it is not obvious. */
+  payer?: string;
+  /** Remembered wallet: it is option 1 and *yes* confirms it. */
+  remembered?: { label: string; payer: string };
+  /** Wallet labels, numbered from 1 (the remembered one first). */
+  wallets: string[];
+}
+
+export interface OrderLineView {
+  ref: string;
+  date: string;
+  item: string;
+  state: OrderState;
+  /** stateLabel[state] in the customer's language. */
+  stateText: string;
+  /** Operator reference / Woyofal codes of the receipt. */
+  receiptRef?: string;
+  tokens?: string[];
+}
+
+export type AmountProblem = 'below_min' | 'above_max' | 'not_multiple';
+
+export interface Messages {
+  menu(): string;
+  notUnderstood: string;
+  item(v: ItemView): string;
+  askRecipientSelf(phone: string): string;
+  askRecipient: string;
+  badPhone: string;
+  noAirtimeFor(phone: string, operators: string[]): string;
+  askAmount(service: string): string;
+  amountInvalid(problem: AmountProblem, rules: { min: string; max: string; multiple: string }, service: string, suggestions: string[]): string;
+  orderMax(max: string): string;
+  dailyLimit(remaining: string, limit: string): string;
+  billServices(labels: string[]): string;
+  askAccount(service: string): string;
+  badAccount: string;
+  billsNone(service: string, account: string): string;
+  billsError(message: string, retryable: boolean): string;
+  billsList(service: string, bills: BillView[]): string;
+  billPickHint(count: number): string;
+  askPayer: string;
+  summary(v: SummaryView): string;
+  pickWallet(labels: string[]): string;
+  placed(ref: string, item: string, wallet: string): string;
+  placeFailed(message: string): string;
+  technicalError: string;
+  cancelled: string;
+  nothingToCancel: string;
+  stopped: string;
+  started: string;
+  langChoice: string;
+  langSet: string;
+  expired(item?: string): string;
+  noOrders: string;
+  status(lines: OrderLineView[]): string;
+  history(lines: OrderLineView[]): string;
+  saveOffer(kind: 'phone' | 'account', value: string): string;
+  askSaveName: string;
+  saved(nickname: string, value: string, example: string): string;
+  nicknameExample(kind: 'phone' | 'account', nickname: string, service: string): string;
+  unknownNickname(nickname: string): string;
+  rateLimited: string;
+  unavailable(service: string): string;
+  noWallets: string;
+  operatorUnavailable(operator: string): string;
+  billLabels: { name: string; due: string; reference: string };
+  stateLabel: Record<OrderState, string>;
+}
+
+export type { AmountRules };

@@ -1,0 +1,186 @@
+// The thin, impure shell around the machine: per customer, strictly one message at a time, it loads the
+// conversation, parses the message, steps the machine, executes its commands (feeding async results
+// back in as events) and saves. Different customers are handled in parallel.
+import type { Catalog } from '../catalog/types.js';
+import type { Channel, InboundMessage } from '../channels/channel.js';
+import { DEFAULT_LANG } from '../i18n/lang.js';
+import { type Logger, silentLogger } from '../logger.js';
+import type { BillLookup, OrderDesk, OrderState, PlaceOrderResult } from '../orders/types.js';
+import type { Parser } from '../parser/types.js';
+import type { Customer, Store } from '../store/types.js';
+import { expecting, loadConversation, step } from './machine.js';
+import { messages } from './messages/index.js';
+import { createRateLimiter } from './rate-limit.js';
+import { createSerialQueue } from './serial-queue.js';
+import type { Command, ConvContext, ConvEvent, Conversation } from './types.js';
+
+export interface ConversationRunnerDeps {
+  store: Store;
+  parser: Parser;
+  catalog: Catalog;
+  orders: OrderDesk;
+  channel: Pick<Channel, 'sendText' | 'setTyping'>;
+  limits: { messagesPerMinute: number; orderMaxXof: number; dailyTotalXof: number; idleMinutes: number };
+  /** true = handled as an admin command; called first, before anything else. */
+  adminHandler?: (msg: InboundMessage) => Promise<boolean>;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface ConversationRunner {
+  handle(msg: InboundMessage): Promise<void>;
+  /** Resolves when all queues are drained. */
+  idle(): Promise<void>;
+}
+
+/** Orders in these states did not take the customer's money (or gave it back): not in the daily total. */
+const NOT_COUNTED: readonly OrderState[] = ['cancelled', 'collect_failed', 'refunded'];
+const DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+const RECENT_ORDERS = 5;
+
+function startOfDayUtc(at: number): number {
+  const d = new Date(at);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}
+
+export function createConversationRunner(deps: ConversationRunnerDeps): ConversationRunner {
+  const now = deps.now ?? Date.now;
+  const log = deps.logger ?? silentLogger;
+  const { store, channel } = deps;
+  const queue = createSerialQueue((err, key) => log.error({ err, customer: key }, 'conversation turn failed'));
+  const limiter = createRateLimiter(deps.limits.messagesPerMinute);
+
+  async function send(customerId: string, text: string): Promise<void> {
+    try {
+      await channel.sendText(customerId, text);
+    } catch (err) {
+      log.warn({ err, customer: customerId }, 'reply not sent');
+    }
+  }
+
+  /** Best effort, never awaited: a typing indicator must not slow or break a turn. */
+  function typing(customerId: string, on: boolean): void {
+    Promise.resolve()
+      .then(() => channel.setTyping(customerId, on))
+      .catch(() => {});
+  }
+
+  async function loadCustomer(msg: InboundMessage, at: number): Promise<{ customer: Customer; isNew: boolean }> {
+    const existing = await store.customers.get(msg.customerId);
+    const customer: Customer = existing ?? {
+      id: msg.customerId,
+      phone: msg.phone,
+      lang: DEFAULT_LANG,
+      // Customers are subscribers once they have used the bot, until they say STOP.
+      subscribed: true,
+      paused: false,
+      beneficiaries: [],
+      firstSeenAt: at,
+      lastSeenAt: at,
+    };
+    customer.lastSeenAt = at;
+    if (!customer.phone && msg.phone) customer.phone = msg.phone;
+    customer.beneficiaries ??= [];
+    await store.customers.save(customer);
+    return { customer, isNew: !existing };
+  }
+
+  async function todayTotal(customerId: string, at: number): Promise<number> {
+    const orders = await store.orders.list({ customerId, since: startOfDayUtc(at) });
+    return orders.filter((o) => !NOT_COUNTED.includes(o.state)).reduce((sum, o) => sum + o.amount, 0);
+  }
+
+  async function turn(msg: InboundMessage): Promise<void> {
+    if (deps.adminHandler && (await deps.adminHandler(msg))) return;
+    const at = now();
+    // Channels may redeliver a message: a repeated "oui" must not act twice.
+    if (!(await store.dedupe.firstSeen(`conv:${msg.customerId}:${msg.id}`, at, DEDUPE_TTL_MS))) return;
+
+    let { customer, isNew } = await loadCustomer(msg, at);
+    if (customer.paused) return; // human handoff: the bot stays silent
+
+    const rate = limiter.hit(customer.id, at);
+    if (rate !== 'ok') {
+      if (rate === 'refuse') await send(customer.id, messages(customer.lang).rateLimited);
+      return;
+    }
+
+    typing(customer.id, true);
+    try {
+      let conv: Conversation = loadConversation(await store.conversations.get(customer.id), at);
+      const parsed = await deps.parser.parse(msg.text, { expecting: expecting(conv), lang: customer.lang });
+      const ctx: ConvContext = {
+        now: at,
+        customer,
+        catalog: deps.catalog,
+        limits: {
+          orderMaxXof: deps.limits.orderMaxXof,
+          dailyTotalXof: deps.limits.dailyTotalXof,
+          idleMs: deps.limits.idleMinutes * 60_000,
+        },
+        todayTotal: await todayTotal(customer.id, at),
+        recentOrders: await deps.orders.listForCustomer(customer.id, RECENT_ORDERS),
+        isNewCustomer: isNew,
+      };
+      let commands: Command[];
+      [conv, commands] = step(conv, { type: 'message', text: msg.text, parsed }, ctx);
+
+      while (commands.length > 0) {
+        const cmd = commands.shift()!;
+        let event: ConvEvent | null = null;
+        switch (cmd.type) {
+          case 'reply':
+            await send(customer.id, cmd.text);
+            break;
+          case 'saveCustomer':
+            customer = { ...customer, ...cmd.patch };
+            ctx.customer = customer;
+            await store.customers.save(customer);
+            break;
+          case 'lookupBills': {
+            let result: BillLookup;
+            try {
+              result = await deps.orders.lookupBills(cmd.codeService, cmd.account, customer.lang);
+            } catch (err) {
+              log.warn({ err, codeService: cmd.codeService }, 'bill lookup failed');
+              const label = deps.catalog.get(cmd.codeService)?.label ?? cmd.codeService;
+              result = { ok: false, message: messages(customer.lang).unavailable(label), retryable: true };
+            }
+            event = { type: 'bills', result };
+            break;
+          }
+          case 'placeOrder': {
+            // Saved first: should we crash while placing, the next message starts afresh instead of
+            // re-reading a summary that was already confirmed.
+            await store.conversations.save(customer.id, conv);
+            let result: PlaceOrderResult | null = null;
+            try {
+              result = await deps.orders.place(cmd.input);
+            } catch (err) {
+              log.error({ err, customer: customer.id }, 'placing the order failed');
+            }
+            event = result ? { type: 'orderPlaced', result } : { type: 'orderError' };
+            break;
+          }
+        }
+        if (event) {
+          let more: Command[];
+          [conv, more] = step(conv, event, { ...ctx, now: now() });
+          commands.push(...more);
+        }
+      }
+      await store.conversations.save(customer.id, conv);
+    } finally {
+      typing(customer.id, false);
+    }
+  }
+
+  return {
+    handle(msg) {
+      return queue.run(msg.customerId, () => turn(msg));
+    },
+    idle() {
+      return queue.idle();
+    },
+  };
+}

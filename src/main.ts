@@ -1,0 +1,41 @@
+// Composition root: reads the configuration once, builds every part, starts the bot.
+// With no configuration it is a complete local sandbox: Intech simulator + sandbox chat.
+import 'dotenv/config';
+import { startBot } from './bot.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const logger = createLogger({ level: config.LOG_LEVEL });
+const bot = await startBot(config, logger);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing in-flight work');
+  const force = setTimeout(() => {
+    logger.error('shutdown took too long, exiting');
+    process.exit(1);
+  }, 20_000);
+  force.unref();
+  try {
+    await bot.stop();
+    process.exit(0);
+  } catch (err) {
+    logger.error({ err }, 'error during shutdown');
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

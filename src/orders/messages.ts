@@ -1,0 +1,208 @@
+// Everything the order saga says to a customer, in fr / en / wo. Wolof is kept simple; where we are not
+// confident the wording leans on French terms customers use anyway.
+import { formatXof, type Lang } from '../i18n/lang.js';
+import type { Order } from './types.js';
+
+type Texts = Record<Lang, string>;
+const pick = (lang: Lang, t: Texts): string => t[lang] ?? t.fr;
+
+const BRANDS: Record<string, string> = {
+  ORANGE: 'Orange',
+  FREE: 'Free',
+  EXPRESSO: 'Expresso',
+  MTN: 'MTN',
+  MOOV: 'Moov',
+  WOYOFAL: 'Woyofal',
+  SENELEC: 'Senelec',
+  SENEAU: "Sen'Eau",
+  AQUATECH: 'Aquatech',
+  UVS: 'UVS',
+  UCAD: 'UCAD',
+  RAPIDO: 'Rapido',
+  XEWEUL: 'Xeweul',
+  OOLUSOLAR: 'Oolu Solar',
+  BAOBAP: 'Baobab+',
+  DER: 'DER/FJ',
+  WAVE: 'Wave',
+  WIZALL: 'Wizall',
+  BANK: 'carte bancaire',
+};
+
+export function brandOf(codeService: string): string {
+  const head = codeService.split('_')[0] ?? codeService;
+  return BRANDS[head] ?? head;
+}
+
+export function walletName(codeService: string): string {
+  if (codeService.startsWith('WAVE_')) return 'Wave';
+  if (codeService.startsWith('ORANGE_')) return 'Orange Money';
+  if (codeService.startsWith('FREE_')) return 'Free Money';
+  if (codeService.startsWith('EXPRESSO_')) return 'E-Money';
+  if (codeService.startsWith('WIZALL_')) return 'Wizall';
+  if (codeService.startsWith('MTN_')) return 'MTN MoMo';
+  if (codeService.startsWith('MOOV_')) return 'Moov Money';
+  return brandOf(codeService);
+}
+
+/** "crédit Orange 1 000 FCFA pour 771234567" style one-liner. */
+export function describeOrder(o: Order, lang: Lang): string {
+  const amount = formatXof(o.amount);
+  const brand = brandOf(o.codeService);
+  const target = o.recipient ?? o.account ?? '';
+  if (o.kind === 'airtime')
+    return pick(lang, {
+      fr: `crédit ${brand} de ${amount} pour ${target}`,
+      en: `${brand} airtime of ${amount} for ${target}`,
+      wo: `crédit ${brand} ${amount} ngir ${target}`,
+    });
+  if (o.kind === 'bill_reload')
+    return pick(lang, {
+      fr: `recharge ${brand} de ${amount} (n° ${target})`,
+      en: `${brand} reload of ${amount} (no. ${target})`,
+      wo: `recharge ${brand} ${amount} (n° ${target})`,
+    });
+  return pick(lang, {
+    fr: `facture ${brand} de ${amount} (n° ${target})`,
+    en: `${brand} bill of ${amount} (no. ${target})`,
+    wo: `facture ${brand} ${amount} (n° ${target})`,
+  });
+}
+
+export const orderMessages = {
+  payWithLink(o: Order, url: string): string {
+    const amount = formatXof(o.amount);
+    return pick(o.lang, {
+      fr: `Commande ${o.id} : ouvrez ce lien pour payer ${amount} avec Wave : ${url}\nLe lien expire dans 15 minutes.`,
+      en: `Order ${o.id}: open this link to pay ${amount} with Wave: ${url}\nThe link expires in 15 minutes.`,
+      wo: `Commande ${o.id} : ubbil lien bii ngir fey ${amount} ak Wave : ${url}\nLien bi dina jeex ci 15 minute.`,
+    });
+  },
+
+  validateOnPhone(o: Order): string {
+    const amount = formatXof(o.amount);
+    const wallet = walletName(o.payment.codeService);
+    const orange = o.payment.codeService.startsWith('ORANGE_');
+    const how = orange
+      ? {
+          fr: `validez la notification Orange Money sur votre téléphone, ou composez #144# pour confirmer le paiement en attente`,
+          en: `approve the Orange Money notification on your phone, or dial #144# to confirm the pending payment`,
+          wo: `valider notification Orange Money bi ci sa téléphone, walla bindal #144#`,
+        }
+      : {
+          fr: `validez la demande de paiement ${wallet} qui arrive sur votre téléphone (notification ou menu ${wallet})`,
+          en: `approve the ${wallet} payment request arriving on your phone (notification or the ${wallet} menu)`,
+          wo: `valider demande paiement ${wallet} bi ñëw ci sa téléphone`,
+        };
+    return pick(o.lang, {
+      fr: `Commande ${o.id} : pour payer ${amount}, ${how.fr} (numéro ${o.payment.payer}). Vous avez 15 minutes.`,
+      en: `Order ${o.id}: to pay ${amount}, ${how.en} (number ${o.payment.payer}). You have 15 minutes.`,
+      wo: `Commande ${o.id} : ngir fey ${amount}, ${how.wo} (nimero ${o.payment.payer}). Am nga 15 minute.`,
+    });
+  },
+
+  collected(o: Order): string {
+    const d = describeOrder(o, o.lang);
+    return pick(o.lang, {
+      fr: `Paiement de ${formatXof(o.amount)} reçu, merci ! Nous envoyons votre ${d}…`,
+      en: `Payment of ${formatXof(o.amount)} received, thank you! Sending your ${d}…`,
+      wo: `Jot nanu sa fey ${formatXof(o.amount)}, jërëjëf ! Nu ngi yónnee sa ${d}…`,
+    });
+  },
+
+  delivered(o: Order): string {
+    const d = describeOrder(o, o.lang);
+    return pick(o.lang, {
+      fr: `C'est fait ✅ ${d} (commande ${o.id}). Votre reçu suit.`,
+      en: `Done ✅ ${d} (order ${o.id}). Your receipt follows.`,
+      wo: `Jeex na ✅ ${d} (commande ${o.id}). Sa reçu ngi ñëw.`,
+    });
+  },
+
+  refunded(o: Order): string {
+    const d = describeOrder(o, o.lang);
+    const wallet = walletName(o.payment.codeService);
+    return pick(o.lang, {
+      fr: `Désolé, l'opérateur n'a pas pu effectuer votre ${d} (commande ${o.id}). Vos ${formatXof(o.amount)} ont été remboursés sur votre compte ${wallet}. Vous pouvez réessayer plus tard.`,
+      en: `Sorry, the operator could not complete your ${d} (order ${o.id}). Your ${formatXof(o.amount)} were refunded to your ${wallet} account. You can try again later.`,
+      wo: `Baal nu, opérateur bi manul def sa ${d} (commande ${o.id}). Sa ${formatXof(o.amount)} delloo nanu ko ci sa compte ${wallet}. Mën nga jéemaat ci kanam.`,
+    });
+  },
+
+  refundFailed(o: Order): string {
+    const d = describeOrder(o, o.lang);
+    const ref = o.claimRef ? ` / ${o.claimRef}` : '';
+    return pick(o.lang, {
+      fr: `Désolé, votre ${d} n'a pas pu être effectué et le remboursement automatique n'a pas abouti. Une personne de notre équipe s'en occupe et vous recontactera (référence ${o.id}${ref}). Vous n'avez rien à refaire.`,
+      en: `Sorry, your ${d} could not be completed and the automatic refund did not go through. A person from our team is on it and will contact you (reference ${o.id}${ref}). You do not need to do anything.`,
+      wo: `Baal nu, sa ${d} amul te remboursement automatique bi jàllul. Kenn ci sunu équipe ngi ci topp te dina la woo (référence ${o.id}${ref}). Doo def dara.`,
+    });
+  },
+
+  slow(o: Order): string {
+    const waitingPayment = o.state === 'collecting';
+    if (waitingPayment)
+      return pick(o.lang, {
+        fr: `Commande ${o.id} : nous attendons toujours la confirmation de votre paiement. Si vous avez déjà validé, patientez un peu, ne payez pas une deuxième fois.`,
+        en: `Order ${o.id}: we are still waiting for your payment confirmation. If you already approved it, please wait a little; do not pay twice.`,
+        wo: `Commande ${o.id} : nu ngi xaar confirmation sa fey. Su fekkee valider nga ko ba noppi, muñal tuuti, bul fey ñaari yoon.`,
+      });
+    return pick(o.lang, {
+      fr: `Commande ${o.id} : l'opération prend plus de temps que prévu. Nous suivons cela de près et vous écrivons dès que c'est terminé. Inutile de repayer.`,
+      en: `Order ${o.id}: this is taking longer than expected. We are following it closely and will write as soon as it is done. No need to pay again.`,
+      wo: `Commande ${o.id} : mi ngi yàgg lu ëpp li nu xaaroon. Nu ngi ci topp te dinanu la bind bu jeexee. Bul fey ñaari yoon.`,
+    });
+  },
+
+  merchantBalanceLow(lang: Lang): string {
+    return pick(lang, {
+      fr: `Ce service est momentanément indisponible. Vous n'avez pas été débité. Merci de réessayer un peu plus tard.`,
+      en: `This service is temporarily unavailable. You were not charged. Please try again a little later.`,
+      wo: `Service bi amul léegi. Jëluñu sa xaalis. Jéemaatal ci kanam tuuti.`,
+    });
+  },
+
+  expired(o: Order): string {
+    return pick(o.lang, {
+      fr: `Commande ${o.id} annulée : elle n'a pas pu être lancée à temps. Vous n'avez pas été débité. Vous pouvez la refaire.`,
+      en: `Order ${o.id} cancelled: it could not be started in time. You were not charged. You can place it again.`,
+      wo: `Commande ${o.id} neenal nanu ko : mënul woon tàmbali ci waxtu. Jëluñu sa xaalis. Mën nga ko defaat.`,
+    });
+  },
+
+  paymentUnreachable(o: Order): string {
+    return pick(o.lang, {
+      fr: `Commande ${o.id} : impossible de joindre le service de paiement pour le moment. Vous n'avez pas été débité. Réessayez dans quelques minutes.`,
+      en: `Order ${o.id}: we could not reach the payment service right now. You were not charged. Please try again in a few minutes.`,
+      wo: `Commande ${o.id} : service paiement bi jàppul léegi. Jëluñu sa xaalis. Jéemaatal ci ay minute.`,
+    });
+  },
+
+  collectFailed(o: Order, reason: string): string {
+    return pick(o.lang, {
+      fr: `Commande ${o.id} annulée : ${reason}`,
+      en: `Order ${o.id} cancelled: ${reason}`,
+      wo: `Commande ${o.id} neenal nanu ko : ${reason}`,
+    });
+  },
+
+  receiptCaption(o: Order): string {
+    return pick(o.lang, { fr: `Reçu ${o.id}`, en: `Receipt ${o.id}`, wo: `Reçu ${o.id}` });
+  },
+
+  billsNone(lang: Lang, providerMsg?: string): string {
+    const extra = providerMsg ? ` (${providerMsg})` : '';
+    return pick(lang, {
+      fr: `Aucune facture impayée trouvée pour ce numéro${extra}. Vérifiez le numéro sur votre facture.`,
+      en: `No unpaid bill found for this number${extra}. Please check the number on your bill.`,
+      wo: `Amul facture bu ñu fayul ci nimero bii${extra}. Xoolaatal nimero bi ci sa facture.`,
+    });
+  },
+
+  billsUnavailable(lang: Lang): string {
+    return pick(lang, {
+      fr: `Impossible de consulter les factures pour le moment. Réessayez dans quelques minutes.`,
+      en: `We could not look up bills right now. Please try again in a few minutes.`,
+      wo: `Mënunu xool factures yi léegi. Jéemaatal ci ay minute.`,
+    });
+  },
+};

@@ -1,0 +1,405 @@
+// The order saga: every transition is a compare-and-set on the stored order (transitions.ts decides, this
+// file stores and then acts). Side effects run only for the writer whose CAS won, so callbacks, status
+// lookups, responses and restarts converge and act once. Money operations are recorded before they are sent.
+import type { AdminAlerter } from '../channels/channel.js';
+import type { IntechApi } from '../intech/api.js';
+import { IntechRejectedError, IntechTransportError } from '../intech/errors.js';
+import type { IntechErrorType, OperationRequest } from '../intech/types.js';
+import type { Lang } from '../i18n/lang.js';
+import { type Logger, maskPhone } from '../logger.js';
+import type { Store } from '../store/types.js';
+import { extIdFor } from './ext-ids.js';
+import { orderMessages as M } from './messages.js';
+import { internationalForm } from './phone-forms.js';
+import { collectRequest, deliveryRequest, type RequestConfig, receiptRequest } from './requests.js';
+import {
+  addEvent,
+  applyOutcome,
+  beginDelivery,
+  beginReceipt,
+  completeReceipt,
+  type Effect,
+  finishClaim,
+  markNotSent,
+  markSent,
+  markUnknown,
+  newOperation,
+  type Outcome,
+  refundResult,
+  type Transition,
+} from './transitions.js';
+import type { OperationStep, Order } from './types.js';
+
+export interface Notifier {
+  sendText(customerId: string, text: string): Promise<void>;
+  sendImage(customerId: string, png: Buffer, caption?: string): Promise<void>;
+}
+
+export interface ReceiptRenderer {
+  text(order: Order, lang: Lang): string;
+  png(order: Order, lang: Lang): Promise<Buffer>;
+}
+
+export type ErrorText = (
+  errorType: IntechErrorType | null | undefined,
+  lang: Lang,
+  params: { amount?: number; charged?: boolean },
+) => string;
+
+export interface SagaDeps {
+  store: Store;
+  intech: IntechApi;
+  notifier: Notifier;
+  alerter: AdminAlerter;
+  requestConfig: RequestConfig;
+  receiptVia: 'intech' | 'chat';
+  receipts: ReceiptRenderer;
+  errorText: ErrorText;
+  now: () => number;
+  logger: Logger;
+}
+
+export interface MutateResult {
+  won: boolean;
+  order: Order;
+}
+
+/** Number of times a refund request that provably never left is retried before a person takes over. */
+const REFUND_SEND_ATTEMPTS = 3;
+
+export function createSaga(deps: SagaDeps) {
+  const { store, intech, logger: log, now } = deps;
+  const inflight = new Set<Promise<unknown>>();
+  const busyCount = new Map<string, number>();
+  /** Side effects that are not money and not CAS-guarded (chat receipt, claim): once at a time per order. */
+  const running = new Set<string>();
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Marks an order as having work in flight in this process, so the reconciler leaves it alone. */
+  async function busy<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    busyCount.set(id, (busyCount.get(id) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      const n = (busyCount.get(id) ?? 1) - 1;
+      if (n <= 0) busyCount.delete(id);
+      else busyCount.set(id, n);
+    }
+  }
+
+  /** Load, decide, compare-and-set; retries when another writer got there first. */
+  async function mutate(
+    id: string,
+    decide: (o: Order) => Transition | null,
+  ): Promise<MutateResult & { effects: Effect[] }> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const cur = await store.orders.get(id);
+      if (!cur) throw new Error(`order ${id} not found`);
+      const t = decide(cur);
+      if (!t) return { won: false, order: cur, effects: [] };
+      const stored = await store.orders.update(t.next, cur.version);
+      if (stored) return { won: true, order: stored, effects: t.effects };
+    }
+    throw new Error(`order ${id}: too much contention`);
+  }
+
+  /** mutate, then run the winner's side effects. */
+  async function apply(id: string, decide: (o: Order) => Transition | null): Promise<MutateResult> {
+    const r = await mutate(id, decide);
+    if (r.won && r.effects.length > 0) await runEffects(r.order, r.effects);
+    return r;
+  }
+
+  /** The one funnel for outcomes (callback, status lookup, rejected request). */
+  async function applyOutcomeFor(
+    id: string,
+    step: OperationStep,
+    outcome: Outcome,
+  ): Promise<'applied' | 'duplicate' | 'ignored'> {
+    let tag: 'duplicate' | 'ignored' = 'ignored';
+    const r = await apply(id, (o) => {
+      const res = applyOutcome(o, step, outcome, now());
+      if (typeof res === 'string') {
+        tag = res;
+        return null;
+      }
+      return res;
+    });
+    return r.won ? 'applied' : tag;
+  }
+
+  async function say(o: Order, text: string): Promise<void> {
+    try {
+      await deps.notifier.sendText(o.customerId, text);
+    } catch (err) {
+      log.warn({ orderId: o.id, err: (err as Error).message }, 'could not message customer');
+    }
+  }
+
+  async function alert(kind: string, message: string, orderId?: string): Promise<void> {
+    try {
+      await deps.alerter.alert(kind, maskPhone(message), orderId);
+    } catch (err) {
+      log.error({ orderId, kind, err: (err as Error).message }, 'could not alert admins');
+    }
+  }
+
+  async function runEffects(o: Order, effects: Effect[]): Promise<void> {
+    for (const e of effects) {
+      try {
+        await runEffect(o, e);
+      } catch (err) {
+        log.error({ orderId: o.id, effect: e.type, err: (err as Error).message }, 'side effect failed');
+      }
+    }
+  }
+
+  async function runEffect(o: Order, e: Effect): Promise<void> {
+    switch (e.type) {
+      case 'notify_pay_instructions': {
+        const link = o.operations.collect?.deepLinkUrl;
+        return say(o, link ? M.payWithLink(o, link) : M.validateOnPhone(o));
+      }
+      case 'notify_collected':
+        return say(o, M.collected(o));
+      case 'start_delivery':
+        return deliver(o);
+      case 'notify_collect_failed': {
+        const why = e.notSent
+          ? M.paymentUnreachable(o)
+          : M.collectFailed(o, deps.errorText(e.errorType, o.lang, { amount: o.amount, charged: false }));
+        return say(o, why);
+      }
+      case 'start_refund': {
+        const err = o.operations.deliver?.errorType;
+        if (err && (err.id === 26 || (err.code === 'insufficient_balance' && err.id !== 2))) {
+          await alert(
+            'merchant_balance',
+            `Order ${o.id}: delivery refused, merchant balance too low. Top up.`,
+            o.id,
+          );
+        }
+        return refund(o);
+      }
+      case 'notify_delivered':
+        if (deps.receiptVia === 'intech') await say(o, M.delivered(o));
+        if (o.kind === 'bill_reload' && o.codeService.startsWith('WOYOFAL') && !o.tokens?.length) {
+          await alert(
+            'missing_tokens',
+            `Order ${o.id}: Woyofal delivered but no token received. Get it from Intech.`,
+            o.id,
+          );
+        }
+        return;
+      case 'start_receipt':
+        return receipt(o);
+      case 'receipt_chat':
+        return chatReceipt(o);
+      case 'notify_refunded':
+        return say(o, M.refunded(o));
+      case 'open_claim':
+        return claim(o);
+      case 'alert':
+        return alert(e.kind, e.message, o.id);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Sending a recorded operation
+
+  async function sendOp(o: Order, step: OperationStep, req: OperationRequest): Promise<void> {
+    try {
+      const acc = await intech.operation(req);
+      await apply(o.id, (x) => markSent(x, step, acc, now()));
+    } catch (err) {
+      if (err instanceof IntechRejectedError) {
+        const txId = typeof err.data?.transactionId === 'string' ? err.data.transactionId : undefined;
+        await applyOutcomeFor(o.id, step, {
+          status: 'FAILLED',
+          errorType: err.errorType ?? { id: null, code: 'unknown_error', message: err.msg },
+          message: err.msg,
+          ...(txId ? { transactionId: txId } : {}),
+        });
+      } else if (err instanceof IntechTransportError) {
+        log.warn({ orderId: o.id, step, err: err.message }, 'operation not sent');
+        await apply(o.id, (x) => markNotSent(x, step, now()));
+      } else {
+        // Timeout, connection lost, anything unexpected: the outcome is unknown, never "failed".
+        log.warn({ orderId: o.id, step, err: (err as Error).message }, 'operation outcome unknown');
+        await apply(o.id, (x) => markUnknown(x, step, now()));
+      }
+    }
+  }
+
+  function sendCollect(o: Order): Promise<void> {
+    return sendOp(o, 'collect', collectRequest(o, deps.requestConfig));
+  }
+
+  function sendDelivery(o: Order): Promise<void> {
+    return sendOp(o, 'deliver', deliveryRequest(o, deps.requestConfig));
+  }
+
+  /** collected -> delivering: record the delivery, then send it. Only the CAS winner sends. */
+  async function deliver(o: Order): Promise<void> {
+    const op = newOperation('deliver', extIdFor(o.id, 'deliver'), o.codeService, o.amount, now());
+    const r = await mutate(o.id, (x) => beginDelivery(x, op, now()));
+    if (!r.won) return;
+    await sendDelivery(r.order);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Receipt
+
+  async function renderPng(o: Order): Promise<Buffer | null> {
+    try {
+      return await deps.receipts.png(o, o.lang);
+    } catch (err) {
+      log.error({ orderId: o.id, err: (err as Error).message }, 'receipt image failed');
+      return null;
+    }
+  }
+
+  async function receipt(o: Order): Promise<void> {
+    const phone = internationalForm(o.customerId);
+    if (deps.receiptVia === 'intech' && phone) {
+      const op = newOperation('receipt', extIdFor(o.id, 'receipt'), 'WHATSAPP_MESSAGING', 0, now());
+      const r = await mutate(o.id, (x) => beginReceipt(x, 'intech', op, now()));
+      if (!r.won) return;
+      const text = deps.receipts.text(r.order, r.order.lang);
+      const png = await renderPng(r.order);
+      await sendOp(r.order, 'receipt', receiptRequest(r.order, phone, text, png, deps.requestConfig));
+      return;
+    }
+    const r = await mutate(o.id, (x) => beginReceipt(x, 'chat', null, now()));
+    if (r.won) await chatReceipt(r.order);
+  }
+
+  /** Receipt through the chat channel: text, then the same receipt as an image. Retried by the reconciler. */
+  async function chatReceipt(o: Order): Promise<void> {
+    const key = `receipt:${o.id}`;
+    if (running.has(key)) return;
+    running.add(key);
+    try {
+      const cur = (await store.orders.get(o.id)) ?? o;
+      if (cur.state !== 'delivered') return;
+      const text = deps.receipts.text(cur, cur.lang);
+      try {
+        await deps.notifier.sendText(cur.customerId, text);
+        const png = await renderPng(cur);
+        if (png) await deps.notifier.sendImage(cur.customerId, png, M.receiptCaption(cur));
+      } catch (err) {
+        log.warn({ orderId: cur.id, err: (err as Error).message }, 'chat receipt failed; will retry');
+        await apply(cur.id, (x) => addEvent(x, 'receipt_chat:failed', (err as Error).message, now()));
+        return;
+      }
+      await apply(cur.id, (x) => completeReceipt(x, now()));
+    } finally {
+      running.delete(key);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Refund and claim
+
+  async function refund(o: Order): Promise<void> {
+    const cur = (await store.orders.get(o.id)) ?? o;
+    const tx = cur.operations.refund?.transactionId ?? cur.operations.collect?.transactionId;
+    if (!tx) {
+      await apply(cur.id, (x) => refundResult(x, 'failed', 'collect transactionId unknown', now()));
+      return;
+    }
+    try {
+      const res = await intech.refundCancel(tx);
+      await apply(cur.id, (x) =>
+        refundResult(x, res.ok ? 'success' : 'failed', `${res.statutTreatment} ${res.message}`.trim(), now()),
+      );
+    } catch (err) {
+      if (err instanceof IntechRejectedError) {
+        await apply(cur.id, (x) => refundResult(x, 'failed', err.msg, now()));
+      } else if (err instanceof IntechTransportError) {
+        const tries = cur.events.filter((e) => e.type === 'refund:not_sent').length + 1;
+        if (tries >= REFUND_SEND_ATTEMPTS) {
+          await apply(cur.id, (x) => refundResult(x, 'failed', 'refund service unreachable', now()));
+        } else {
+          await apply(cur.id, (x) => addEvent(x, 'refund:not_sent', err.message, now()));
+        }
+      } else {
+        await apply(cur.id, (x) => refundResult(x, 'unknown', (err as Error).message, now()));
+      }
+    }
+  }
+
+  /** Refund failed: open a claim, alert the admins, tell the customer a person is on it. */
+  async function claim(o: Order): Promise<void> {
+    const key = `claim:${o.id}`;
+    if (running.has(key)) return;
+    running.add(key);
+    try {
+      const cur = (await store.orders.get(o.id)) ?? o;
+      if (cur.state !== 'refunding' || !cur.operations.claim) return;
+      const tx = cur.operations.collect?.transactionId;
+      let claimRef: string | undefined;
+      if (tx) {
+        try {
+          const res = await intech.newClaim(
+            tx,
+            `Remboursement échoué ${cur.id}`,
+            `Commande ${cur.id}: livraison échouée (${cur.codeService}, ${cur.amount} XOF), le remboursement de la transaction ${tx} a échoué. Merci de rembourser le client.`,
+          );
+          claimRef = res.claimRef;
+        } catch (err) {
+          log.error({ orderId: cur.id, err: (err as Error).message }, 'claim could not be opened');
+        }
+      }
+      await alert(
+        'refund_failed',
+        `Order ${cur.id}: delivery failed and the refund of ${cur.amount} XOF (${cur.payment.codeService}, tx ${tx ?? '?'}) failed. ` +
+          (claimRef ? `Claim ${claimRef} opened.` : 'Claim NOT opened: open it by hand.') +
+          ' Refund the customer by hand.',
+        cur.id,
+      );
+      await say(
+        { ...cur, ...(claimRef ? { claimRef } : {}) },
+        M.refundFailed({ ...cur, ...(claimRef ? { claimRef } : {}) }),
+      );
+      await apply(cur.id, (x) => finishClaim(x, claimRef, now()));
+    } finally {
+      running.delete(key);
+    }
+  }
+
+  function isBusy(id: string): boolean {
+    return (busyCount.get(id) ?? 0) > 0 || running.has(`receipt:${id}`) || running.has(`claim:${id}`);
+  }
+
+  async function drain(): Promise<void> {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+  }
+
+  return {
+    mutate,
+    apply,
+    applyOutcomeFor,
+    runEffects,
+    sendCollect,
+    sendDelivery,
+    deliver,
+    receipt,
+    chatReceipt,
+    refund,
+    claim,
+    say,
+    alert,
+    busy,
+    isBusy,
+    track,
+    drain,
+  };
+}
+
+export type Saga = ReturnType<typeof createSaga>;

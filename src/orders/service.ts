@@ -1,0 +1,285 @@
+// The order desk: places confirmed orders and drives them through the saga (collect -> deliver -> receipt,
+// refund on failure), applies Intech callbacks, and reconciles what is left without an outcome.
+import { randomInt } from 'node:crypto';
+import type { AdminAlerter } from '../channels/channel.js';
+import { customerErrorMessage } from '../i18n/intech-errors.js';
+import type { IntechApi } from '../intech/api.js';
+import { IntechRejectedError } from '../intech/errors.js';
+import type { CallbackBody } from '../intech/types.js';
+import { type Logger, silentLogger } from '../logger.js';
+import { receiptText, renderReceiptPng } from '../receipts/index.js';
+import type { Store } from '../store/types.js';
+import { createBalanceGuard } from './balance-guard.js';
+import { extIdFor } from './ext-ids.js';
+import { orderMessages as M } from './messages.js';
+import { createReconciler } from './reconciler.js';
+import { createSaga, type ErrorText, type Notifier, type ReceiptRenderer } from './saga.js';
+import { createStatusLookup } from './status-lookup.js';
+import { beginCollect, cancelBeforeCollect, newOperation } from './transitions.js';
+import type {
+  BillLookup,
+  Order,
+  OrderDesk,
+  OperationStep,
+  PlaceOrderInput,
+  PlaceOrderResult,
+} from './types.js';
+
+export interface OrderServiceConfig {
+  callbackUrl: string;
+  merchantName: string;
+  receiptVia: 'intech' | 'chat';
+  reconcileAfterMs: number;
+  reconcileIntervalMs: number;
+  slowNoticeAfterMs: number;
+  balanceCacheMs: number;
+  publicUrl: string;
+  apiKey: string;
+  hmacSecret?: string;
+  /** Minimum time between two status lookups of one transaction (Intech allows 3 a minute). Default 25 s. */
+  lookupSpacingMs?: number;
+  /** A collect found unsent is resent only this long after the order (default 10 min). */
+  collectResendWithinMs?: number;
+  /** An Intech receipt without outcome this long goes through the chat (default 2 x reconcileAfterMs). */
+  receiptGiveUpMs?: number;
+}
+
+export interface OrderServiceDeps {
+  store: Store;
+  intech: IntechApi;
+  notifier: Notifier;
+  alerter: AdminAlerter;
+  config: OrderServiceConfig;
+  now?: () => number;
+  newId?: () => string;
+  logger?: Logger;
+  /** Defaults: src/receipts (text + PNG). */
+  receipts?: ReceiptRenderer;
+  /** Default: customerErrorMessage from src/i18n/intech-errors. */
+  errorText?: ErrorText;
+}
+
+export type CallbackResult = 'applied' | 'duplicate' | 'unknown' | 'ignored';
+
+export interface OrderService extends OrderDesk {
+  handleCallback(body: CallbackBody): Promise<CallbackResult>;
+  reconcileOnce(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** "XB7K2M9Q": short enough to read over the phone, no 0/O or 1/I confusion. */
+export function newOrderId(): string {
+  let id = '';
+  for (let i = 0; i < 8; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+function kindOf(codeService: string): Order['kind'] | undefined {
+  if (codeService.endsWith('_AIRTIME_CREDIT_TELEPHONIQUE')) return 'airtime';
+  if (codeService.endsWith('_BILL_PAY')) return 'bill_pay';
+  if (codeService.endsWith('_BILL_RELOAD')) return 'bill_reload';
+  return undefined;
+}
+
+function invalidReason(input: PlaceOrderInput): string | undefined {
+  if (!Number.isInteger(input.amount) || input.amount <= 0) return 'amount';
+  if (kindOf(input.codeService) !== input.kind) return 'kind';
+  if (!/_CASH_OUT(_\d+)?$/.test(input.payment.codeService)) return 'wallet';
+  if (!input.payment.payer) return 'payer';
+  if (input.kind === 'airtime' && !input.recipient) return 'recipient';
+  if (input.kind !== 'airtime' && !input.account) return 'account';
+  if (input.kind === 'bill_pay' && !input.billReference) return 'billReference';
+  return undefined;
+}
+
+export function createOrderService(deps: OrderServiceDeps): OrderService {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? newOrderId;
+  const log = deps.logger ?? silentLogger;
+  const cfg = deps.config;
+  const { store, intech } = deps;
+
+  const saga = createSaga({
+    store,
+    intech,
+    notifier: deps.notifier,
+    alerter: deps.alerter,
+    requestConfig: { callbackUrl: cfg.callbackUrl, merchantName: cfg.merchantName, publicUrl: cfg.publicUrl },
+    receiptVia: cfg.receiptVia,
+    receipts: deps.receipts ?? {
+      text: (o, lang) => receiptText(o, lang, { merchantName: cfg.merchantName }),
+      png: (o, lang) => renderReceiptPng(o, lang, { merchantName: cfg.merchantName }),
+    },
+    errorText: deps.errorText ?? customerErrorMessage,
+    now,
+    logger: log,
+  });
+  const balance = createBalanceGuard({ intech, store, cacheMs: cfg.balanceCacheMs, now });
+  const lookup = createStatusLookup({
+    intech,
+    store,
+    now,
+    spacingMs: cfg.lookupSpacingMs ?? 25_000,
+    logger: log,
+  });
+  const collectResendWithinMs = cfg.collectResendWithinMs ?? 10 * 60_000;
+
+  /** Balance check, then record the CASHOUT (CAS) and send it in the background. */
+  async function proceedCollect(o: Order): Promise<PlaceOrderResult> {
+    if (now() - o.createdAt > collectResendWithinMs) {
+      const r = await saga.mutate(o.id, (x) => cancelBeforeCollect(x, 'expired before collect', now()));
+      if (r.won) await saga.say(r.order, M.expired(r.order));
+      return { ok: false, reason: 'service_unavailable', message: M.expired(r.order) };
+    }
+    const verdict = await balance.check(o);
+    if (!verdict.ok) {
+      const reason = verdict.reason === 'low' ? 'merchant_balance' : 'service_unavailable';
+      await saga.mutate(o.id, (x) => cancelBeforeCollect(x, reason, now()));
+      if (verdict.reason === 'low') {
+        await saga.alert(
+          'merchant_balance',
+          `Merchant balance ${verdict.balance} XOF cannot cover order ${o.id} (${o.amount} XOF) plus ${verdict.owed} XOF owed. Sales of this size are refused until topped up.`,
+          o.id,
+        );
+      }
+      return { ok: false, reason, message: M.merchantBalanceLow(o.lang) };
+    }
+    const op = newOperation('collect', extIdFor(o.id, 'collect'), o.payment.codeService, o.amount, now());
+    const r = await saga.mutate(o.id, (x) => beginCollect(x, op, now()));
+    if (r.won) {
+      // In the background: the customer hears about the payment through the channel.
+      void saga
+        .track(saga.busy(o.id, () => saga.sendCollect(r.order)))
+        .catch((err) => log.error({ orderId: o.id, err: (err as Error).message }, 'collect failed to start'));
+    }
+    return { ok: true, order: r.order };
+  }
+
+  async function place(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+    const bad = invalidReason(input);
+    if (bad) return { ok: false, reason: 'invalid', message: `invalid order: ${bad}` };
+    const t = now();
+    const order: Order = {
+      id: newId(),
+      version: 1,
+      customerId: input.customerId,
+      lang: input.lang,
+      kind: input.kind,
+      codeService: input.codeService,
+      amount: input.amount,
+      ...(input.recipient ? { recipient: input.recipient } : {}),
+      ...(input.account ? { account: input.account } : {}),
+      ...(input.billReference ? { billReference: input.billReference } : {}),
+      ...(input.billInfo ? { billInfo: input.billInfo } : {}),
+      payment: { ...input.payment },
+      state: 'created',
+      operations: {},
+      events: [{ at: t, type: 'created' }],
+      createdAt: t,
+      updatedAt: t,
+      notices: [],
+    };
+    // Stored before anything is sent.
+    const stored = await store.orders.create(order);
+    log.info({ orderId: stored.id, codeService: stored.codeService, amount: stored.amount }, 'order placed');
+    return saga.busy(stored.id, () => proceedCollect(stored));
+  }
+
+  const reconciler = createReconciler({
+    saga,
+    store,
+    lookup,
+    proceedCollect: async (o) => {
+      await proceedCollect(o);
+    },
+    config: {
+      reconcileAfterMs: cfg.reconcileAfterMs,
+      slowNoticeAfterMs: cfg.slowNoticeAfterMs,
+      collectResendWithinMs,
+      receiptGiveUpMs: cfg.receiptGiveUpMs ?? 2 * cfg.reconcileAfterMs,
+    },
+    now,
+    logger: log,
+  });
+
+  async function handleCallback(body: CallbackBody): Promise<CallbackResult> {
+    const ext = body.transaction.externalTransactionId;
+    const order = await store.orders.findByExternalId(ext);
+    const step = order
+      ? (Object.values(order.operations).find((op) => op?.externalTransactionId === ext)?.step as
+          | OperationStep
+          | undefined)
+      : undefined;
+    if (!order || !step) {
+      log.warn({ ext, status: body.status }, 'callback for an unknown transaction: ignored');
+      return 'unknown';
+    }
+    const known = order.operations[step]?.transactionId;
+    if (known && known !== body.transaction.transactionId) {
+      log.warn({ orderId: order.id, step, ext }, 'callback transactionId does not match ours: ignored');
+      return 'ignored';
+    }
+    const result = await saga.track(
+      saga.applyOutcomeFor(order.id, step, {
+        status: body.status,
+        transactionId: body.transaction.transactionId,
+        errorType: body.transaction.errorType ?? null,
+        ...(body.msg !== undefined ? { message: body.msg } : {}),
+        data: body.transaction.data ?? null,
+        sousServiceTransactionId: body.transaction.sousServiceTransactionId ?? null,
+      }),
+    );
+    log.info({ orderId: order.id, step, status: body.status, result }, 'callback');
+    return result;
+  }
+
+  async function lookupBills(codeService: string, account: string, lang: Order['lang']): Promise<BillLookup> {
+    try {
+      const bills = await intech.listPendingBills(codeService, account);
+      if (bills.length === 0) return { ok: false, message: M.billsNone(lang), retryable: false };
+      return { ok: true, bills };
+    } catch (err) {
+      if (err instanceof IntechRejectedError)
+        return { ok: false, message: M.billsNone(lang, err.msg), retryable: false };
+      return { ok: false, message: M.billsUnavailable(lang), retryable: true };
+    }
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      reconciler
+        .pass(false)
+        .catch((err) => log.error({ err: (err as Error).message }, 'reconcile pass failed'))
+        .finally(schedule);
+    }, cfg.reconcileIntervalMs);
+    timer.unref?.();
+  }
+
+  return {
+    place,
+    lookupBills,
+    get: (id) => store.orders.get(id),
+    listForCustomer: (customerId, limit) => store.orders.list({ customerId, limit }),
+    handleCallback,
+    reconcileOnce: () => reconciler.pass(false),
+    async start() {
+      stopped = false;
+      // Resume what a restart interrupted before taking new work.
+      await reconciler.pass(true);
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await saga.drain();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// get-transaction-status is rate limited by Intech (more than 3 a minute per transaction can blacklist our
+// IP). Every lookup goes through here: a durable reservation (the limit holds across restarts) plus our own
+// spacing between lookups of the same transaction.
+import type { IntechApi } from '../intech/api.js';
+import { IntechRejectedError } from '../intech/errors.js';
+import type { TransactionStatusResult } from '../intech/types.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
+
+export const LOOKUP_MAX = 3;
+export const LOOKUP_WINDOW_MS = 60_000;
+
+export type LookupResult =
+  | { kind: 'found'; result: TransactionStatusResult }
+  /** Intech does not know this externalTransactionId: the request never reached it. */
+  | { kind: 'absent' }
+  /** Not looked up now (spacing / limit) or the lookup itself failed: try again later. */
+  | { kind: 'skipped'; why: string };
+
+/** Intech's answer for an id it does not know is undocumented: a refusal that says "not found". */
+export function meansNotFound(err: unknown): boolean {
+  if (!(err instanceof IntechRejectedError)) return false;
+  if (err.code === 404 || err.code === 4004) return true;
+  const text = `${err.msg} ${err.errorType?.code ?? ''} ${err.errorType?.message ?? ''}`;
+  return /not[\s_-]?found|introuvable|inexistant|n'existe|does not exist|unknown transaction/i.test(text);
+}
+
+export function createStatusLookup(deps: {
+  intech: IntechApi;
+  store: Store;
+  now: () => number;
+  spacingMs: number;
+  logger: Logger;
+}) {
+  const last = new Map<string, number>();
+
+  return async function lookup(ext: string): Promise<LookupResult> {
+    const t = deps.now();
+    const prev = last.get(ext);
+    if (prev !== undefined && t - prev < deps.spacingMs) return { kind: 'skipped', why: 'spacing' };
+    if (!(await deps.store.statusLookups.tryAcquire(ext, t, LOOKUP_MAX, LOOKUP_WINDOW_MS))) {
+      return { kind: 'skipped', why: 'rate_limit' };
+    }
+    last.set(ext, t);
+    try {
+      const result = await deps.intech.getTransactionStatus(ext);
+      return { kind: 'found', result };
+    } catch (err) {
+      if (meansNotFound(err)) return { kind: 'absent' };
+      deps.logger.warn({ ext, err: (err as Error).message }, 'status lookup failed');
+      return { kind: 'skipped', why: 'error' };
+    }
+  };
+}

@@ -1,0 +1,68 @@
+// Text normalisation shared by the rule parser: lower case, no accents (ñ -> n, ë -> e), plain quotes.
+
+const COMBINING = /[\u0300-\u036f]/g;
+
+export function normalizeText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(COMBINING, '')
+    .replace(/œ/g, 'oe')
+    .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/[\u00a0\u202f\u2009]/g, ' ');
+}
+
+export interface WordToken {
+  kind: 'word';
+  w: string;
+  start: number;
+  end: number;
+}
+
+export interface NumToken {
+  kind: 'num';
+  /** Digit groups as typed ("78", "000", "11", "22"); the first may carry a leading "+". */
+  groups: string[];
+  /** Separator before each group after the first (" ", ".", ",", "-"). */
+  seps: string[];
+  start: number;
+  end: number;
+}
+
+export type Token = WordToken | NumToken;
+
+// Numbers: groups of digits joined by one separator; words: letters and inner apostrophes/hyphens.
+const TOKEN = /(\+?\d+(?:[ .,-]\d+)*)|([a-z]+(?:['-][a-z]+)*)|([?👍👌🙏✅❌])/gu;
+
+export function tokenize(normalized: string): Token[] {
+  const out: Token[] = [];
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(normalized); m; m = TOKEN.exec(normalized)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (m[1]) {
+      const groups: string[] = [];
+      const seps: string[] = [];
+      const re = /(\+?\d+)([ .,-]?)/g;
+      for (let g = re.exec(m[1]); g && g[0]; g = re.exec(m[1])) {
+        groups.push(g[1]!);
+        if (g[2]) seps.push(g[2]);
+      }
+      out.push({ kind: 'num', groups, seps, start, end });
+    } else if (m[2]) {
+      // "vingt-cinq", "quatre-vingt" and "c'est" split into words; keep "sen'eau" whole.
+      if (m[2] === "sen'eau") {
+        out.push({ kind: 'word', w: 'seneau', start, end });
+        continue;
+      }
+      let offset = start;
+      for (const part of m[2].split(/['-]/)) {
+        if (part) out.push({ kind: 'word', w: part, start: offset, end: offset + part.length });
+        offset += part.length + 1;
+      }
+    } else if (m[3]) {
+      out.push({ kind: 'word', w: m[3], start, end });
+    }
+  }
+  return out;
+}

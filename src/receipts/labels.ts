@@ -1,0 +1,175 @@
+// Customer-facing words of the receipt, in fr / en / wo. Kept here (not in the catalog) so a receipt can
+// always be produced, even for a code the catalog no longer lists.
+import type { Lang } from '../i18n/lang.js';
+
+export interface ReceiptWords {
+  title: string;
+  paidStamp: string;
+  paidLine: string;
+  amountPaid: string;
+  service: string;
+  amount: string;
+  recipient: string;
+  billReference: string;
+  paidWith: string;
+  paymentRef: string;
+  intechTx: string;
+  operatorRef: string;
+  date: string;
+  reference: string;
+  tokenOne: string;
+  tokenMany: string;
+  tokenHintOne: string;
+  tokenHintMany: string;
+  thanks: string;
+  keep: string;
+}
+
+export const WORDS: Record<Lang, ReceiptWords> = {
+  fr: {
+    title: 'Reçu de paiement',
+    paidStamp: 'PAYÉ',
+    paidLine: 'Paiement réussi',
+    amountPaid: 'Montant payé',
+    service: 'Service',
+    amount: 'Montant',
+    recipient: 'Numéro rechargé',
+    billReference: 'Réf. facture',
+    paidWith: 'Payé avec',
+    paymentRef: 'Réf. paiement',
+    intechTx: 'Transaction Intech',
+    operatorRef: 'Réf. opérateur',
+    date: 'Date',
+    reference: 'Notre référence',
+    tokenOne: 'Code de recharge',
+    tokenMany: 'Codes de recharge',
+    tokenHintOne: 'Saisissez ce code sur votre compteur.',
+    tokenHintMany: 'Saisissez les 3 codes sur votre compteur, dans cet ordre.',
+    thanks: 'Merci pour votre confiance !',
+    keep: 'Conservez ce reçu : il prouve votre paiement.',
+  },
+  en: {
+    title: 'Payment receipt',
+    paidStamp: 'PAID',
+    paidLine: 'Payment successful',
+    amountPaid: 'Amount paid',
+    service: 'Service',
+    amount: 'Amount',
+    recipient: 'Number topped up',
+    billReference: 'Bill ref.',
+    paidWith: 'Paid with',
+    paymentRef: 'Payment ref.',
+    intechTx: 'Intech transaction',
+    operatorRef: 'Operator ref.',
+    date: 'Date',
+    reference: 'Our reference',
+    tokenOne: 'Recharge code',
+    tokenMany: 'Recharge codes',
+    tokenHintOne: 'Enter this code on your meter.',
+    tokenHintMany: 'Enter the 3 codes on your meter, in this order.',
+    thanks: 'Thank you for your trust!',
+    keep: 'Keep this receipt: it proves your payment.',
+  },
+  // Wolof where we are confident; French wording elsewhere (customers read both).
+  wo: {
+    title: 'Reçu de paiement',
+    paidStamp: 'PAYÉ',
+    paidLine: 'Paiement réussi',
+    amountPaid: 'Montant payé',
+    service: 'Service',
+    amount: 'Montant',
+    recipient: 'Nimero bi',
+    billReference: 'Réf. facture',
+    paidWith: 'Payé avec',
+    paymentRef: 'Réf. paiement',
+    intechTx: 'Transaction Intech',
+    operatorRef: 'Réf. opérateur',
+    date: 'Date',
+    reference: 'Sunu référence',
+    tokenOne: 'Code de recharge',
+    tokenMany: 'Codes de recharge',
+    tokenHintOne: 'Dugal code bii ci sa compteur.',
+    tokenHintMany: 'Dugal 3 codes yi ci sa compteur, ci ordre bii.',
+    thanks: 'Jërëjëf !',
+    keep: 'Denc reçu bii : mooy sa seede.',
+  },
+};
+
+type L = Record<Lang, string>;
+const same = (s: string): L => ({ fr: s, en: s, wo: s });
+const airtime = (op: string): L => ({ fr: `Crédit ${op}`, en: `${op} airtime`, wo: `Kredi ${op}` });
+const bill = (biller: string): L => ({
+  fr: `Facture ${biller}`,
+  en: `${biller} bill`,
+  wo: `Facture ${biller}`,
+});
+
+const SERVICE_LABELS: Record<string, L> = {
+  ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE: airtime('Orange'),
+  FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE: airtime('Free'),
+  EXPRESSO_SN_AIRTIME_CREDIT_TELEPHONIQUE: airtime('Expresso'),
+  ORANGE_CI_AIRTIME_CREDIT_TELEPHONIQUE: airtime('Orange CI'),
+  MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE: airtime('MTN CI'),
+  MOOV_CI_AIRTIME_CREDIT_TELEPHONIQUE: airtime('Moov CI'),
+  SENELEC_SN_BILL_PAY: bill('Senelec'),
+  SENEAU_SN_BILL_PAY: bill('SenEau'),
+  AQUATECH_SN_BILL_PAY: bill('Aquatech'),
+  UCAD_SN_BILL_PAY: { fr: 'Frais UCAD', en: 'UCAD fees', wo: 'Frais UCAD' },
+  UVS_SN_BILL_PAY: { fr: 'Frais UVS', en: 'UVS fees', wo: 'Frais UVS' },
+  WOYOFAL_SN_BILL_RELOAD: {
+    fr: 'Woyofal (électricité prépayée)',
+    en: 'Woyofal (prepaid electricity)',
+    wo: 'Woyofal (courant)',
+  },
+  RAPIDO_SN_BILL_RELOAD: { fr: 'Recharge Rapido', en: 'Rapido top-up', wo: 'Recharge Rapido' },
+  XEWEUL_SN_BILL_RELOAD: { fr: 'Recharge Xeweul', en: 'Xeweul top-up', wo: 'Recharge Xeweul' },
+  OOLUSOLAR_SN_BILL_RELOAD: same('Oolu Solar'),
+  BAOBAP_PLUS_SN_BILL_RELOAD: same('Baobab+'),
+  DER_FJ_SN_BILL_RELOAD: same('DER/FJ'),
+};
+
+const WALLET_LABELS: Record<string, string> = {
+  WAVE_SN_API_CASH_OUT: 'Wave',
+  ORANGE_SN_API_CASH_OUT: 'Orange Money',
+  FREE_SN_WALLET_CASH_OUT: 'Free Money',
+  EXPRESSO_SN_WALLET_CASH_OUT: 'E-Money',
+  WIZALL_SN_API_CASH_OUT: 'Wizall',
+  BANK_CARD_API_CASH_OUT: 'Carte bancaire',
+  ORANGE_CI_API_CASH_OUT: 'Orange Money CI',
+  MTN_CI_API_CASH_OUT: 'MTN MoMo',
+  MTN_CI_API_CASH_OUT_2: 'MTN MoMo',
+  MOOV_CI_API_CASH_OUT: 'Moov Money',
+};
+
+const ACCOUNT_LABELS: Record<string, L> = {
+  SENELEC_SN_BILL_PAY: { fr: 'N° de contrat', en: 'Contract no.', wo: 'N° contrat' },
+  SENEAU_SN_BILL_PAY: { fr: 'Référence client', en: 'Customer ref.', wo: 'Référence client' },
+  AQUATECH_SN_BILL_PAY: { fr: 'Référence client', en: 'Customer ref.', wo: 'Référence client' },
+  UCAD_SN_BILL_PAY: { fr: 'Carte étudiant', en: 'Student card', wo: 'Carte étudiant' },
+  UVS_SN_BILL_PAY: { fr: 'Carte étudiant', en: 'Student card', wo: 'Carte étudiant' },
+  WOYOFAL_SN_BILL_RELOAD: { fr: 'N° de compteur', en: 'Meter no.', wo: 'N° compteur' },
+  RAPIDO_SN_BILL_RELOAD: { fr: 'N° de carte', en: 'Card no.', wo: 'N° carte' },
+  XEWEUL_SN_BILL_RELOAD: { fr: 'N° de carte', en: 'Card no.', wo: 'N° carte' },
+  BAOBAP_PLUS_SN_BILL_RELOAD: { fr: 'N° d’unité', en: 'Unit no.', wo: 'N° unité' },
+  DER_FJ_SN_BILL_RELOAD: { fr: 'N° CNI', en: 'National ID no.', wo: 'N° CNI' },
+};
+const DEFAULT_ACCOUNT_LABEL: L = { fr: 'N° de compte', en: 'Account no.', wo: 'N° compte' };
+
+/** "ACME_SN_BILL_PAY" -> "Acme": a readable fallback for a code we have no label for. */
+function fallbackLabel(code: string): string {
+  const head = code.split('_')[0] ?? code;
+  return head.charAt(0).toUpperCase() + head.slice(1).toLowerCase();
+}
+
+export function serviceLabel(codeService: string, lang: Lang): string {
+  return SERVICE_LABELS[codeService]?.[lang] ?? fallbackLabel(codeService);
+}
+
+export function walletLabel(codeService: string, lang: Lang): string {
+  if (codeService === 'BANK_CARD_API_CASH_OUT' && lang === 'en') return 'Bank card';
+  return WALLET_LABELS[codeService] ?? fallbackLabel(codeService);
+}
+
+export function accountLabel(codeService: string, lang: Lang): string {
+  return (ACCOUNT_LABELS[codeService] ?? DEFAULT_ACCOUNT_LABEL)[lang];
+}

@@ -1,0 +1,45 @@
+// File names and line formats of a lowdb data directory. The benchmark writes archives with these too.
+import type { Order } from '../../orders/types.js';
+import type { CallbackRecord, RecipientMark } from '../types.js';
+
+export const FILES = {
+  lock: 'store.lock',
+  openOrders: 'orders-open.json',
+  archive: 'orders-archive.jsonl',
+  callbacks: 'callbacks.jsonl',
+  marks: 'broadcast-marks.jsonl',
+  broadcasts: 'broadcasts.json',
+  customers: 'customers.json',
+  conversations: 'conversations.json',
+  alerts: 'alerts.json',
+  statusLookups: 'status-lookups.json',
+  dedupe: 'dedupe.json',
+} as const;
+
+/** kv-<ns>.json with anything outside [A-Za-z0-9_-] hex-escaped, so any namespace name is a safe file name. */
+export function kvFileName(ns: string): string {
+  const safe = [...Buffer.from(ns, 'utf8')]
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      return /[A-Za-z0-9_-]/.test(c) ? c : `~${b.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
+  return `kv-${safe}.json`;
+}
+
+export interface ArchiveLine {
+  order: Order;
+}
+export interface CallbackLine {
+  cb: CallbackRecord;
+}
+export interface MarkLine {
+  b: string;
+  c: string;
+  m: RecipientMark;
+}
+
+/** One archive line, newline included: what the store appends when an order reaches a terminal state. */
+export function archiveLine(order: Order): string {
+  return `${JSON.stringify({ order } satisfies ArchiveLine)}\n`;
+}

@@ -1,0 +1,443 @@
+import { Boom } from '@hapi/boom';
+import { Browsers, type ConnectionState, proto, type WAMessage } from '@whiskeysockets/baileys';
+import { describe, expect, it, vi } from 'vitest';
+import type { InboundMessage } from '../../../src/channels/channel.js';
+import { createWhatsAppChannel, type WhatsAppChannelDeps } from '../../../src/channels/whatsapp/index.js';
+import { silentLogger } from '../../../src/logger.js';
+import { createMemoryStore } from '../../../src/store/memory.js';
+import type { Store } from '../../../src/store/types.js';
+import { type FakeSocket, fakeFactory, settle } from './fake-socket.js';
+import { LID_JID, NOW, PN_JID, waMessage } from './fixtures.js';
+
+/** A sleep the test releases by hand, to see what happens before and after a backoff. */
+function manualSleep() {
+  const pending: { ms: number; resolve: () => void }[] = [];
+  const sleep = vi.fn((ms: number) => new Promise<void>((resolve) => pending.push({ ms, resolve })));
+  return {
+    sleep,
+    pending,
+    releaseAll() {
+      for (const p of pending.splice(0)) p.resolve();
+    },
+  };
+}
+
+async function setup(
+  opts: Partial<WhatsAppChannelDeps> & { store?: Store; lidToPn?: Record<string, string>; handlerFails?: boolean } = {},
+) {
+  const store = opts.store ?? createMemoryStore();
+  const f = fakeFactory(opts.lidToPn);
+  const alerts: { kind: string; message: string }[] = [];
+  const received: InboundMessage[] = [];
+  const printQr = vi.fn();
+  const printPairingCode = vi.fn();
+  const sleep = opts.sleep ?? vi.fn(async (_ms: number) => {});
+  const { store: _s, lidToPn: _l, handlerFails, ...rest } = opts;
+  const channel = createWhatsAppChannel({
+    kv: store.kv,
+    dedupe: store.dedupe,
+    logger: silentLogger,
+    socketFactory: f.factory,
+    sendPerMinute: 6000,
+    onAlert: (kind, message) => {
+      alerts.push({ kind, message });
+    },
+    printQr,
+    printPairingCode,
+    now: () => NOW,
+    random: () => 0.5,
+    sleep,
+    version: [2, 3000, 1],
+    ...rest,
+  });
+  const handler = vi.fn(async (m: InboundMessage) => {
+    received.push(m);
+    if (handlerFails) throw new Error('handler bug');
+  });
+  await channel.start(handler);
+  return { store, f, alerts, received, printQr, printPairingCode, sleep, channel, handler };
+}
+
+function update(sock: FakeSocket, u: Partial<ConnectionState>) {
+  sock.ev.emit('connection.update', u);
+}
+
+function close(sock: FakeSocket, statusCode: number) {
+  update(sock, { connection: 'close', lastDisconnect: { error: new Boom('x', { statusCode }), date: new Date(NOW) } });
+}
+
+function upsert(sock: FakeSocket, messages: WAMessage[], type: 'notify' | 'append' = 'notify') {
+  sock.ev.emit('messages.upsert', { messages, type });
+}
+
+describe('WhatsApp channel: connection', () => {
+  it('opens a socket with bot-safe options and the stored auth', async () => {
+    const { f, channel } = await setup();
+    expect(f.sockets).toHaveLength(1);
+    const cfg = f.configs[0]!;
+    expect(cfg.markOnlineOnConnect).toBe(false);
+    expect(cfg.syncFullHistory).toBe(false);
+    expect(cfg.browser).toEqual(Browsers.macOS('Chrome'));
+    expect(cfg.version).toEqual([2, 3000, 1]);
+    expect(cfg.shouldIgnoreJid?.('120363041234567890@g.us')).toBe(true);
+    expect(cfg.shouldIgnoreJid?.('status@broadcast')).toBe(true);
+    expect(cfg.shouldIgnoreJid?.(PN_JID)).toBe(false);
+    expect(cfg.msgRetryCounterCache).toBeDefined();
+    expect(cfg.auth.creds.registered).toBe(false);
+    expect(channel.state()).toBe('connecting');
+    update(f.last, { connection: 'open' });
+    expect(channel.state()).toBe('open');
+    expect(channel.health()).toEqual({ connected: true, detail: 'open' });
+  });
+
+  it('prints the QR code', async () => {
+    const { f, printQr, printPairingCode } = await setup();
+    update(f.last, { qr: '2@abc,def' });
+    expect(printQr).toHaveBeenCalledWith('2@abc,def');
+    expect(printPairingCode).not.toHaveBeenCalled();
+  });
+
+  it('requests a pairing code (digits only, once per socket) instead of a QR when a number is set', async () => {
+    const { f, printQr, printPairingCode } = await setup({ pairingNumber: '+221 77 000 00 00' });
+    update(f.last, { qr: 'qr-1' });
+    update(f.last, { qr: 'qr-2' });
+    await settle();
+    expect(f.last.requestPairingCode).toHaveBeenCalledTimes(1);
+    expect(f.last.requestPairingCode).toHaveBeenCalledWith('221770000000');
+    expect(printPairingCode).toHaveBeenCalledWith('ABCD1234');
+    expect(printQr).not.toHaveBeenCalled();
+  });
+
+  it('persists creds on creds.update', async () => {
+    const { f, store } = await setup();
+    f.configs[0]!.auth.creds.registered = true;
+    f.last.ev.emit('creds.update', { registered: true });
+    await settle();
+    expect(await store.kv.get('wa-auth', 'creds')).toContain('"registered":true');
+  });
+
+  it('515 after pairing: a new socket at once, same auth, no backoff', async () => {
+    const { f, sleep, channel } = await setup();
+    close(f.last, 515);
+    await settle();
+    expect(f.sockets).toHaveLength(2);
+    expect(sleep).not.toHaveBeenCalled();
+    expect(f.configs[1]!.auth.creds).toBe(f.configs[0]!.auth.creds);
+    expect(channel.state()).toBe('connecting');
+  });
+
+  it.each([428, 408, 503, 500])('%s: reconnects after a backoff, keeping the auth', async (code) => {
+    const manual = manualSleep();
+    const { f, store, channel, alerts } = await setup({ sleep: manual.sleep });
+    f.configs[0]!.auth.creds.registered = true;
+    f.last.ev.emit('creds.update', { registered: true });
+    await settle();
+    const first = f.last;
+    close(first, code);
+    await settle();
+    expect(f.sockets).toHaveLength(1); // still waiting
+    expect(channel.state()).toBe('closed');
+    expect(manual.pending).toHaveLength(1);
+    expect(manual.pending[0]!.ms).toBeGreaterThan(0);
+    manual.releaseAll();
+    await settle();
+    expect(f.sockets).toHaveLength(2);
+    expect(await store.kv.get('wa-auth', 'creds')).toContain('"registered":true');
+    expect(alerts).toEqual([]);
+    // the dead socket's late events are ignored
+    upsert(first, [waMessage()]);
+    update(first, { connection: 'open' });
+    await settle();
+    expect(channel.state()).toBe('connecting');
+  });
+
+  it('backs off longer on repeated failures, resets after a successful open, alerts on a long outage', async () => {
+    const manual = manualSleep();
+    const { f, alerts } = await setup({ sleep: manual.sleep, alertAfterAttempts: 3 });
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      close(f.last, 408);
+      await settle();
+      delays.push(manual.pending[0]!.ms);
+      manual.releaseAll();
+      await settle();
+    }
+    expect(delays[1]!).toBeGreaterThan(delays[0]!);
+    expect(delays[2]!).toBeGreaterThan(delays[1]!);
+    expect(alerts.map((a) => a.kind)).toEqual(['whatsapp_down']);
+    update(f.last, { connection: 'open' });
+    close(f.last, 408);
+    await settle();
+    expect(manual.pending[0]!.ms).toBe(delays[0]);
+  });
+
+  it.each([401, 411])('%s: clears the auth state, stays logged out and says how to pair again', async (code) => {
+    const { f, store, channel, alerts } = await setup();
+    f.configs[0]!.auth.creds.registered = true;
+    f.last.ev.emit('creds.update', { registered: true });
+    await f.configs[0]!.auth.keys.set({ session: { 'a.0': Buffer.from('s') } });
+    await settle();
+    expect(Object.keys(await store.kv.list('wa-auth')).length).toBeGreaterThan(0);
+    update(f.last, { connection: 'open' });
+    close(f.last, code);
+    await settle();
+    expect(channel.state()).toBe('logged_out');
+    expect(channel.health().connected).toBe(false);
+    expect(await store.kv.list('wa-auth')).toEqual({});
+    expect(f.configs[0]!.auth.creds.registered).toBe(false);
+    expect(f.sockets).toHaveLength(1);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.kind).toBe('whatsapp_logged_out');
+    expect(alerts[0]!.message).toMatch(/QR/);
+    expect(alerts[0]!.message).toMatch(/WHATSAPP_PAIRING_NUMBER/);
+    await expect(channel.sendText('+221771234567', 'hi')).rejects.toThrow(/logged_out/);
+    // an admin can link again without restarting the process
+    await channel.relink();
+    expect(f.sockets).toHaveLength(2);
+    expect(f.configs[1]!.auth.creds.registered).toBe(false);
+  });
+
+  it.each([
+    [403, 'whatsapp_forbidden'],
+    [440, 'whatsapp_replaced'],
+  ])('%s: stops without reconnecting and alerts the admins', async (code, kind) => {
+    const { f, store, channel, alerts, sleep } = await setup();
+    f.configs[0]!.auth.creds.registered = true;
+    f.last.ev.emit('creds.update', { registered: true });
+    update(f.last, { connection: 'open' });
+    close(f.last, code);
+    await settle();
+    expect(channel.state()).toBe('stopped');
+    expect(f.sockets).toHaveLength(1);
+    expect(sleep).not.toHaveBeenCalled();
+    expect(alerts.map((a) => a.kind)).toEqual([kind]);
+    // the session is kept: 440 means someone else uses it, 403 needs a human
+    expect(await store.kv.get('wa-auth', 'creds')).toContain('"registered":true');
+  });
+
+  it('stop() ends the socket and the resulting close does not reconnect', async () => {
+    const { f, channel } = await setup();
+    update(f.last, { connection: 'open' });
+    await channel.stop();
+    expect(f.last.end).toHaveBeenCalled();
+    close(f.last, 428);
+    await settle();
+    expect(f.sockets).toHaveLength(1);
+    expect(channel.state()).toBe('stopped');
+  });
+});
+
+describe('WhatsApp channel: receiving', () => {
+  it('delivers private messages only', async () => {
+    const { f, received } = await setup();
+    upsert(f.last, [
+      waMessage({ remoteJid: '120363041234567890@g.us', id: 'G' }),
+      waMessage({ remoteJid: 'status@broadcast', id: 'S' }),
+      waMessage({ remoteJid: '1699999999@broadcast', id: 'B' }),
+      waMessage({ remoteJid: '120363111111111111@newsletter', id: 'N' }),
+      waMessage({ fromMe: true, id: 'ME' }),
+      waMessage({ id: 'P', message: { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE } } }),
+      waMessage({ id: 'R', message: { reactionMessage: { text: '👍', key: { id: 'OK' } } } }),
+      waMessage({ id: 'STUB', message: null, messageStubType: 2 }),
+      waMessage({ id: 'OK', message: { conversation: '1000 Orange 771234567' } }),
+    ]);
+    await settle();
+    expect(received.map((m) => m.id)).toEqual(['OK']);
+    expect(received[0]).toMatchObject({ customerId: '+221771234567', phone: '+221771234567', text: '1000 Orange 771234567' });
+  });
+
+  it('handles both notify and offline append messages', async () => {
+    const { f, received } = await setup();
+    upsert(f.last, [waMessage({ id: 'LIVE', message: { conversation: 'live' } })], 'notify');
+    upsert(f.last, [waMessage({ id: 'OFF', message: { conversation: 'offline' }, at: NOW - 3_600_000 })], 'append');
+    await settle();
+    expect(received.map((m) => m.text).sort()).toEqual(['live', 'offline']);
+  });
+
+  it('does not answer offline messages older than a day', async () => {
+    const { f, received } = await setup();
+    upsert(f.last, [waMessage({ id: 'OLD', at: NOW - 2 * 24 * 3_600_000 })], 'append');
+    await settle();
+    expect(received).toEqual([]);
+  });
+
+  it('delivers a message id once, across redeliveries and a new channel on the same store', async () => {
+    const store = createMemoryStore();
+    const a = await setup({ store });
+    const m = waMessage({ id: 'DUP1', message: { conversation: 'oui' } });
+    upsert(a.f.last, [m]);
+    upsert(a.f.last, [m]);
+    upsert(a.f.last, [m], 'append');
+    await settle();
+    expect(a.received.map((x) => x.id)).toEqual(['DUP1']);
+    await a.channel.stop();
+    const b = await setup({ store });
+    upsert(b.f.last, [m], 'append');
+    upsert(b.f.last, [waMessage({ id: 'NEW1' })]);
+    await settle();
+    expect(b.received.map((x) => x.id)).toEqual(['NEW1']);
+  });
+
+  it('a stub first, then the same id with content: delivered once, with its text', async () => {
+    const { f, received } = await setup();
+    upsert(f.last, [waMessage({ id: 'LATE', message: null, messageStubType: 2 })]);
+    upsert(f.last, [waMessage({ id: 'LATE', message: { conversation: 'retry ok' } })]);
+    await settle();
+    expect(received.map((m) => [m.id, m.text])).toEqual([['LATE', 'retry ok']]);
+  });
+
+  it('maps @lid senders: remoteJidAlt, then the LID mapping, else no phone', async () => {
+    const { f, received } = await setup({ lidToPn: { '222@lid': '221781112233:0@s.whatsapp.net' } });
+    upsert(f.last, [
+      waMessage({ id: 'L1', remoteJid: '111@lid', remoteJidAlt: '221771234567@s.whatsapp.net' }),
+      waMessage({ id: 'L2', remoteJid: '222@lid' }),
+      waMessage({ id: 'L3', remoteJid: LID_JID }),
+    ]);
+    await settle();
+    const byId = Object.fromEntries(received.map((m) => [m.id, m]));
+    expect(byId.L1).toMatchObject({ customerId: '+221771234567', phone: '+221771234567' });
+    expect(byId.L2).toMatchObject({ customerId: '+221781112233', phone: '+221781112233' });
+    expect(byId.L3).toMatchObject({ customerId: LID_JID, phone: null });
+    expect(f.last.signalRepository.lidMapping.getPNForLID).toHaveBeenCalledWith('222@lid');
+  });
+
+  it('sends a read receipt and shows typing while the handler works', async () => {
+    const { f, channel } = await setup();
+    update(f.last, { connection: 'open' });
+    const sock = f.last;
+    const seen: string[] = [];
+    await channel.stop();
+    // a fresh channel whose handler looks at what the customer saw so far
+    const store = createMemoryStore();
+    const g = fakeFactory();
+    const ch = createWhatsAppChannel({
+      kv: store.kv,
+      dedupe: store.dedupe,
+      logger: silentLogger,
+      socketFactory: g.factory,
+      sendPerMinute: 6000,
+      now: () => NOW,
+      sleep: async () => {},
+      version: [2, 3000, 1],
+    });
+    await ch.start(async (m) => {
+      seen.push(`read:${g.last.readMessages.mock.calls.length}`);
+      seen.push(`presence:${g.last.sendPresenceUpdate.mock.calls.map((c) => c[0]).join(',')}`);
+      await ch.sendText(m.customerId, 'Bonjour');
+    });
+    update(g.last, { connection: 'open' });
+    const m = waMessage({ id: 'RR' });
+    upsert(g.last, [m]);
+    await settle();
+    expect(seen).toEqual(['read:1', 'presence:composing']);
+    expect(g.last.readMessages).toHaveBeenCalledWith([m.key]);
+    expect(g.last.sendPresenceUpdate.mock.calls).toEqual([
+      ['composing', PN_JID],
+      ['paused', PN_JID],
+    ]);
+    expect(g.last.sendMessage).toHaveBeenCalledWith(PN_JID, { text: 'Bonjour' });
+    expect(sock.readMessages).not.toHaveBeenCalled();
+  });
+
+  it('a failing handler does not stop the next messages', async () => {
+    const { f, received } = await setup({ handlerFails: true });
+    upsert(f.last, [waMessage({ id: 'H1' }), waMessage({ id: 'H2' })]);
+    await settle();
+    expect(received.map((m) => m.id)).toEqual(['H1', 'H2']);
+    expect(f.last.sendPresenceUpdate).toHaveBeenLastCalledWith('paused', PN_JID);
+  });
+
+  it('handles one chat in order even when the handler is slow', async () => {
+    const { f, handler } = await setup();
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    handler.mockImplementation(async (m) => {
+      order.push(`start ${m.id}`);
+      if (m.id === 'S1') await gate;
+      order.push(`end ${m.id}`);
+    });
+    upsert(f.last, [waMessage({ id: 'S1' })]);
+    upsert(f.last, [waMessage({ id: 'S2' })]);
+    await settle();
+    expect(order).toEqual(['start S1']);
+    release();
+    await settle();
+    expect(order).toEqual(['start S1', 'end S1', 'start S2', 'end S2']);
+  });
+});
+
+describe('WhatsApp channel: sending', () => {
+  it('sends text and images to the customer JID, and getMessage returns what was sent', async () => {
+    const { f, channel } = await setup();
+    update(f.last, { connection: 'open' });
+    await channel.sendText('+221771234567', 'Votre recharge est faite');
+    expect(f.last.sendMessage).toHaveBeenCalledWith(PN_JID, { text: 'Votre recharge est faite' });
+    const img = Buffer.from([0xff, 0xd8]);
+    await channel.sendImage('+221771234567', img, 'Reçu');
+    expect(f.last.sendMessage).toHaveBeenLastCalledWith(PN_JID, { image: img, caption: 'Reçu' });
+    const sentMsg = await f.last.sendMessage.mock.results[0]!.value;
+    const got = await f.configs[0]!.getMessage?.(sentMsg!.key);
+    expect(got?.conversation).toBe('Votre recharge est faite');
+    expect(await f.configs[0]!.getMessage?.({ id: 'UNKNOWN' })).toBeUndefined();
+  });
+
+  it('answers a LID customer in the chat they wrote from', async () => {
+    const { f, channel, received } = await setup();
+    update(f.last, { connection: 'open' });
+    upsert(f.last, [waMessage({ id: 'X1', remoteJid: '999@lid', remoteJidAlt: '221771234567@s.whatsapp.net' })]);
+    upsert(f.last, [waMessage({ id: 'X2', remoteJid: LID_JID })]);
+    await settle();
+    expect(received.map((m) => m.customerId)).toEqual(['+221771234567', LID_JID]);
+    await channel.sendText('+221771234567', 'a');
+    await channel.sendText(LID_JID, 'b');
+    expect(f.last.sendMessage.mock.calls.map((c) => c[0])).toEqual(['999@lid', LID_JID]);
+  });
+
+  it('holds sends until the connection is open, on the new socket after a restart', async () => {
+    const manual = manualSleep();
+    const { f, channel } = await setup({ sleep: manual.sleep });
+    const p = channel.sendText('+221771234567', 'patience');
+    await settle();
+    expect(f.last.sendMessage).not.toHaveBeenCalled();
+    close(f.last, 515);
+    await settle();
+    update(f.last, { connection: 'open' });
+    await p;
+    expect(f.sockets).toHaveLength(2);
+    expect(f.sockets[0]!.sendMessage).not.toHaveBeenCalled();
+    expect(f.sockets[1]!.sendMessage).toHaveBeenCalledWith(PN_JID, { text: 'patience' });
+  });
+
+  it('a send fails (not hangs) when the connection never opens', async () => {
+    const { channel } = await setup({ sleep: async () => {} });
+    await expect(channel.sendText('+221771234567', 'x')).rejects.toThrow(/did not open/);
+  });
+
+  it('retries a send after rate-overlimit', async () => {
+    const { f, channel } = await setup();
+    update(f.last, { connection: 'open' });
+    const real = f.last.sendMessage.getMockImplementation()!;
+    f.last.sendMessage.mockImplementationOnce(async () => {
+      throw new Boom('rate-overlimit', { data: 429 });
+    });
+    f.last.sendMessage.mockImplementation(real);
+    await channel.sendText('+221771234567', 'encore');
+    expect(f.last.sendMessage).toHaveBeenCalledTimes(2);
+  });
+
+  it('setTyping sends composing / paused when connected, nothing otherwise', async () => {
+    const { f, channel } = await setup();
+    await channel.setTyping('+221771234567', true);
+    expect(f.last.sendPresenceUpdate).not.toHaveBeenCalled();
+    update(f.last, { connection: 'open' });
+    await channel.setTyping('+221771234567', true);
+    await channel.setTyping('+221771234567', false);
+    expect(f.last.sendPresenceUpdate.mock.calls).toEqual([
+      ['composing', PN_JID],
+      ['paused', PN_JID],
+    ]);
+  });
+});
