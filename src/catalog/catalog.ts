@@ -11,6 +11,9 @@ import { brandOf, countryOf, familyOf, labelOf } from './derive.js';
 import documented from './documented-services.json' with { type: 'json' };
 import type { AmountCheck, AmountRules, Catalog, CatalogEntry, Country, Family } from './types.js';
 
+/** Collect services the chat cannot drive (no card data may ever pass through a chat). */
+const CHAT_UNSUPPORTED_WALLETS = new Set(['BANK_CARD_API_CASH_OUT']);
+
 export const CATALOG_NS = 'catalog';
 const SERVICES_KEY = 'services';
 const settingsKey = (code: string) => `settings:${code}`;
@@ -99,7 +102,9 @@ export async function createCatalog(opts: {
         (e) => e.family === 'wallet_collect' && e.country === country && catalog.isAvailable(e.codeService),
       );
       // MTN_CI_API_CASH_OUT_2 is a second route to the same wallet: offer it only when the first is out.
+      // Card payments need the holder's names and a 3-D Secure page the chat flow does not handle yet.
       return list
+        .filter((e) => !CHAT_UNSUPPORTED_WALLETS.has(e.codeService))
         .filter((e) => {
           const m = /^(.*)_\d+$/.exec(e.codeService);
           return !(m?.[1] && catalog.isAvailable(m[1]));
@@ -207,4 +212,36 @@ function validateRules(r: AmountRules): void {
 
 function copy(e: CatalogEntry): CatalogEntry {
   return { ...e, rules: { ...e.rules } };
+}
+
+/** createCatalog, then one refresh from Intech when an API is given (failures keep cache/fallback). */
+export async function loadCatalog(opts: {
+  kv: KvRepo;
+  api?: Pick<IntechApi, 'listServices'>;
+  logger?: Logger;
+  now?: () => number;
+}): Promise<LoadedCatalog> {
+  const catalog = await createCatalog({ kv: opts.kv, ...(opts.logger ? { logger: opts.logger } : {}) });
+  if (opts.api) await refreshCatalog(catalog, opts.api, opts.kv, opts);
+  return catalog;
+}
+
+/** Periodic catalog sync (CATALOG_SYNC_MINUTES); 0 disables it. Returns a stop function. */
+export function startCatalogSync(
+  catalog: Catalog,
+  api: Pick<IntechApi, 'listServices'>,
+  kv: KvRepo,
+  opts: { intervalMs: number; logger?: Logger; now?: () => number },
+): () => void {
+  if (opts.intervalMs <= 0) return () => {};
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void refreshCatalog(catalog, api, kv, opts).finally(() => {
+      running = false;
+    });
+  }, opts.intervalMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }

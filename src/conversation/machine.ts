@@ -17,7 +17,15 @@ import type { Beneficiary } from '../store/types.js';
 import { billHighlights, countryOfPhone, groupToken, shortDate, showPhone } from './format.js';
 import { messages } from './messages/index.js';
 import type { Messages, OrderLineView } from './messages/types.js';
-import type { Command, ConvContext, ConvEvent, Conversation, CustomerPatch, Draft, Question } from './types.js';
+import type {
+  Command,
+  ConvContext,
+  ConvEvent,
+  Conversation,
+  CustomerPatch,
+  Draft,
+  Question,
+} from './types.js';
 
 export function initialConversation(now: number): Conversation {
   return { v: 1, pending: null, draft: null, options: [], updatedAt: now };
@@ -25,14 +33,33 @@ export function initialConversation(now: number): Conversation {
 
 /** Accepts whatever the store returns; anything unrecognised starts afresh. */
 export function loadConversation(raw: unknown, now: number): Conversation {
-  if (raw && typeof raw === 'object' && (raw as Conversation).v === 1 && Array.isArray((raw as Conversation).options))
+  if (
+    raw &&
+    typeof raw === 'object' &&
+    (raw as Conversation).v === 1 &&
+    Array.isArray((raw as Conversation).options)
+  )
     return raw as Conversation;
   return initialConversation(now);
 }
 
-/** What the bot waits for, as a hint for the parser ("amount", "recipient", "confirm"...). */
-export function expecting(conv: Conversation): Question | undefined {
-  return conv.pending ?? undefined;
+const EXPECTING: Partial<Record<Question, string>> = {
+  menu: 'choice',
+  language: 'choice',
+  bill_service: 'choice',
+  bill_pick: 'choice',
+  operator: 'choice',
+  recipient_self: 'recipient',
+  recipient: 'recipient',
+  payer: 'recipient',
+  amount: 'amount',
+  account: 'account',
+  confirm: 'confirm',
+};
+
+/** What the bot waits for, as the parser's hint: 'choice' | 'recipient' | 'amount' | 'account' | 'confirm'. */
+export function expecting(conv: Conversation): string | undefined {
+  return conv.pending ? EXPECTING[conv.pending] : undefined;
 }
 
 const LANG_OPTIONS: Lang[] = ['fr', 'en', 'wo'];
@@ -180,13 +207,15 @@ function customerCountry(t: Turn): Country {
 }
 
 function describe(t: Turn, d: Draft): string {
-  return t.m.item({
-    kind: d.kind,
-    service: label(t, d.codeService) || (d.kind === 'airtime' ? '' : '…'),
-    amount: d.amount != null ? formatXof(d.amount) : undefined,
-    recipient: d.recipient ? showPhone(d.recipient) : undefined,
-    account: d.account,
-  }).replace(/\s{2,}/g, ' ');
+  return t.m
+    .item({
+      kind: d.kind,
+      service: label(t, d.codeService) || (d.kind === 'airtime' ? '' : '…'),
+      amount: d.amount != null ? formatXof(d.amount) : undefined,
+      recipient: d.recipient ? showPhone(d.recipient) : undefined,
+      account: d.account,
+    })
+    .replace(/\s{2,}/g, ' ');
 }
 
 /** A saved beneficiary named in the message ("recharge maman 1000"). */
@@ -212,15 +241,17 @@ function onMessage(t: Turn, text: string, p: ParseResult): void {
   // A question left unanswered too long expires: a late "oui" must never confirm a stale summary.
   // (Orders already placed live in the order desk, not here: they are never dropped.)
   if (c.pending && ctx.now - c.updatedAt > ctx.limits.idleMs) {
-    const item = c.draft && c.pending !== 'save_offer' && c.pending !== 'save_name' ? describe(t, c.draft) : undefined;
-    if (c.pending !== 'menu' && c.pending !== 'language') t.say(t.m.expired(item));
+    // Menus and the nickname offer (the order is already placed) just lapse silently.
+    const silent: Question[] = ['menu', 'language', 'save_offer', 'save_name'];
+    if (!silent.includes(c.pending)) t.say(t.m.expired(c.draft ? describe(t, c.draft) : undefined));
     t.reset();
   } else if (c.pending === 'bills' || c.pending === 'placing') {
     // Only seen after a crash mid-turn: start again (the order desk keeps any order placed).
     t.reset();
   }
 
-  if (ctx.isNewCustomer && p.language && p.language !== t.lang && p.intent !== 'language') t.setLang(p.language);
+  if (ctx.isNewCustomer && p.language && p.language !== t.lang && p.intent !== 'language')
+    t.setLang(p.language);
 
   switch (p.intent) {
     case 'stop':
@@ -231,15 +262,20 @@ function onMessage(t: Turn, text: string, p: ParseResult): void {
       t.save({ subscribed: true });
       t.say(t.m.started);
       return;
-    case 'cancel':
-      if (c.draft || (c.pending && c.pending !== 'menu')) {
-        t.reset();
+    case 'cancel': {
+      const building = c.draft !== null || c.pending === 'bill_service';
+      t.reset();
+      if (building) {
         t.say(t.m.cancelled);
-      } else {
-        t.reset();
-        t.say(t.m.nothingToCancel);
+        return;
       }
+      // Nothing being built: the customer may mean an order already placed.
+      const open = ctx.recentOrders.find((o) => !TERMINAL_STATES.includes(o.state));
+      if (!open) t.say(t.m.nothingToCancel);
+      else if (open.state === 'created' || open.state === 'collecting') t.say(t.m.cancelUnpaid(open.id));
+      else t.say(t.m.cannotCancel(open.id));
       return;
+    }
     case 'language':
       if (p.extra.targetLanguage) {
         t.setLang(p.extra.targetLanguage);
@@ -268,7 +304,14 @@ function onMessage(t: Turn, text: string, p: ParseResult): void {
   if (c.pending && answerPending(t, c.pending, text, p)) return;
 
   // No question pending (or the answer was a new request): a fresh start.
-  if (!c.pending && choiceOf(p, text) != null && !p.amount && !p.recipient && p.intent !== 'airtime' && p.intent !== 'bill') {
+  if (
+    !c.pending &&
+    choiceOf(p, text) != null &&
+    !p.amount &&
+    !p.recipient &&
+    p.intent !== 'airtime' &&
+    p.intent !== 'bill'
+  ) {
     if (menuPick(t, choiceOf(p, text)!)) return;
   }
   if (startRequest(t, p, text)) return;
@@ -282,7 +325,11 @@ function startRequest(t: Turn, p: ParseResult, text: string): boolean {
   const ben = findBeneficiary(t, p, text);
   let draft: Draft | null = null;
   if (p.intent === 'bill' || isBillCode(t, p.codeService) || (ben?.kind === 'account' && ben.codeService)) {
-    const code = isBillCode(t, p.codeService) ? p.codeService : ben?.kind === 'account' ? ben.codeService : undefined;
+    const code = isBillCode(t, p.codeService)
+      ? p.codeService
+      : ben?.kind === 'account'
+        ? ben.codeService
+        : undefined;
     draft = { kind: code ? kindOf(t, code) : 'bill_pay', codeService: code };
   } else if (p.intent === 'airtime' || ben?.kind === 'phone' || isAirtimeCode(t, p.codeService)) {
     draft = { kind: 'airtime' };
@@ -304,8 +351,15 @@ function merge(t: Turn, p: ParseResult, text: string): void {
   const ben = findBeneficiary(t, p, text);
   if (d.kind === 'airtime') {
     const recipient = p.recipient ?? (ben?.kind === 'phone' ? ben.value : undefined);
-    if (ben?.kind === 'phone' && !p.recipient) d.fromNickname = ben.nickname;
-    else if (p.extra.nickname && !ben && !p.recipient && !d.recipient) {
+    if (ben?.kind === 'phone' && !p.recipient) {
+      d.fromNickname = ben.nickname;
+      // The operator confirmed when the number was saved.
+      if (ben.codeService && !p.extra.operator && ben.value !== d.recipient) {
+        d.recipient = ben.value;
+        d.codeService = ben.codeService;
+        d.operatorExplicit = true;
+      }
+    } else if (p.extra.nickname && !ben && !p.recipient && !d.recipient) {
       t.say(t.m.unknownNickname(p.extra.nickname));
       d.fromNickname = undefined;
       d.unknownNickname = p.extra.nickname;
@@ -358,9 +412,22 @@ function answerPending(t: Turn, q: Question, text: string, p: ParseResult): bool
   const c = t.conv;
   const d = c.draft;
   const choice = choiceOf(p, text);
-  if (q !== 'menu' && q !== 'language' && q !== 'save_offer' && q !== 'save_name' && !d) return false;
+  // The payer's number alone (the parser reads a bare number as an airtime request).
+  if (q === 'payer' && d && p.amount == null && !isBillCode(t, p.codeService) && phoneOf(t, p, text)) {
+    return answerPayer(t, phoneOf(t, p, text)!);
+  }
+  const draftless: Question[] = ['menu', 'language', 'bill_service', 'save_offer', 'save_name'];
+  if (!draftless.includes(q) && !d) return false;
   if (isOtherRequest(t, p) && q !== 'menu' && q !== 'language' && q !== 'bill_service') {
     if (q === 'save_offer' || q === 'save_name' || d) return startRequest(t, p, text);
+  }
+
+  // "non" to a question that asks for a value: the customer gives up.
+  const valueQuestions: Question[] = ['recipient', 'operator', 'amount', 'account', 'bill_pick', 'payer'];
+  if (p.intent === 'no' && valueQuestions.includes(q)) {
+    t.reset();
+    t.say(t.m.cancelled);
+    return true;
   }
 
   switch (q) {
@@ -405,7 +472,13 @@ function answerPending(t: Turn, q: Question, text: string, p: ParseResult): bool
         t.ask('recipient', t.m.askRecipient);
         return true;
       }
-      return fillAndAdvance(t, text, p, () => phoneOf(t, p, text), (v) => setRecipient(t, v));
+      return fillAndAdvance(
+        t,
+        text,
+        p,
+        () => phoneOf(t, p, text),
+        (v) => setRecipient(t, v),
+      );
     case 'recipient': {
       const before = d!.recipient;
       const phone = phoneOf(t, p, text);
@@ -485,14 +558,7 @@ function answerPending(t: Turn, q: Question, text: string, p: ParseResult): bool
         t.ask('payer', t.m.askPayer);
         return true;
       }
-      d!.payer = phone;
-      // A wallet already picked at the summary: that pick was the confirmation.
-      if (d!.wallet && c.options.length === 0) {
-        place(t, d!.wallet);
-        return true;
-      }
-      advance(t);
-      return true;
+      return answerPayer(t, phone);
     }
     case 'confirm':
       return answerSummary(t, text, p, choice);
@@ -518,6 +584,14 @@ function answerPending(t: Turn, q: Question, text: string, p: ParseResult): bool
     case 'placing':
       return false;
   }
+}
+
+function answerPayer(t: Turn, phone: string): true {
+  const d = t.conv.draft!;
+  d.payer = phone;
+  // Always back to the summary: the customer confirms with the payer number in view.
+  advance(t);
+  return true;
 }
 
 function setRecipient(t: Turn, phone: string): void {
@@ -658,7 +732,10 @@ function advance(t: Turn): void {
       if (d.bills.length === 1) pickBill(t, 0);
       else {
         const bills = d.bills.map((b) => ({ amount: formatXof(b.amount), ...billHighlights(b.infos) }));
-        t.ask('bill_pick', `${t.m.billsList(label(t, d.codeService), bills)}\n${t.m.billPickHint(bills.length)}`);
+        t.ask(
+          'bill_pick',
+          `${t.m.billsList(label(t, d.codeService), bills)}\n${t.m.billPickHint(bills.length)}`,
+        );
         return;
       }
     }
@@ -826,8 +903,22 @@ function answerSummary(t: Turn, text: string, p: ParseResult, choice: number | n
     return true;
   }
   // A bare option number (not an amount: "2" is a pick, "2000" a new amount).
-  if (choice != null && choice >= 1 && choice <= c.options.length && p.recipient == null && (p.amount == null || p.amount === choice)) {
+  if (
+    choice != null &&
+    choice >= 1 &&
+    choice <= c.options.length &&
+    p.recipient == null &&
+    (p.amount == null || p.amount === choice)
+  ) {
     place(t, c.options[choice - 1]!);
+    return true;
+  }
+  // A wallet named in full ("orange money", "wave"): make it the one *yes* confirms, show the summary again.
+  const lower = ` ${text.toLowerCase().replace(/\s+/g, ' ').trim()} `;
+  const named = c.options.find((w) => lower.includes(` ${label(t, w).toLowerCase()} `));
+  if (named && p.amount == null && !p.recipient) {
+    d.wallet = named;
+    advance(t);
     return true;
   }
   // Anything else changes the draft: new amount, recipient, operator, account…
@@ -950,7 +1041,8 @@ function orderLine(t: Turn, o: Order): OrderLineView {
     }),
     state: o.state,
     stateText: t.m.stateLabel[o.state],
-    receiptRef: deliver?.status === 'success' ? deliver.sousServiceTransactionId ?? deliver.transactionId : undefined,
+    receiptRef:
+      deliver?.status === 'success' ? (deliver.sousServiceTransactionId ?? deliver.transactionId) : undefined,
     tokens: o.tokens?.map(groupToken),
   };
 }

@@ -47,7 +47,9 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
   const now = deps.now ?? Date.now;
   const log = deps.logger ?? silentLogger;
   const { store, channel } = deps;
-  const queue = createSerialQueue((err, key) => log.error({ err, customer: key }, 'conversation turn failed'));
+  const queue = createSerialQueue((err, key) =>
+    log.error({ err, customer: key }, 'conversation turn failed'),
+  );
   const limiter = createRateLimiter(deps.limits.messagesPerMinute);
 
   async function send(customerId: string, text: string): Promise<void> {
@@ -65,7 +67,10 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       .catch(() => {});
   }
 
-  async function loadCustomer(msg: InboundMessage, at: number): Promise<{ customer: Customer; isNew: boolean }> {
+  async function loadCustomer(
+    msg: InboundMessage,
+    at: number,
+  ): Promise<{ customer: Customer; isNew: boolean }> {
     const existing = await store.customers.get(msg.customerId);
     const customer: Customer = existing ?? {
       id: msg.customerId,
@@ -91,6 +96,18 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
   }
 
   async function turn(msg: InboundMessage): Promise<void> {
+    try {
+      await unsafeTurn(msg);
+    } catch (err) {
+      // Every failure reaches the customer; the message says not to pay again and how to check.
+      log.error({ err, customer: msg.customerId }, 'conversation turn failed');
+      const customer = await store.customers.get(msg.customerId).catch(() => undefined);
+      if (!customer?.paused)
+        await send(msg.customerId, messages(customer?.lang ?? DEFAULT_LANG).technicalError);
+    }
+  }
+
+  async function unsafeTurn(msg: InboundMessage): Promise<void> {
     if (deps.adminHandler && (await deps.adminHandler(msg))) return;
     const at = now();
     // Channels may redeliver a message: a repeated "oui" must not act twice.

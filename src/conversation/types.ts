@@ -106,7 +106,9 @@ export interface ConvContext {
   isNewCustomer?: boolean;
 }
 
-export type CustomerPatch = Partial<Pick<Customer, 'lang' | 'subscribed' | 'wallet' | 'beneficiaries' | 'phone'>>;
+export type CustomerPatch = Partial<
+  Pick<Customer, 'lang' | 'subscribed' | 'wallet' | 'beneficiaries' | 'phone'>
+>;
 
 export type Command =
   | { type: 'reply'; text: string }

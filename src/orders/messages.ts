@@ -153,6 +153,14 @@ export const orderMessages = {
     });
   },
 
+  invalid(lang: Lang): string {
+    return pick(lang, {
+      fr: `Cette commande est incomplète ou invalide, rien n'a été débité. Recommençons : que voulez-vous acheter ?`,
+      en: `This order is incomplete or invalid; nothing was charged. Let's start again: what would you like to buy?`,
+      wo: `Commande bii matul walla baaxul, jëluñu dara. Nañu tàmbalaat : lan nga bëgg jënd ?`,
+    });
+  },
+
   merchantBalanceLow(lang: Lang): string {
     return pick(lang, {
       fr: `Ce service est momentanément indisponible. Vous n'avez pas été débité. Merci de réessayer un peu plus tard.`,

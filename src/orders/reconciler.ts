@@ -32,7 +32,7 @@ const FINAL = ['SUCCESS', 'FAILLED', 'CANCELED', 'REFUNDED'];
 export function createReconciler(deps: {
   saga: Saga;
   store: Store;
-  lookup: (ext: string) => Promise<LookupResult>;
+  lookup: (ext: string, minSpacingMs?: number) => Promise<LookupResult>;
   /** Collect, after checking the merchant balance (used for orders stopped in 'created'). */
   proceedCollect: (o: Order) => Promise<void>;
   config: ReconcilerConfig;
@@ -73,7 +73,8 @@ export function createReconciler(deps: {
     const since = op.status === 'recorded' ? op.recordedAt : (op.sentAt ?? op.recordedAt);
     if (!startup && now() - since < cfg.reconcileAfterMs) return;
     if (await replayCallbacks(o, step)) return;
-    const res = await deps.lookup(op.externalTransactionId);
+    // Once due, look again at most every reconcileAfterMs: enough to converge, far from Intech's limit.
+    const res = await deps.lookup(op.externalTransactionId, cfg.reconcileAfterMs);
     if (res.kind === 'skipped') return;
     if (res.kind === 'found') {
       const r = res.result;
@@ -135,7 +136,7 @@ export function createReconciler(deps: {
       await saga.apply(o.id, (x) => completeReceipt(x, now()));
       return;
     }
-    if (now() - op.recordedAt >= cfg.receiptGiveUpMs) {
+    if (now() - (op.sentAt ?? op.recordedAt) >= cfg.receiptGiveUpMs) {
       await saga.apply(o.id, (x) => receiptFallback(x, 'no outcome', now()));
       return;
     }
@@ -152,7 +153,7 @@ export function createReconciler(deps: {
     if (!startup && now() - since < cfg.reconcileAfterMs) return;
     const colExt = o.operations.collect?.externalTransactionId;
     if (!colExt) return saga.refund(o);
-    const res = await deps.lookup(colExt);
+    const res = await deps.lookup(colExt, cfg.reconcileAfterMs);
     if (res.kind !== 'found') return;
     const status = res.result.status;
     if (status === 'REFUNDED' || status === 'CANCELED') {

@@ -66,6 +66,8 @@ export interface MutateResult {
 
 /** Number of times a refund request that provably never left is retried before a person takes over. */
 const REFUND_SEND_ATTEMPTS = 3;
+/** A rejection saying our externalTransactionId exists already (a resend raced the first request). */
+const ALREADY_EXISTS = /existe d[ée]j[àa]|already exists|duplicate/i;
 
 export function createSaga(deps: SagaDeps) {
   const { store, intech, logger: log, now } = deps;
@@ -108,11 +110,13 @@ export function createSaga(deps: SagaDeps) {
     throw new Error(`order ${id}: too much contention`);
   }
 
-  /** mutate, then run the winner's side effects. */
-  async function apply(id: string, decide: (o: Order) => Transition | null): Promise<MutateResult> {
-    const r = await mutate(id, decide);
-    if (r.won && r.effects.length > 0) await runEffects(r.order, r.effects);
-    return r;
+  /** mutate, then run the winner's side effects (the order counts as busy meanwhile). */
+  function apply(id: string, decide: (o: Order) => Transition | null): Promise<MutateResult> {
+    return busy(id, async () => {
+      const r = await mutate(id, decide);
+      if (r.won && r.effects.length > 0) await runEffects(r.order, r.effects);
+      return r;
+    });
   }
 
   /** The one funnel for outcomes (callback, status lookup, rejected request). */
@@ -212,12 +216,20 @@ export function createSaga(deps: SagaDeps) {
   // -------------------------------------------------------------------------------------------------------
   // Sending a recorded operation
 
-  async function sendOp(o: Order, step: OperationStep, req: OperationRequest): Promise<void> {
+  function sendOp(o: Order, step: OperationStep, req: OperationRequest): Promise<void> {
+    return busy(o.id, () => sendOpNow(o, step, req));
+  }
+
+  async function sendOpNow(o: Order, step: OperationStep, req: OperationRequest): Promise<void> {
     try {
       const acc = await intech.operation(req);
       await apply(o.id, (x) => markSent(x, step, acc, now()));
     } catch (err) {
-      if (err instanceof IntechRejectedError) {
+      if (err instanceof IntechRejectedError && ALREADY_EXISTS.test(err.msg)) {
+        // Our id is already known to Intech: this is not the outcome of the first request. Look it up.
+        log.warn({ orderId: o.id, step }, 'operation id already known to Intech; outcome unknown');
+        await apply(o.id, (x) => markUnknown(x, step, now()));
+      } else if (err instanceof IntechRejectedError) {
         const txId = typeof err.data?.transactionId === 'string' ? err.data.transactionId : undefined;
         await applyOutcomeFor(o.id, step, {
           status: 'FAILLED',
@@ -245,7 +257,11 @@ export function createSaga(deps: SagaDeps) {
   }
 
   /** collected -> delivering: record the delivery, then send it. Only the CAS winner sends. */
-  async function deliver(o: Order): Promise<void> {
+  function deliver(o: Order): Promise<void> {
+    return busy(o.id, () => deliverNow(o));
+  }
+
+  async function deliverNow(o: Order): Promise<void> {
     const op = newOperation('deliver', extIdFor(o.id, 'deliver'), o.codeService, o.amount, now());
     const r = await mutate(o.id, (x) => beginDelivery(x, op, now()));
     if (!r.won) return;
@@ -264,7 +280,11 @@ export function createSaga(deps: SagaDeps) {
     }
   }
 
-  async function receipt(o: Order): Promise<void> {
+  function receipt(o: Order): Promise<void> {
+    return busy(o.id, () => receiptNow(o));
+  }
+
+  async function receiptNow(o: Order): Promise<void> {
     const phone = internationalForm(o.customerId);
     if (deps.receiptVia === 'intech' && phone) {
       const op = newOperation('receipt', extIdFor(o.id, 'receipt'), 'WHATSAPP_MESSAGING', 0, now());
@@ -280,7 +300,11 @@ export function createSaga(deps: SagaDeps) {
   }
 
   /** Receipt through the chat channel: text, then the same receipt as an image. Retried by the reconciler. */
-  async function chatReceipt(o: Order): Promise<void> {
+  function chatReceipt(o: Order): Promise<void> {
+    return busy(o.id, () => chatReceiptNow(o));
+  }
+
+  async function chatReceiptNow(o: Order): Promise<void> {
     const key = `receipt:${o.id}`;
     if (running.has(key)) return;
     running.add(key);
@@ -306,7 +330,11 @@ export function createSaga(deps: SagaDeps) {
   // -------------------------------------------------------------------------------------------------------
   // Refund and claim
 
-  async function refund(o: Order): Promise<void> {
+  function refund(o: Order): Promise<void> {
+    return busy(o.id, () => refundNow(o));
+  }
+
+  async function refundNow(o: Order): Promise<void> {
     const cur = (await store.orders.get(o.id)) ?? o;
     const tx = cur.operations.refund?.transactionId ?? cur.operations.collect?.transactionId;
     if (!tx) {
@@ -335,7 +363,11 @@ export function createSaga(deps: SagaDeps) {
   }
 
   /** Refund failed: open a claim, alert the admins, tell the customer a person is on it. */
-  async function claim(o: Order): Promise<void> {
+  function claim(o: Order): Promise<void> {
+    return busy(o.id, () => claimNow(o));
+  }
+
+  async function claimNow(o: Order): Promise<void> {
     const key = `claim:${o.id}`;
     if (running.has(key)) return;
     running.add(key);

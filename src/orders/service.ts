@@ -40,7 +40,7 @@ export interface OrderServiceConfig {
   lookupSpacingMs?: number;
   /** A collect found unsent is resent only this long after the order (default 10 min). */
   collectResendWithinMs?: number;
-  /** An Intech receipt without outcome this long goes through the chat (default 2 x reconcileAfterMs). */
+  /** An Intech receipt without outcome this long goes through the chat (default 3 x reconcileAfterMs). */
   receiptGiveUpMs?: number;
 }
 
@@ -160,7 +160,10 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
 
   async function place(input: PlaceOrderInput): Promise<PlaceOrderResult> {
     const bad = invalidReason(input);
-    if (bad) return { ok: false, reason: 'invalid', message: `invalid order: ${bad}` };
+    if (bad) {
+      log.warn({ field: bad, codeService: input.codeService }, 'invalid order refused');
+      return { ok: false, reason: 'invalid', message: M.invalid(input.lang) };
+    }
     const t = now();
     const order: Order = {
       id: newId(),
@@ -199,7 +202,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       reconcileAfterMs: cfg.reconcileAfterMs,
       slowNoticeAfterMs: cfg.slowNoticeAfterMs,
       collectResendWithinMs,
-      receiptGiveUpMs: cfg.receiptGiveUpMs ?? 2 * cfg.reconcileAfterMs,
+      receiptGiveUpMs: cfg.receiptGiveUpMs ?? 3 * cfg.reconcileAfterMs,
     },
     now,
     logger: log,

@@ -201,13 +201,19 @@ export function markUnknown(o: Order, step: OperationStep, at: number): Transiti
   op.status = 'unknown';
   op.sentAt ??= at;
   event(next, at, `${step}:unknown`);
+  // The payment request may be waiting on the customer's phone: say how to validate it. A link-based
+  // wallet (Wave, card) has no link without the answer, so nothing useful can be said yet.
+  const phoneValidated = !/^(WAVE_|BANK_CARD_)/.test(o.payment.codeService);
+  if (step === 'collect' && o.state === 'collecting' && cur.status === 'recorded' && phoneValidated) {
+    return { next, effects: [{ type: 'notify_pay_instructions' }] };
+  }
   return { next, effects: [] };
 }
 
 /** The request provably never reached Intech. */
 export function markNotSent(o: Order, step: OperationStep, at: number): Transition | null {
   const cur = o.operations[step];
-  if (!cur || cur.status !== 'recorded') return null;
+  if (cur?.status !== 'recorded') return null;
   if (step === 'collect') {
     if (o.state !== 'collecting') return null;
     const next = clone(o);
@@ -409,16 +415,6 @@ export function refundResult(
     recordedAt: at,
   };
   return { next, effects: [{ type: 'open_claim' }] };
-}
-
-/** The refund was sent once more after a lookup showed it had not happened. */
-export function refundRetried(o: Order, at: number): Transition | null {
-  const cur = o.operations.refund;
-  if (o.state !== 'refunding' || !cur || isSettled(cur)) return null;
-  const next = clone(o);
-  event(next, at, 'refund:attempt');
-  next.operations.refund!.status = 'recorded';
-  return { next, effects: [] };
 }
 
 /** refunding -> needs_human once the claim is opened (or could not be), admins alerted, customer told. */

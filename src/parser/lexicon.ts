@@ -30,98 +30,96 @@ export type Tag =
   | 'speak'
   | 'filler';
 
+/** Space-separated word lists (compact, and the formatter leaves them alone). */
+const w = (s: string): string[] => s.split(' ').filter(Boolean);
+
 const entries: [Tag, string[]][] = [
   [
     'airtime',
-    [
-      'credit', 'credits', 'credi', 'credis', 'kredi', 'kredit', 'kredits', 'cridit', 'credt', 'crdit', 'cedit',
-      'crediy', 'creddit', 'airtime', 'unites', 'unite', 'seddo', 'izi', 'topup', 'recharg', 'recharj',
-    ],
+    w(
+      'credit credits credi credis kredi kredit kredits cridit credt crdit cedit crediy creddit airtime ' +
+        'unites unite seddo izi topup recharg recharj',
+    ),
   ],
   [
     'reload',
-    [
-      'recharge', 'recharges', 'recharger', 'rechargez', 'rechargement', 'recharj', 'recharg', 'rechage', 'rechrge',
-      'reacharge', 'recharche', 'rechargee', 'recharje', 'recharjer', 'rechargé', 'achat', 'acheter', 'achete',
-      'achetez', 'buy', 'jend', 'jenda', 'jeund', 'jeend', 'top', 'envoie', 'envoyer', 'envoi', 'envoyez', 'envoye',
-      'send', 'yonnee', 'yonne', 'yonnel', 'yonneel', 'yonnal', 'yone', 'mets', 'met', 'mettre', 'jox', 'diokh',
-      'dokh', 'joxal', 'may', 'mayma', 'get', 'load', 'reload', 'faire', 'fais', 'fait',
-    ],
+    w(
+      'recharg recharj recharge recharges recharger rechargez rechargement rechage rechrge reacharge ' +
+        'recharche rechargee recharje recharjer rechargé achat acheter achete achetez buy jend jenda ' +
+        'jeund jeend top envoie envoyer envoi envoyez envoye send yonnee yonne yonnel yonneel yonnal yone ' +
+        'mets met mettre jox diokh dokh joxal may mayma get load reload faire fais fait mettez',
+    ),
   ],
-  ['bill', ['facture', 'factures', 'factur', 'fatur', 'fature', 'facturé', 'factire', 'factu', 'bill', 'bills']],
-  ['pay', ['payer', 'paye', 'payez', 'paie', 'paiement', 'regler', 'reglement', 'pay', 'fey', 'fay', 'feyal']],
-  ['elec', ['electricite', 'electricity', 'elec', 'courant', 'lumiere', 'kurang', 'kuran']],
-  ['water', ['eau', 'water', 'ndox', 'ndokh']],
-  ['meter', ['compteur', 'conteur', 'comteur', 'compter', 'meter', 'cashpower']],
-  ['account_kw', ['contrat', 'reference', 'ref', 'police', 'carte', 'card', 'account', 'compte', 'numero', 'num', 'number']],
-  ['money_word', ['xaalis', 'xalis', 'khalis', 'kaliss', 'argent', 'money']],
+  ['bill', w('facture factures factur fatur fature facturé factire factu bill bills')],
+  ['pay', w('payer paye payez paie paiement regler reglement pay fey fay feyal')],
+  ['elec', w('electricite electricity elec courant lumiere kurang kuran')],
+  ['water', w('eau water ndox ndokh')],
+  ['meter', w('compteur conteur comteur compter meter cashpower')],
+  ['account_kw', w('contrat reference ref police carte card account compte numero num number')],
+  ['money_word', w('xaalis xalis khalis kaliss argent money')],
   [
     'yes',
-    [
-      'oui', 'ouii', 'ouiii', 'wi', 'ouais', 'ouai', 'ok', 'okay', 'okk', 'oki', 'okey', 'dac', 'dacc', 'daccord',
-      'yes', 'yep', 'yeah', 'yup', 'sure', 'confirm', 'confirme', 'confirmer', 'confirmed', 'valide', 'valider',
-      'validez', 'waaw', 'waw', 'waaaw', 'wa', 'go', '👍', '👌', '✅',
-    ],
+    w(
+      'oui ouii ouiii wi ouais ouai ok okay okk oki okey dac dacc daccord yes yep yeah yup sure confirm ' +
+        'confirme confirmer confirmed valide valider validez waaw waw waaaw wa go 👍 👌 ✅',
+    ),
   ],
-  ['no', ['non', 'nn', 'nan', 'no', 'nope', 'nah', 'deedeet', 'dedet', 'deedet', 'dedeet', 'deet', 'dede', '❌']],
+  ['no', w('non nn nan no nope nah deedeet dedet deedet dedeet deet dede ❌')],
+  ['cancel', w('annule annuler annulez annulation anule anuler annul cancel bayyi bayi baayi oublie')],
   [
-    'cancel',
-    ['annule', 'annuler', 'annulez', 'annulation', 'anule', 'anuler', 'annul', 'cancel', 'bayyi', 'bayi', 'baayi', 'oublie'],
+    'stop',
+    w(
+      'stop stopp arret arrete arreter arretez arreté desabonner desabonne desabonnez desinscrire ' +
+        'unsubscribe desabonnement desinscription',
+    ),
   ],
-  ['stop', ['stop', 'stopp', 'arret', 'arrete', 'arreter', 'arretez', 'arreté', 'desabonner', 'desabonne', 'desabonnez', 'desinscrire', 'unsubscribe']],
-  ['start', ['start', 'abonner', 'reabonner', 'abonne', 'subscribe', 'resubscribe', 'reabonnez']],
-  ['history', ['historique', 'historik', 'histrique', 'histo', 'historiques', 'history', 'releve', 'historic']],
-  ['status', ['statut', 'status', 'suivi', 'agsul', 'aksul', 'yagg', 'yaag']],
-  ['help', ['menu', 'aide', 'aidez', 'help', 'info', 'infos', 'ndimbal', 'ndimbali', 'services', 'options', '?']],
+  ['start', w('start abonner reabonner abonne subscribe resubscribe reabonnez')],
+  ['history', w('historique historik histrique histo historiques history releve historic')],
+  ['status', w('statut status suivi agsul aksul yagg yaag probleme problem souci reclamation')],
+  ['help', w('menu aide aidez help info infos ndimbal ndimbali services options ?')],
   [
     'greeting',
-    [
-      'bonjour', 'bjr', 'bonsoir', 'bsr', 'salut', 'slt', 'hello', 'hi', 'hey', 'salam', 'salaam', 'salamalekum',
-      'salamaleikoum', 'salamaleykoum', 'salamalekoum', 'assalamu', 'assalamou', 'asalamalekum', 'alaykum',
-      'aleykoum', 'alaikum', 'nangadef', 'nanga', 'coucou', 'yo',
-    ],
+    w(
+      'bonjour bjr bonsoir bsr salut slt hello hi hey salam salaam salamalekum salamaleikoum ' +
+        'salamaleykoum salamalekoum assalamu assalamou asalamalekum alaykum aleykoum alaikum alaykoum ' +
+        'nangadef nanga coucou yo',
+    ),
   ],
-  ['thanks', ['merci', 'mrc', 'thanks', 'thank', 'thx', 'jerejef', 'jerejeff', 'djerejef', 'jerejefe', 'jerejeuf', '🙏']],
-  ['price', ['naata', 'nyaata', 'combien', 'prix', 'tarif', 'tarifs', 'frais', 'cost', 'fees']],
-  ['repeat', ['encore', 'again', 'repeat', 'refais', 'refaire', 'recommence', 'ankit', 'waatu']],
-  ['self', ['moi', 'me', 'myself', 'man', 'mon', 'sama', 'my']],
-  ['lang_word', ['francais', 'french', 'anglais', 'english', 'wolof', 'ouolof', 'lakk', 'langue', 'language']],
-  ['speak', ['parle', 'parler', 'parlez', 'speak', 'wax', 'waxal', 'ecris', 'ecrire', 'write', 'switch', 'change', 'changer']],
+  ['thanks', w('merci mrc thanks thank thx jerejef jerejeff djerejef jerejefe jerejeuf 🙏')],
+  ['price', w('naata nyaata combien prix tarif tarifs frais cost fees')],
+  ['repeat', w('encore again repeat refais refaire recommence ankit waatu')],
+  ['self', w('moi me myself man mon sama my')],
+  ['lang_word', w('francais french anglais english wolof ouolof lakk langue language')],
+  ['speak', w('parle parler parlez speak wax waxal ecris ecrire write switch change changer')],
   [
     'filler',
-    [
-      // French
-      'je', 'j', 'veux', 'voudrais', 'veut', 'vouloir', 'aimerais', 'souhaite', 'peux', 'pouvez', 'besoin', 'pour',
-      'pr', 'au', 'a', 'aux', 'le', 'la', 'les', 'l', 'de', 'd', 'du', 'des', 'un', 'une', 'ma', 'mes', 'ton',
-      'sur', 'avec', 'svp', 'stp', 'sil', 'plait', 'vous', 'tu', 'te', 't', 'il', 'elle', 'est', 'c', 'ce', 'cet',
-      'cette', 'ca', 'et', 'ou', 'en', 'dans', 'par', 'm', 'n', 'ne', 'pas', 'plus', 'qu', 'que', 'quoi', 'y', 'vas',
-      'bien', 'bon', 'cest', 'sa', 'son', 'se', 's', 'mais', 'donc', 'alors', 'aussi', 'juste', 'encore',
-      'messages', 'message', 'msg', 'sms', 'francs', 'fcfa', 'f', 'cfa', 'frs', 'maintenant', 'vite', 'rapidement',
-      'telephone', 'tel', 'portable', 'mobile', 'chiffre', 'montant', 'somme', 'toujours', 'rien', 'ai', 'as', 'avez',
-      'recu', 'recois', 'recevoir', 'ma', 'commande', 'commandes', 'transaction', 'transactions', 'operation',
-      'operations', 'achats', 'dernier', 'derniere', 'dernieres', 'fois', 'meme', 'chose', 'comme', 'habitude', 'ici',
-      'frere', 'soeur', 'ami', 'amie', 'merci', 'beaucoup', 'oui', 'non', 'tomber', 'laisse', 'laissez', 'peine',
-      'on', 'of', 'the', 'to', 'for', 'i', 'want', 'would', 'like', 'need', 'please', 'pls', 'plz', 'can', 'could',
-      'you', 'your', 'is', 'it', 'in', 'up', 'some', 'and', 'with', 'from', 'just', 'now', 'order', 'orders',
-      'purchases', 'received', 'receive', 'not', 'didnt', 'havent', 'where', 'what', 'how', 'much', 'same', 'as',
-      'last', 'time', 'phone', 'do', 'did', 'be', 'am', 'are', 'an', 'this', 'that', 'very', 'much', 'still',
-      // Wolof
-      'dama', 'damay', 'begg', 'beug', 'begue', 'bugg', 'bug', 'ma', 'ci', 'ko', 'ak', 'fi', 'rekk', 'rek', 'bi',
-      'yi', 'gi', 'li', 'ba', 'kay', 'waay', 'yow', 'moom', 'am', 'amul', 'dafa', 'dafay', 'laa', 'nga', 'ngay',
-      'mangi', 'maangi', 'ndax', 'ana', 'leen', 'tey', 'legi', 'leegi', 'maa', 'nu', 'loolu', 'baax', 'baal', 'na',
-      'def', 'naka', 'mu', 'nekk', 'jamm', 'sunu', 'seen', 'xam', 'xamul', 'dinaa', 'ba', 'yaa', 'bu', 'dem',
-      'jaay', 'la', 'ni', 'mel', 'dekk', 'kenn', 'yonn', 'dara',
-    ],
+    w(
+      'oui non merci encore je j veux voudrais veut vouloir aimerais souhaite peux pouvez besoin pour ' +
+        'pr au a aux le la les l de d du des un une ma mes ton sur avec svp stp sil plait vous tu te t il ' +
+        'elle est c ce cet cette ca et ou en dans par m n ne pas plus qu que quoi y vas bien bon cest sa ' +
+        'son se s mais donc alors aussi juste messages message msg sms francs fcfa f cfa frs maintenant ' +
+        'vite rapidement telephone tel portable mobile chiffre montant somme toujours rien ai as avez ' +
+        'recu recois recevoir commande commandes transaction transactions operation operations achats ' +
+        'dernier derniere dernieres fois meme chose comme habitude ici frere soeur ami amie beaucoup ' +
+        'tomber laisse laissez peine on of the to for i want would like need please pls plz can could you ' +
+        'your is it in up some and with from just now order orders purchases received receive not didnt ' +
+        'havent where what how much same last time phone do did be am are an this that very still dama ' +
+        'damay begg beug begue bugg bug ci ko ak fi rekk rek bi yi gi li ba kay waay yow moom amul dafa ' +
+        'dafay laa nga ngay mangi maangi ndax ana leen tey legi leegi maa nu loolu baax baal na def naka ' +
+        'mu nekk jamm sunu seen xam xamul dinaa yaa bu dem jaay ni mel dekk kenn yonn dara ngir naa lay ' +
+        'naan nyaan nimero avance give mettez mettre voici voila quels quel quelle sont vos votre ' +
+        'impayees impayee impaye ya avoir comprends comprend pub pubs',
+    ),
   ],
 ];
 
 export const TAGS = new Map<string, Set<Tag>>();
 for (const [tag, words] of entries) {
-  for (const w of words) {
-    let set = TAGS.get(w);
+  for (const word of words) {
+    let set = TAGS.get(word);
     if (!set) {
       set = new Set();
-      TAGS.set(w, set);
+      TAGS.set(word, set);
     }
     set.add(tag);
   }
@@ -139,6 +137,7 @@ export const OPERATORS: Record<string, string> = {
   free: 'free',
   fre: 'free',
   frii: 'free',
+  fri: 'free',
   yas: 'free',
   izi: 'free',
   expresso: 'expresso',
@@ -246,53 +245,65 @@ export const JOINS: Record<string, string> = {
   'e money': 'emoney',
 };
 
-/** Words that give the language away, with a weight. Brand names and numbers are neutral. */
+/** Words that give the language away, with a weight. Brand names and numbers are neutral; French loanwords
+ * common inside Wolof sentences (facture, payer, crédit) weigh 1. */
 export const LANG_WEIGHTS: Record<string, [Lang, number]> = {};
 const langWords: [Lang, number, string[]][] = [
   [
     'fr',
     2,
-    [
-      'je', 'veux', 'voudrais', 'pour', 'au', 'avec', 'svp', 'stp', 'merci', 'bonjour', 'bonsoir', 'salut', 'oui',
-      'non', 'mon', 'mes', 'des', 'du', 'le', 'les', 'est', 'sur', 'moi', 'numero', 'facture', 'payer', 'acheter',
-      'achat', 'envoie', 'envoyer', 'annule', 'annuler', 'arrete', 'arreter', 'historique', 'commande', 'recu',
-      'pas', 'electricite', 'courant', 'eau', 'compteur', 'francs', 'mille', 'cent', 'cents', 'deux', 'trois',
-      'cinq', 'quatre', 'dix', 'vingt', 'ou', 'encore', 'meme', 'chose', 'aide', 'comment', 'ca', 'marche',
-      'parle', 'francais', 'anglais', 'mets', 'fais', 'rechargez', 'recharger', 'combien', 'de',
-      'j', 'ai', 'ne', 'plus', 'messages', 'ouais', 'daccord', 'dac', 'confirme', 'valider', 'toujours', 'rien',
-      'derniere', 'fois', 'bjr', 'slt', 'frere', 'maman', 'papa', 'maison', 'desabonner', 'abonner', 'recevoir',
-      'statut', 'suivi', 'en', 'vous', 'tu', 'et', 'dans', 'un', 'une', 'factur', 'credi', 'laisse', 'tomber',
-    ],
+    w(
+      'je veux voudrais pour au avec svp stp merci bonjour bonsoir salut oui non mon mes des du le les ' +
+        'est sur moi envoie envoyer annule annuler arrete arreter historique commande recu pas eau cent ' +
+        'cents deux trois cinq quatre dix vingt ou encore meme chose aide comment ca marche parle ' +
+        'francais anglais mets fais combien de j ai ne plus messages ouais daccord dac confirme valider ' +
+        'toujours rien derniere fois bjr slt frere maman papa maison desabonner abonner recevoir statut ' +
+        'suivi en vous tu et dans un une laisse tomber voir ouii ouiii mettre peux quoi veut besoin ' +
+        'aimerais ici beaucoup quels quel quelle sont vos votre impayees impayee comprends il ya desabonnement',
+    ),
   ],
-  ['fr', 1, ['credit', 'recharge', 'kredi', 'recharj', 'unites', 'info']],
-  ['en', 1, ['on']],
+  [
+    'fr',
+    1,
+    w(
+      'paiement compte etudiant credit recharge kredi kredit recharj unites info facture payer acheter achat numero compteur ' +
+        'francs mille factur credi electricite courant carte contrat reference recharger rechargez ' +
+        'montant paye recharges achete factures',
+    ),
+  ],
+  ['en', 1, w('on')],
   [
     'en',
     2,
-    [
-      'i', 'want', 'please', 'pls', 'plz', 'top', 'topup', 'to', 'for', 'my', 'the', 'buy', 'send', 'pay',
-      'bill', 'yes', 'thanks', 'thank', 'you', 'hello', 'hi', 'hey', 'help', 'history', 'status', 'order', 'where',
-      'is', 'cancel', 'same', 'again', 'english', 'speak', 'water', 'electricity', 'airtime', 'received', 'not',
-      'didnt', 'havent', 'need', 'can', 'would', 'like', 'get', 'number', 'thousand', 'hundred', 'two',
-      'three', 'five', 'last', 'time', 'purchases', 'what', 'how', 'much', 'yeah', 'yep', 'nope', 'sure', 'of',
-      'and', 'it', 'unsubscribe', 'subscribe', 'still',
-    ],
+    w(
+      'i want please pls plz top topup to for my the buy send pay bill yes thanks thank you hello hi ' +
+        'hey help history status order where is cancel same again english speak water electricity airtime ' +
+        'received not didnt havent need can would like get number thousand hundred two three five last ' +
+        'time purchases what how much yeah yep nope sure of and it unsubscribe subscribe still no show ' +
+        'phone with give meter',
+    ),
   ],
   [
     'wo',
     2,
-    [
-      'dama', 'damay', 'begg', 'beug', 'bugg', 'jend', 'jeund', 'jenda', 'yonnee', 'yonne', 'yonnel', 'yonnal',
-      'jox', 'diokh', 'dokh', 'xaalis', 'xalis', 'khalis', 'naata', 'nyaata', 'sama', 'ci', 'fey', 'bayyi', 'bayi',
-      'waaw', 'waw', 'deedeet', 'dedet', 'deedet', 'jerejef', 'jerejeff', 'djerejef', 'nangadef', 'naka', 'ana',
-      'ndax', 'leen', 'ko', 'ak', 'wax', 'lakk', 'mangi', 'rekk', 'rek', 'bi', 'gi', 'yi', 'kay', 'waay', 'yow',
-      'amul', 'agsul', 'aksul', 'yagg', 'dafa', 'dafay', 'laa', 'nga', 'benn', 'naar', 'nett', 'neent', 'juroom',
-      'fukk', 'teemeer', 'junni', 'derem', 'ndimbal', 'ndox', 'ankit', 'legi', 'leegi', 'tey', 'baal', 'dinaa',
-      'mayma', 'joxal', 'feyal', 'nanga', 'def', 'jamm', 'maa', 'xam',
-    ],
+    w(
+      'dama damay begg beug bugg jend jeund jenda yonnee yonne yonnel yonnal jox diokh dokh xaalis ' +
+        'xalis khalis naata nyaata sama ci fey bayyi bayi waaw waw deedeet dedet deedet jerejef jerejeff ' +
+        'djerejef nangadef naka ana ndax leen ko ak wax lakk mangi rekk rek bi gi yi kay waay yow amul ' +
+        'agsul aksul yagg dafa dafay laa nga benn naar nett neent juroom fukk teemeer junni derem ndimbal ' +
+        'ndox ankit legi leegi tey baal dinaa mayma joxal feyal nanga def jamm maa xam ngir naa lay naan ' +
+        'nyaan yonneel yaay baay boroom ker ndeysaan nimero',
+    ),
   ],
-  ['wo', 1, ['salam', 'salaam', 'salamalekum', 'asalamalekum', 'salamaleykoum', 'ma', 'la']],
+  [
+    'wo',
+    1,
+    w(
+      'salam salaam salamalekum asalamalekum salamaleykoum salamaleikoum salamalekoum assalamu ' +
+        'assalamou alaykum aleykoum alaikum alaykoum',
+    ),
+  ],
 ];
 for (const [lang, weight, words] of langWords) {
-  for (const w of words) if (!LANG_WEIGHTS[w]) LANG_WEIGHTS[w] = [lang, weight];
+  for (const word of words) if (!LANG_WEIGHTS[word]) LANG_WEIGHTS[word] = [lang, weight];
 }

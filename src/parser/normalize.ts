@@ -3,13 +3,17 @@
 const COMBINING = /[\u0300-\u036f]/g;
 
 export function normalizeText(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(COMBINING, '')
-    .replace(/œ/g, 'oe')
-    .replace(/[’‘`´ʼ]/g, "'")
-    .replace(/[\u00a0\u202f\u2009]/g, ' ');
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(COMBINING, '')
+      .replace(/œ/g, 'oe')
+      .replace(/[’‘`´ʼ]/g, "'")
+      .replace(/[\u00a0\u202f\u2009]/g, ' ')
+      // "(+221) 77 123 45 67", "(221)77…": the country code belongs to the number that follows.
+      .replace(/\(\s*(\+?\d{1,4})\s*\)\s*(?=\d)/g, '$1 ')
+  );
 }
 
 export interface WordToken {
@@ -44,7 +48,7 @@ export function tokenize(normalized: string): Token[] {
       const groups: string[] = [];
       const seps: string[] = [];
       const re = /(\+?\d+)([ .,-]?)/g;
-      for (let g = re.exec(m[1]); g && g[0]; g = re.exec(m[1])) {
+      for (let g = re.exec(m[1]); g?.[0]; g = re.exec(m[1])) {
         groups.push(g[1]!);
         if (g[2]) seps.push(g[2]);
       }

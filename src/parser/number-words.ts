@@ -102,12 +102,33 @@ export const MULTIPLIERS: Record<string, number> = {
 export const WEAK_UNITS = new Set(['un', 'une', 'one', 'a', 'benn', 'ben', 'nar']);
 
 /** Multipliers that need a number before them ("2k", "2 mil": alone, "mil" is millet). */
-export const BOUND_MULTIPLIERS = new Set(['k', 'mil', 'mile', 'million', 'millions', 'thousands', 'hundreds', 'milles']);
+export const BOUND_MULTIPLIERS = new Set([
+  'k',
+  'mil',
+  'mile',
+  'million',
+  'millions',
+  'thousands',
+  'hundreds',
+  'milles',
+]);
 
 export const CONNECTORS = new Set(['et', 'ak', 'and']);
 
 /** "1000 F", "1000 FCFA", "1000 francs", "1000 balles". */
-export const CURRENCY = new Set(['f', 'fcfa', 'cfa', 'francs', 'franc', 'frs', 'fr', 'frcs', 'xof', 'balles', 'cfas']);
+export const CURRENCY = new Set([
+  'f',
+  'fcfa',
+  'cfa',
+  'francs',
+  'franc',
+  'frs',
+  'fr',
+  'frcs',
+  'xof',
+  'balles',
+  'cfas',
+]);
 
 /** Traditional Wolof counting: 1 derem = 5 FCFA. */
 export const DEREM = new Set(['derem', 'dorom', 'derems', 'drm']);

@@ -80,7 +80,16 @@ export function segment(tok: NumToken): Piece[] {
     const first = g[i]!;
     const ph = phoneAt(i);
     if (ph) {
-      out.push({ kind: 'phone', digits: g.slice(i, ph.to + 1).join('').replace('+', ''), value: null, phone: ph.phone, grouped: false });
+      out.push({
+        kind: 'phone',
+        digits: g
+          .slice(i, ph.to + 1)
+          .join('')
+          .replace('+', ''),
+        value: null,
+        phone: ph.phone,
+        grouped: false,
+      });
       i = ph.to + 1;
       continue;
     }
@@ -121,7 +130,12 @@ export function segment(tok: NumToken): Piece[] {
     let k = i;
     let joined = digits0;
     if (digits0.length <= 5) {
-      while (k + 1 < g.length && g[k + 1]!.length <= 5 && !phoneAt(k + 1) && joined.length + g[k + 1]!.length <= 24) {
+      while (
+        k + 1 < g.length &&
+        g[k + 1]!.length <= 5 &&
+        !phoneAt(k + 1) &&
+        joined.length + g[k + 1]!.length <= 24
+      ) {
         k++;
         joined += g[k];
       }
@@ -134,7 +148,8 @@ export function segment(tok: NumToken): Piece[] {
     out.push({
       kind: 'number',
       digits: joined,
-      value: joined.length <= MAX_AMOUNT_DIGITS ? Number(joined) : null,
+      // "+221" alone is a country code, never an amount.
+      value: joined.length <= MAX_AMOUNT_DIGITS && !first.startsWith('+') ? Number(joined) : null,
       grouped: false,
     });
     i = k + 1;
@@ -185,7 +200,8 @@ function readExpr(tokens: Token[], i: number, start: number | null): Expr | null
     if (u !== undefined) {
       if (WEAK_UNITS.has(w)) {
         const nw = word(tokens, j + 1);
-        const nextIsNumber = nw !== null && (MULTIPLIERS[nw] !== undefined || (UNITS[nw] !== undefined && !WEAK_UNITS.has(nw)));
+        const nextIsNumber =
+          nw !== null && (MULTIPLIERS[nw] !== undefined || (UNITS[nw] !== undefined && !WEAK_UNITS.has(nw)));
         // "juroom benn" (6), "vingt et un", "trois mille un": fine inside a worded number only.
         if (!nextIsNumber && !(any && words)) break;
       }
@@ -257,18 +273,47 @@ export function readNumbers(tokens: Token[]): NumItem[] {
         if (piece.kind === 'phone') {
           const ph = piece.phone!;
           const e164 = ph.ok ? ph.e164 : ph.e164;
-          items.push({ kind: 'phone', digits: piece.digits, value: null, e164, phone: ph, grouped: false, money: false, words: false, from: i, to: i });
+          items.push({
+            kind: 'phone',
+            digits: piece.digits,
+            value: null,
+            e164,
+            phone: ph,
+            grouped: false,
+            money: false,
+            words: false,
+            from: i,
+            to: i,
+          });
           continue;
         }
         if (last && piece.value !== null && (piece.digits.length <= 7 || piece.grouped)) {
           const expr = readExpr(tokens, i, piece.decimal ?? piece.value);
           if (expr && expr.to > i) {
-            items.push({ kind: 'number', digits: piece.digits, value: expr.value, grouped: piece.grouped, money: expr.money, words: expr.words, from: i, to: expr.to });
+            items.push({
+              kind: 'number',
+              digits: piece.digits,
+              value: expr.value,
+              grouped: piece.grouped,
+              money: expr.money,
+              words: expr.words,
+              from: i,
+              to: expr.to,
+            });
             i = expr.to;
             continue;
           }
         }
-        items.push({ kind: 'number', digits: piece.digits, value: piece.decimal !== undefined ? null : piece.value, grouped: piece.grouped, money: false, words: false, from: i, to: i });
+        items.push({
+          kind: 'number',
+          digits: piece.digits,
+          value: piece.decimal !== undefined ? null : piece.value,
+          grouped: piece.grouped,
+          money: false,
+          words: false,
+          from: i,
+          to: i,
+        });
       }
       continue;
     }
@@ -276,7 +321,16 @@ export function readNumbers(tokens: Token[]): NumItem[] {
     if (UNITS[w] !== undefined || (MULTIPLIERS[w] !== undefined && !BOUND_MULTIPLIERS.has(w))) {
       const expr = readExpr(tokens, i, null);
       if (expr) {
-        items.push({ kind: 'number', digits: String(expr.value), value: expr.value, grouped: false, money: expr.money, words: true, from: i, to: expr.to });
+        items.push({
+          kind: 'number',
+          digits: String(expr.value),
+          value: expr.value,
+          grouped: false,
+          money: expr.money,
+          words: true,
+          from: i,
+          to: expr.to,
+        });
         i = expr.to;
       }
     }

@@ -25,7 +25,7 @@ export interface ParseResult {
   recipient: string | null;
   /** Bill / meter / card number, digits only. */
   account: string | null;
-  /** Language the customer wrote in (null when nothing tells, e.g. "1000"). */
+  /** Language the customer wrote in: French when words carry no signal ("Stop"); null for digits alone ("1000"). */
   language: Lang | null;
   /** 0..1: how sure the rules are. Below ~0.6 the optional LLM may be consulted. */
   confidence: number;

@@ -103,10 +103,17 @@ export function phoneForAirtime(
 ): (PhoneOk & { codeService: string }) | PhoneError {
   const r = normalizePhone(input, defaultCountry);
   if (!r.ok) return r;
-  if (r.type === 'fixed') return { ok: false, reason: 'fixed_line', e164: r.e164, country: r.country, operator: r.operator };
+  if (r.type === 'fixed')
+    return { ok: false, reason: 'fixed_line', e164: r.e164, country: r.country, operator: r.operator };
   const codeService = r.operator ? codeFor(r.country, r.operator) : null;
   if (!codeService)
-    return { ok: false, reason: 'no_airtime_service', e164: r.e164, country: r.country, operator: r.operator };
+    return {
+      ok: false,
+      reason: 'no_airtime_service',
+      e164: r.e164,
+      country: r.country,
+      operator: r.operator,
+    };
   return { ...r, codeService };
 }
 
@@ -126,7 +133,8 @@ export function nationalForm(e164: string): string {
 /** "77 123 45 67" (SN), "07 07 07 07 07" (CI), international format otherwise. */
 export function displayPhone(e164: string): string {
   const n = nationalForm(e164);
-  if (e164.startsWith('+221') && n.length === 9) return `${n.slice(0, 2)} ${n.slice(2, 5)} ${n.slice(5, 7)} ${n.slice(7)}`;
+  if (e164.startsWith('+221') && n.length === 9)
+    return `${n.slice(0, 2)} ${n.slice(2, 5)} ${n.slice(5, 7)} ${n.slice(7)}`;
   if (e164.startsWith('+225') && n.length === 10) return n.replace(/(\d{2})(?=\d)/g, '$1 ');
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }

@@ -1,10 +1,11 @@
 // Test helpers: a scripted dialogue driver over the pure machine, with hand-built parse results.
 import { createCatalog } from '../../src/catalog/catalog.js';
 import type { Catalog } from '../../src/catalog/types.js';
-import { initialConversation, step } from '../../src/conversation/machine.js';
+import { expecting, initialConversation, step } from '../../src/conversation/machine.js';
 import type { Command, ConvContext, ConvEvent, Conversation } from '../../src/conversation/types.js';
 import type { Lang } from '../../src/i18n/lang.js';
 import type { BillLookup, Order, PlaceOrderInput, PlaceOrderResult } from '../../src/orders/types.js';
+import { parseRules } from '../../src/parser/rules.js';
 import type { ParseResult } from '../../src/parser/types.js';
 import type { Customer } from '../../src/store/types.js';
 import { createMemoryStore } from '../../src/store/memory.js';
@@ -25,7 +26,9 @@ export function testCatalog(): Promise<Catalog> {
 }
 
 /** A ParseResult with everything empty but what is given. */
-export function P(partial: Partial<Omit<ParseResult, 'extra'>> & { extra?: ParseResult['extra'] } = {}): ParseResult {
+export function P(
+  partial: Partial<Omit<ParseResult, 'extra'>> & { extra?: ParseResult['extra'] } = {},
+): ParseResult {
   return {
     intent: 'unknown',
     codeService: null,
@@ -128,6 +131,12 @@ export class Dialog {
     return this.run({ type: 'message', text, parsed });
   }
 
+  /** Through the real rule parser, with the conversation's hint, as the runner does. */
+  say(text: string): Turn {
+    const parsed = parseRules(text, { expecting: expecting(this.conv), lang: this.ctx.customer.lang });
+    return this.send(text, parsed);
+  }
+
   run(event: ConvEvent): Turn {
     const replies: string[] = [];
     const commands: Command[] = [];
@@ -139,14 +148,18 @@ export class Dialog {
         commands.push(cmd);
         this.all.push(cmd);
         if (cmd.type === 'reply') replies.push(cmd.text);
-        if (cmd.type === 'saveCustomer') this.ctx = { ...this.ctx, customer: { ...this.ctx.customer, ...cmd.patch } };
+        if (cmd.type === 'saveCustomer')
+          this.ctx = { ...this.ctx, customer: { ...this.ctx.customer, ...cmd.patch } };
         if (cmd.type === 'lookupBills' && this.opts.bills)
           queue.push({ type: 'bills', result: this.opts.bills(cmd.codeService, cmd.account) });
         if (cmd.type === 'placeOrder') {
           this.placed.push(cmd.input);
           const result = this.opts.place
             ? this.opts.place(cmd.input)
-            : { ok: true as const, order: order({ ...cmd.input, id: `XB${this.placed.length}`, state: 'collecting' }) };
+            : {
+                ok: true as const,
+                order: order({ ...cmd.input, id: `XB${this.placed.length}`, state: 'collecting' }),
+              };
           queue.push({ type: 'orderPlaced', result });
         }
       }

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createCallbackRouter } from '../../src/http/callback-route.js';
+import type { IntechApi } from '../../src/intech/api.js';
 import { createIntechClient } from '../../src/intech/client.js';
 import type { CallbackBody } from '../../src/intech/types.js';
 import { createOrderService, type OrderService, type OrderServiceConfig } from '../../src/orders/service.js';
@@ -38,7 +39,9 @@ export function recordingNotifier() {
       sent.push({ customerId, kind: 'image', png, ...(caption ? { caption } : {}), at: Date.now() });
     },
     texts(customerId?: string): string[] {
-      return sent.filter((m) => m.kind === 'text' && (!customerId || m.customerId === customerId)).map((m) => m.text!);
+      return sent
+        .filter((m) => m.kind === 'text' && (!customerId || m.customerId === customerId))
+        .map((m) => m.text!);
     },
     images(customerId?: string): SentMessage[] {
       return sent.filter((m) => m.kind === 'image' && (!customerId || m.customerId === customerId));
@@ -64,6 +67,8 @@ export interface HarnessOptions {
   store?: Store;
   /** Do not start the reconciler timer (tests call reconcileOnce themselves). */
   manualReconcile?: boolean;
+  /** Wraps the real client, e.g. to lose an answer after the request reached the simulator. */
+  wrapIntech?: (api: IntechApi) => IntechApi;
 }
 
 export async function startHarness(opts: HarnessOptions = {}) {
@@ -100,13 +105,14 @@ export async function startHarness(opts: HarnessOptions = {}) {
   });
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const intech = createIntechClient({
-    baseUrl: `${sim.url}/api-services`,
+  const client = createIntechClient({
+    baseUrl: sim.url,
     apiKey: API_KEY,
     ...(opts.hmacSecret ? { hmacSecret: opts.hmacSecret } : {}),
     timeoutMs: opts.clientTimeoutMs ?? 1_000,
     retry: { attempts: 1, baseMs: 10, maxMs: 10 },
   });
+  const intech = opts.wrapIntech ? opts.wrapIntech(client) : client;
 
   const config: OrderServiceConfig = {
     callbackUrl: `${appUrl}/intech/callback`,
@@ -124,7 +130,11 @@ export async function startHarness(opts: HarnessOptions = {}) {
   service = createOrderService({ store, intech, notifier, alerter, config });
   if (!opts.manualReconcile) await service.start();
 
-  async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 8_000): Promise<T> {
+  async function waitFor<T>(
+    fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+    what: string,
+    timeoutMs = 8_000,
+  ): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const v = await fn();
@@ -134,16 +144,26 @@ export async function startHarness(opts: HarnessOptions = {}) {
     }
   }
 
-  async function waitForState(id: string, states: OrderState | OrderState[], timeoutMs = 8_000): Promise<Order> {
+  async function waitForState(
+    id: string,
+    states: OrderState | OrderState[],
+    timeoutMs = 8_000,
+  ): Promise<Order> {
     const wanted = Array.isArray(states) ? states : [states];
     let last: Order | undefined;
     try {
-      return await waitFor(async () => {
-        last = await store.orders.get(id);
-        return last && wanted.includes(last.state) ? last : undefined;
-      }, `order ${id} in ${wanted.join('|')}`, timeoutMs);
+      return await waitFor(
+        async () => {
+          last = await store.orders.get(id);
+          return last && wanted.includes(last.state) ? last : undefined;
+        },
+        `order ${id} in ${wanted.join('|')}`,
+        timeoutMs,
+      );
     } catch (err) {
-      throw new Error(`${(err as Error).message}; last state ${last?.state}; events ${JSON.stringify(last?.events.map((e) => e.type))}`);
+      throw new Error(
+        `${(err as Error).message}; last state ${last?.state}; events ${JSON.stringify(last?.events.map((e) => e.type))}`,
+      );
     }
   }
 

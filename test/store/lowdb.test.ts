@@ -78,7 +78,10 @@ describe('lowdb store on disk', () => {
     // archive line older than the open copy (B2, reopened by an admin).
     const doneA = { ...finish(a), version: 2 };
     const oldB = { ...finish(b), version: 0 };
-    await appendFile(join(dir, FILES.archive), `${JSON.stringify({ order: doneA })}\n${JSON.stringify({ order: oldB })}\n`);
+    await appendFile(
+      join(dir, FILES.archive),
+      `${JSON.stringify({ order: doneA })}\n${JSON.stringify({ order: oldB })}\n`,
+    );
     const s2 = await openAt(dir);
     expect(await s2.orders.get('A1')).toEqual(doneA);
     expect((await s2.orders.get('B2'))?.version).toBe(1);
@@ -111,13 +114,25 @@ describe('lowdb store on disk', () => {
   it('ignores a torn callback line too', async () => {
     const dir = await fresh();
     const s = await openAt(dir);
-    await s.callbacks.record({ externalTransactionId: 'X', transactionId: 'T', status: 'SUCCESS', receivedAt: 1, body: {} });
+    await s.callbacks.record({
+      externalTransactionId: 'X',
+      transactionId: 'T',
+      status: 'SUCCESS',
+      receivedAt: 1,
+      body: {},
+    });
     await closeAll();
     await appendFile(join(dir, FILES.callbacks), '\u0000\u0000\u0000');
     const s2 = await openAt(dir);
     expect(await s2.callbacks.list('X')).toHaveLength(1);
     expect(
-      await s2.callbacks.record({ externalTransactionId: 'X', transactionId: 'T', status: 'FAILLED', receivedAt: 2, body: {} }),
+      await s2.callbacks.record({
+        externalTransactionId: 'X',
+        transactionId: 'T',
+        status: 'FAILLED',
+        receivedAt: 2,
+        body: {},
+      }),
     ).toBe('new');
     await closeAll();
     const s3 = await openAt(dir);
@@ -199,5 +214,50 @@ describe('lowdb store on disk', () => {
     await s.close();
     expect(await s.ping()).toBe(false);
     await expect(s.orders.get('A1')).rejects.toThrow(/closed/);
+  });
+});
+
+describe('lowdb store after a hard kill', () => {
+  it('keeps every acknowledged write and reopens cleanly', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await tempDir();
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'crash-child.ts'), dir],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let acked = -1;
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', (code, signal) => (signal ? resolve() : reject(new Error(`child exited ${code}`))));
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          for (const m of out.matchAll(/ack (\d+)\n/g)) acked = Math.max(acked, Number(m[1]));
+          if (acked >= 40) child.kill('SIGKILL');
+        });
+      });
+      expect(acked).toBeGreaterThanOrEqual(40);
+      const s = await openLowdbStore({ dir });
+      try {
+        for (let i = 0; i <= acked; i++) {
+          expect(await s.orders.get(`K${i}`), `K${i}`).toMatchObject({ state: 'completed', version: 3 });
+          expect(await s.callbacks.list(`K${i}-C`)).toHaveLength(1);
+        }
+        // Whatever was in flight is either absent or a consistent earlier version.
+        const inFlight = await s.orders.get(`K${acked + 1}`);
+        if (inFlight) expect(inFlight.version).toBeGreaterThanOrEqual(1);
+        expect((await s.orders.listOpen()).every((o) => o.id === `K${acked + 1}`)).toBe(true);
+        const c = await s.orders.create(makeOrder('AFTER'));
+        expect(c.version).toBe(1);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

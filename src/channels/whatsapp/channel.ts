@@ -158,6 +158,15 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     });
   };
 
+  const resolveVersion = async (): Promise<WAVersion | undefined> => {
+    try {
+      return await (deps.fetchVersion ?? fetchVersionGuarded)();
+    } catch (err) {
+      log.warn({ err }, 'WhatsApp Web version lookup failed; using the library default');
+      return undefined;
+    }
+  };
+
   const jidFor = (customerId: string): string => chatOf.get(customerId) ?? customerIdToJid(customerId);
 
   function connect(): void {
@@ -207,17 +216,18 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       if (update.connection === 'open') {
         state = 'open';
         attempts = 0;
-        log.info('WhatsApp connected');
+        log.info({ me: sock.user?.id }, 'WhatsApp connected');
         settleWaiters(sock);
       } else if (update.connection === 'close') {
-        void onClose(sock, update);
+        void onClose(update);
       }
     });
 
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       if (current !== sock) return;
       for (const msg of messages) {
-        const chat = msg.key?.remoteJid ?? '';
+        const raw = msg.key?.remoteJid ?? '';
+        const chat = jidNormalizedUser(raw) || raw;
         const previous = inboundChains.get(chat) ?? Promise.resolve();
         const next = previous.then(() => onInbound(sock, msg, type));
         inboundChains.set(chat, next);
@@ -228,7 +238,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     });
   }
 
-  async function onClose(sock: WaSocketLike, update: Partial<ConnectionState>): Promise<void> {
+  async function onClose(update: Partial<ConnectionState>): Promise<void> {
     current = undefined;
     if (stopped) return;
     state = 'closed';
@@ -248,7 +258,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
           );
         }
         const delay = backoffDelay(attempts, random, deps.reconnectBackoff);
-        await sleep(delay);
+        // 405: WhatsApp rejects our client version; look up the current one (unless pinned).
+        const refresh = code === 405 && !deps.version ? resolveVersion() : Promise.resolve(version);
+        const [fresh] = await Promise.all([refresh, sleep(delay)]);
+        version = fresh ?? version;
         if (!stopped && current === undefined && state === 'closed') connect();
         return;
       }
@@ -257,6 +270,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         settleWaiters(undefined, new Error('WhatsApp logged out'));
         try {
           await auth?.clear();
+          // Drop the key cache too, or a relink would be served the dead session's keys.
+          if (auth) keys = makeCacheableSignalKeyStore(auth.state.keys, baileysLog);
         } catch (err) {
           log.error({ err }, 'clearing the WhatsApp auth state failed');
         }
@@ -275,7 +290,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
             ? 'WhatsApp refused the connection (403: number banned or locked). The bot stopped; check the number in the WhatsApp app.'
             : 'Another client took over this WhatsApp session (440: connection replaced). The bot stopped so the two do not fight; make sure only one bot process uses this session, then restart it.';
         alert(code === 403 ? 'whatsapp_forbidden' : 'whatsapp_replaced', why);
-        void sock;
         return;
       }
     }
@@ -344,7 +358,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       stopped = false;
       auth = await useKvAuthState(deps.kv, deps.authNamespace);
       keys = makeCacheableSignalKeyStore(auth.state.keys, baileysLog);
-      version = deps.version ?? (await (deps.fetchVersion ?? fetchVersionGuarded)());
+      version = deps.version ?? (await resolveVersion());
       connect();
     },
 

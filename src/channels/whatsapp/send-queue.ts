@@ -67,8 +67,10 @@ export function createSendQueue(opts: SendQueueOptions): SendQueue {
       if (wait > 0) await sleep(wait);
       // A slot reserved before a rate-overlimit pause is stale: wait the pause out, then queue
       // again so the sends held back do not all fire at once when it ends.
-      for (let t = now(); t < pausedUntil; t = now()) {
-        await sleep(pausedUntil - t);
+      // Loops only while a newer pause started meanwhile (never spins on a stuck clock).
+      for (let waited = 0; pausedUntil > waited && now() < pausedUntil; ) {
+        waited = pausedUntil;
+        await sleep(pausedUntil - now());
         const again = reserve();
         if (again > 0) await sleep(again);
       }

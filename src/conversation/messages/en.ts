@@ -42,9 +42,11 @@ export const en: Messages = {
     return suggestions.length ? `${why} Possible amounts: ${or(suggestions)}.` : why;
   },
   orderMax: (max) => `Sorry, one order cannot exceed ${max}. Please send a smaller amount.`,
-  dailyLimit: (remaining, limit) => `Sorry, the limit is ${limit} per day. You have ${remaining} left for today.`,
+  dailyLimit: (remaining, limit) =>
+    `Sorry, the limit is ${limit} per day. You have ${remaining} left for today.`,
   billServices: (labels) => `Which bill or top-up?\n${list(labels)}\nReply with the number.`,
-  askAccount: (service) => `What is your ${service} number? (contract, meter or card, as written on the bill)`,
+  askAccount: (service) =>
+    `What is your ${service} number? (contract, meter or card, as written on the bill)`,
   badAccount: "That number doesn't look valid: send the digits only.",
   billsNone: (service, account) => `No pending ${service} bill for no. ${account}. 👍`,
   billsError: (message, retryable) =>
@@ -63,23 +65,40 @@ export const en: Messages = {
       );
     if (v.remembered) {
       const others = v.wallets.slice(1).map((w, i) => `${i + 2} for ${w}`);
-      parts.push(
-        `Pay with ${v.remembered.label} (${v.remembered.payer}) — reply *yes* to confirm${others.length ? `, or ${or(others)}` : ''}. *no* to cancel.`,
-      );
+      if (others.length <= 2)
+        parts.push(
+          `Pay with ${v.remembered.label} (${v.remembered.payer}) — reply *yes* to confirm${others.length ? `, or ${or(others)}` : ''}. *no* to cancel.`,
+        );
+      else
+        parts.push(
+          `Pay with ${v.remembered.label} (${v.remembered.payer}) — reply *yes* to confirm, or ${or(others.slice(0, 2))}.`,
+          `Other methods: ${v.wallets
+            .slice(3)
+            .map((w, i) => `${i + 4}. ${w}`)
+            .join(', ')}. *no* to cancel.`,
+        );
     } else {
       if (v.payer) parts.push(`Paying number: ${v.payer}`);
       parts.push(`Pay with:\n${list(v.wallets)}`);
-      parts.push(`Reply ${or(v.wallets.map((_, i) => String(i + 1)))} to confirm, *no* to cancel.`);
+      const n = v.wallets.length;
+      parts.push(
+        `Reply ${n > 2 ? `with the number (1 to ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} to confirm, *no* to cancel.`,
+      );
     }
     return parts.join('\n');
   },
   pickWallet: (labels) => `Which payment method?\n${list(labels)}\nReply with the number.`,
-  placed: (ref, item, wallet) => `Order *${ref}*: ${item}, paid with ${wallet}. Please follow the payment instructions. 🙏`,
+  placed: (ref, item, wallet) =>
+    `Order *${ref}*: ${item}, to pay with ${wallet}. Please follow the payment instructions. 🙏`,
   placeFailed: (message) => `${message}\nNothing was charged. Write *menu* to start again.`,
   technicalError:
     "A technical problem occurred. Don't pay anything more: write *status* in a few minutes to see where your order is.",
   cancelled: 'Cancelled, nothing was charged. Write *menu* whenever you like.',
   nothingToCancel: 'Nothing is in progress. Write *menu* to see what I can do.',
+  cancelUnpaid: (ref) =>
+    `Order *${ref}* is already recorded. If you don't approve the payment, it cancels itself and nothing is charged.`,
+  cannotCancel: (ref) =>
+    `Order *${ref}* is already paid and in progress: it can no longer be cancelled. If it fails, you will be refunded.`,
   stopped: "You won't receive our announcements any more. Write *START* to get them again.",
   started: 'You will receive our announcements again. Write *STOP* to stop them.',
   langChoice: 'Choose your language:\n1. Français\n2. English\n3. Wolof',

@@ -29,7 +29,7 @@ export const fr: Messages = {
   askRecipientSelf: (phone) =>
     `C'est pour vous, *${phone}* ?\nRépondez *oui*, ou envoyez le numéro à recharger.`,
   askRecipient: 'Quel numéro faut-il recharger ? (ex. 77 123 45 67)',
-  badPhone: "Ce numéro ne semble pas valide. Envoyez-le comme ceci : 77 123 45 67.",
+  badPhone: 'Ce numéro ne semble pas valide. Envoyez-le comme ceci : 77 123 45 67.',
   noAirtimeFor: (phone, operators) =>
     `Je ne trouve pas l'opérateur du ${phone}, ou il n'est pas pris en charge. Écrivez ${or(operators.map((o) => `*${o}*`))}, ou envoyez un autre numéro.`,
   askAmount: (service) => `Quel montant pour ${service} ? (ex. 500, 1 000, 2 000)`,
@@ -46,14 +46,17 @@ export const fr: Messages = {
   dailyLimit: (remaining, limit) =>
     `Désolé, la limite est de ${limit} par jour. Il vous reste ${remaining} pour aujourd'hui.`,
   billServices: (labels) => `Quelle facture ou recharge ?\n${list(labels)}\nRépondez avec le numéro.`,
-  askAccount: (service) => `Quel est votre numéro ${service} ? (contrat, compteur ou carte, tel qu'écrit sur la facture)`,
-  badAccount: "Ce numéro ne semble pas valide : envoyez uniquement les chiffres.",
+  askAccount: (service) =>
+    `Quel est votre numéro ${service} ? (contrat, compteur ou carte, tel qu'écrit sur la facture)`,
+  badAccount: 'Ce numéro ne semble pas valide : envoyez uniquement les chiffres.',
   billsNone: (service, account) => `Aucune facture ${service} en attente pour le n° ${account}. 👍`,
   billsError: (message, retryable) =>
     `${message}${retryable ? '\nRéessayez dans quelques minutes.' : '\nVérifiez le numéro et renvoyez-le, ou écrivez *menu*.'}`,
   billsList: (service, bills) =>
     `*Factures ${service} en attente*\n${list(
-      bills.map((b) => [b.amount, b.name, b.due ? `échéance ${b.due}` : undefined].filter(Boolean).join(' — ')),
+      bills.map((b) =>
+        [b.amount, b.name, b.due ? `échéance ${b.due}` : undefined].filter(Boolean).join(' — '),
+      ),
     )}`,
   billPickHint: (count) => `Répondez avec le numéro de la facture à payer (1 à ${count}).`,
   askPayer: 'Depuis quel numéro voulez-vous payer (Wave, Orange Money…) ? ex. 77 123 45 67',
@@ -65,30 +68,45 @@ export const fr: Messages = {
       );
     if (v.remembered) {
       const others = v.wallets.slice(1).map((w, i) => `${i + 2} pour ${w}`);
-      parts.push(
-        `Payer avec ${v.remembered.label} (${v.remembered.payer}) — répondez *oui* pour confirmer${others.length ? `, ou ${or(others)}` : ''}. *non* pour annuler.`,
-      );
+      if (others.length <= 2)
+        parts.push(
+          `Payer avec ${v.remembered.label} (${v.remembered.payer}) — répondez *oui* pour confirmer${others.length ? `, ou ${or(others)}` : ''}. *non* pour annuler.`,
+        );
+      else
+        parts.push(
+          `Payer avec ${v.remembered.label} (${v.remembered.payer}) — répondez *oui* pour confirmer, ou ${or(others.slice(0, 2))}.`,
+          `Autres moyens : ${v.wallets
+            .slice(3)
+            .map((w, i) => `${i + 4}. ${w}`)
+            .join(', ')}. *non* pour annuler.`,
+        );
     } else {
       if (v.payer) parts.push(`Numéro payeur : ${v.payer}`);
       parts.push(`Payer avec :\n${list(v.wallets)}`);
-      const nums = v.wallets.map((_, i) => String(i + 1));
-      parts.push(`Répondez ${or(nums)} pour confirmer, *non* pour annuler.`);
+      const n = v.wallets.length;
+      parts.push(
+        `Répondez ${n > 2 ? `avec le numéro (1 à ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} pour confirmer, *non* pour annuler.`,
+      );
     }
     return parts.join('\n');
   },
   pickWallet: (labels) => `Avec quel moyen de paiement ?\n${list(labels)}\nRépondez avec le numéro.`,
-  placed: (ref, item, wallet) => `Commande *${ref}* : ${item}, payée avec ${wallet}. Suivez les instructions de paiement. 🙏`,
+  placed: (ref, item, wallet) =>
+    `Commande *${ref}* : ${item}, à payer avec ${wallet}. Suivez les instructions de paiement. 🙏`,
   placeFailed: (message) => `${message}\nAucun montant n'a été prélevé. Écrivez *menu* pour recommencer.`,
   technicalError:
     'Un souci technique est survenu. Ne payez rien de plus : écrivez *statut* dans quelques minutes pour savoir où en est votre commande.',
   cancelled: "C'est annulé, aucun montant n'a été prélevé. Écrivez *menu* quand vous voulez.",
   nothingToCancel: "Il n'y a rien en cours. Écrivez *menu* pour voir ce que je peux faire.",
+  cancelUnpaid: (ref) =>
+    `La commande *${ref}* est déjà enregistrée. Si vous ne validez pas le paiement, elle s'annule d'elle-même et rien n'est prélevé.`,
+  cannotCancel: (ref) =>
+    `La commande *${ref}* est déjà payée et en cours : elle ne peut plus être annulée. En cas d'échec, vous serez remboursé.`,
   stopped: 'Vous ne recevrez plus nos annonces. Écrivez *START* pour les recevoir à nouveau.',
   started: 'Vous recevrez de nouveau nos annonces. Écrivez *STOP* pour les arrêter.',
   langChoice: 'Choisissez votre langue :\n1. Français\n2. English\n3. Wolof',
   langSet: "C'est noté, je vous parle en français.",
-  expired: (item) =>
-    `Votre demande précédente${item ? ` (${item})` : ''} a expiré, rien n'a été prélevé.`,
+  expired: (item) => `Votre demande précédente${item ? ` (${item})` : ''} a expiré, rien n'a été prélevé.`,
   noOrders: "Vous n'avez pas encore de commande. Écrivez *menu* pour commencer.",
   status: (lines) => `*Vos commandes en cours*\n${lines.map(line).join('\n')}`,
   history: (lines) => `*Vos dernières commandes*\n${lines.map(line).join('\n')}`,
@@ -101,7 +119,8 @@ export const fr: Messages = {
     kind === 'phone' ? `recharge ${nickname} 1000` : `${service.toLowerCase()} ${nickname} 5000`,
   unknownNickname: (nickname) => `Je ne connais pas encore « ${nickname} ».`,
   rateLimited: 'Vous envoyez beaucoup de messages 🙂 Patientez une minute, puis réessayez.',
-  unavailable: (service) => `${service} est momentanément indisponible. Réessayez plus tard ou écrivez *menu*.`,
+  unavailable: (service) =>
+    `${service} est momentanément indisponible. Réessayez plus tard ou écrivez *menu*.`,
   noWallets: "Aucun moyen de paiement n'est disponible pour le moment. Réessayez plus tard.",
   operatorUnavailable: (operator) => `Le crédit ${operator} n'est pas disponible pour ce numéro.`,
   billLabels: { name: 'Nom', due: 'Échéance', reference: 'Référence' },

@@ -57,7 +57,12 @@ export interface Messages {
   badPhone: string;
   noAirtimeFor(phone: string, operators: string[]): string;
   askAmount(service: string): string;
-  amountInvalid(problem: AmountProblem, rules: { min: string; max: string; multiple: string }, service: string, suggestions: string[]): string;
+  amountInvalid(
+    problem: AmountProblem,
+    rules: { min: string; max: string; multiple: string },
+    service: string,
+    suggestions: string[],
+  ): string;
   orderMax(max: string): string;
   dailyLimit(remaining: string, limit: string): string;
   billServices(labels: string[]): string;
@@ -75,6 +80,10 @@ export interface Messages {
   technicalError: string;
   cancelled: string;
   nothingToCancel: string;
+  /** The order exists but is not paid: not validating the payment request is enough. */
+  cancelUnpaid(ref: string): string;
+  /** The order is paid: it can no longer be cancelled. */
+  cannotCancel(ref: string): string;
   stopped: string;
   started: string;
   langChoice: string;

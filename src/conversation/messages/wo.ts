@@ -23,7 +23,8 @@ export const wo: Messages = {
     const what = v.kind === 'bill_pay' ? `Facture ${v.service}` : v.service;
     return `${what}${v.amount ? ` ${v.amount}` : ''}${v.account ? ` (n° ${v.account})` : ''}`;
   },
-  askRecipientSelf: (phone) => `Ci yow la, *${phone}* ?\nTontul *waaw*, walla yónnee nimero bi ngay rechargé.`,
+  askRecipientSelf: (phone) =>
+    `Ci yow la, *${phone}* ?\nTontul *waaw*, walla yónnee nimero bi ngay rechargé.`,
   askRecipient: 'Ban nimero lañuy rechargé ? (ex. 77 123 45 67)',
   askAmount: (service) => `Ñaata ngay jënd ci ${service} ? (ex. 500, 1 000, 2 000)`,
   summary: (v) => {
@@ -34,23 +35,37 @@ export const wo: Messages = {
       );
     if (v.remembered) {
       const others = v.wallets.slice(1).map((w, i) => `${i + 2} ngir ${w}`);
-      parts.push(
-        `Fey ak ${v.remembered.label} (${v.remembered.payer}) — tontul *waaw* ngir confirmer${others.length ? `, walla ${or(others)}` : ''}. *déedéet* ngir annuler.`,
-      );
+      if (others.length <= 2)
+        parts.push(
+          `Fey ak ${v.remembered.label} (${v.remembered.payer}) — tontul *waaw* ngir confirmer${others.length ? `, walla ${or(others)}` : ''}. *déedéet* ngir annuler.`,
+        );
+      else
+        parts.push(
+          `Fey ak ${v.remembered.label} (${v.remembered.payer}) — tontul *waaw* ngir confirmer, walla ${or(others.slice(0, 2))}.`,
+          `Yeneen : ${v.wallets
+            .slice(3)
+            .map((w, i) => `${i + 4}. ${w}`)
+            .join(', ')}. *déedéet* ngir annuler.`,
+        );
     } else {
       if (v.payer) parts.push(`Nimero buy fey : ${v.payer}`);
       parts.push(`Fey ak :\n${list(v.wallets)}`);
-      parts.push(`Tontul ${or(v.wallets.map((_, i) => String(i + 1)))} ngir confirmer, *déedéet* ngir annuler.`);
+      const n = v.wallets.length;
+      parts.push(
+        `Tontul ${n > 2 ? `ak nimero bi (1 ba ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} ngir confirmer, *déedéet* ngir annuler.`,
+      );
     }
     return parts.join('\n');
   },
-  placed: (ref, item, wallet) => `Commande *${ref}* : ${item}, fey ak ${wallet}. Topp li ñu la wax ngir fey. Jërëjëf 🙏`,
+  placed: (ref, item, wallet) =>
+    `Commande *${ref}* : ${item}, fey ak ${wallet}. Topp li ñu la wax ngir fey. Jërëjëf 🙏`,
   langChoice: 'Tànnal sa làkk :\n1. Français\n2. English\n3. Wolof',
   langSet: 'Waaw, dinaa la wax ci wolof.',
   saveOffer: (kind, value) =>
     `Ndax nga bëgg ma denc ${value} ak benn tur ? Tontul ak tur bi (ex. *${kind === 'phone' ? 'yaay' : 'kër'}*) walla *déedéet*.`,
   askSaveName: 'Ban tur ngay jox ? (ex. *yaay*, *kër*)',
-  saved: (nickname, value, example) => `Denc naa ko : *${nickname}* = ${value}. Beneen yoon, bindal rekk *${example}*. Jërëjëf!`,
+  saved: (nickname, value, example) =>
+    `Denc naa ko : *${nickname}* = ${value}. Beneen yoon, bindal rekk *${example}*. Jërëjëf!`,
   nicknameExample: (kind, nickname, service) =>
     kind === 'phone' ? `kredi ${nickname} 1000` : `${service.toLowerCase()} ${nickname} 5000`,
 };

@@ -7,7 +7,13 @@ export type BillAccount =
   | { kind: 'blocked'; msg: string };
 
 const info = (label: string, value: string) => ({ label, value });
-const bill = (amount: number, billReference: string, name: string, due: string, extra: [string, string][] = []) => ({
+const bill = (
+  amount: number,
+  billReference: string,
+  name: string,
+  due: string,
+  extra: [string, string][] = [],
+) => ({
   amount,
   billReference,
   infos: [info('Nom client', name), info("Date d'échéance", due), ...extra.map(([l, v]) => info(l, v))],
@@ -48,7 +54,11 @@ export function billFixtures(): Record<string, Record<string, BillAccount>> {
     UCAD_SN_BILL_PAY: {
       '20240001': {
         kind: 'bills',
-        bills: [bill(25_000, 'UCAD-2026-INS-20240001', 'Fatou Sarr', '31/12/2026', [['Libellé', "Frais d'inscription"]])],
+        bills: [
+          bill(25_000, 'UCAD-2026-INS-20240001', 'Fatou Sarr', '31/12/2026', [
+            ['Libellé', "Frais d'inscription"],
+          ]),
+        ],
       },
       '20240000': { kind: 'bills', bills: [] },
       '20240099': { kind: 'blocked', msg: OLDER_UNPAID },
@@ -56,7 +66,11 @@ export function billFixtures(): Record<string, Record<string, BillAccount>> {
     UVS_SN_BILL_PAY: {
       '30240001': {
         kind: 'bills',
-        bills: [bill(30_000, 'UVS-2026-INS-30240001', 'Cheikh Ba', '31/12/2026', [['Libellé', "Frais d'inscription"]])],
+        bills: [
+          bill(30_000, 'UVS-2026-INS-30240001', 'Cheikh Ba', '31/12/2026', [
+            ['Libellé', "Frais d'inscription"],
+          ]),
+        ],
       },
       '30240000': { kind: 'bills', bills: [] },
       '30240099': { kind: 'blocked', msg: OLDER_UNPAID },

@@ -31,7 +31,8 @@ function fromRaw(raw: string): ParsedBody {
   if (raw.trim() === '') return { raw, json: {}, invalid: false };
   try {
     const v: unknown = JSON.parse(raw);
-    if (v && typeof v === 'object' && !Array.isArray(v)) return { raw, json: v as Record<string, unknown>, invalid: false };
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return { raw, json: v as Record<string, unknown>, invalid: false };
   } catch {
     // fall through
   }

@@ -52,6 +52,8 @@ export class Timers {
       },
       Math.max(0, ms),
     );
+    // Never keep a process alive just for the simulator (its HTTP server does that when it matters).
+    h.unref();
     this.handles.add(h);
   }
   clearAll(): void {

@@ -5,10 +5,13 @@ import type { SimContext } from './context.js';
 import { approve, approveByPhone, decline, sweep } from './engine.js';
 import { findService } from './services.js';
 import { addScript } from './scripts.js';
-import { createState, findTx } from './state.js';
+import { type createState, findTx } from './state.js';
 import type { SimulatorControl } from './types.js';
 
-export function createControl(ctx: SimContext, initial: () => ReturnType<typeof createState>): SimulatorControl {
+export function createControl(
+  ctx: SimContext,
+  initial: () => ReturnType<typeof createState>,
+): SimulatorControl {
   return {
     script: (s) => addScript(ctx.state, s),
     clearScripts: () => {
@@ -42,7 +45,10 @@ export function createControl(ctx: SimContext, initial: () => ReturnType<typeof 
       ctx.generation += 1;
       ctx.timers.clearAll();
       dropHeld(ctx);
+      // Ids keep counting: a transactionId must never be reused, even after a reset.
+      const { seq } = ctx.state;
       ctx.state = initial();
+      ctx.state.seq = seq;
     },
     whatsappMessages: (phone) => ctx.state.whatsapp.filter((m) => phone === undefined || m.phone === phone),
   };

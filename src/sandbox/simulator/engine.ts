@@ -6,7 +6,7 @@ import { errorTypeFor } from './error-table.js';
 import { takePlan } from './scripts.js';
 import { isBillPay, isCashOut, isWhatsapp } from './services.js';
 import { nextId } from './state.js';
-import { defaultTokenCount, woyofalMessage, woyofalTokens } from './tokens.js';
+import { defaultTokenCount, groupThousands, woyofalMessage, woyofalTokens } from './tokens.js';
 import type { SimTransaction, WhatsappMessage } from './types.js';
 
 export interface OperationInput {
@@ -31,7 +31,13 @@ export type StartResult =
   /** Created, but the HTTP response is never sent. */
   | { kind: 'held'; tx: SimTransaction };
 
-const TIMING_OUTCOMES = new Set(['timeout', 'timeout_lost', 'duplicate_callbacks', 'lost_callback', 'late_callback']);
+const TIMING_OUTCOMES = new Set([
+  'timeout',
+  'timeout_lost',
+  'duplicate_callbacks',
+  'lost_callback',
+  'late_callback',
+]);
 const DEFAULT_LATE_CALLBACK_MS = 5_000;
 /** Phones ending like this have no WhatsApp account (whatsapp_user_not_found). */
 const NO_WHATSAPP = /0{6}$/;
@@ -45,7 +51,8 @@ export function startOperation(ctx: SimContext, input: OperationInput): StartRes
     phone: input.phone,
     accountNumber: input.accountNumber,
   });
-  const debit = service.typeOperation === 'DEBIT' ? (isWhatsapp(service) ? opts.whatsappFee : input.amount) : 0;
+  const debit =
+    service.typeOperation === 'DEBIT' ? (isWhatsapp(service) ? opts.whatsappFee : input.amount) : 0;
   const tx: SimTransaction = {
     transactionId: nextId(state, 'TR'),
     externalTransactionId: input.externalTransactionId,
@@ -78,17 +85,27 @@ export function startOperation(ctx: SimContext, input: OperationInput): StartRes
         ? {
             base64: input.fields.attachedMedia,
             extension: String(input.fields.attachedMediaExtension ?? ''),
-            ...(typeof input.fields.attachedMediaName === 'string' ? { name: input.fields.attachedMediaName } : {}),
+            ...(typeof input.fields.attachedMediaName === 'string'
+              ? { name: input.fields.attachedMediaName }
+              : {}),
           }
         : undefined;
-    tx.whatsapp = { phone: input.phone, message: String(input.fields.message ?? ''), ...(media ? { media } : {}) };
+    tx.whatsapp = {
+      phone: input.phone,
+      message: String(input.fields.message ?? ''),
+      ...(media ? { media } : {}),
+    };
   }
   state.transactions[tx.transactionId] = tx;
   state.byExternalId[tx.externalTransactionId] = tx.transactionId;
   state.stats.operations += 1;
+  opts.logger.info(
+    { transactionId: tx.transactionId, codeService: tx.codeService, amount: tx.amount, plan: plan.outcome },
+    'intech-sim: operation received',
+  );
 
   if (plan.outcome === 'reject') {
-    failNow(ctx, tx, plan.errorId ?? 29);
+    failNow(ctx, tx, plan.errorId !== undefined ? plan.errorId : 29);
     return { kind: 'rejected', tx };
   }
   if (debit > state.balance) {
@@ -104,18 +121,20 @@ export function startOperation(ctx: SimContext, input: OperationInput): StartRes
   }
   addServiceExtras(ctx, tx, input);
 
-  const ok = plan.errorId === undefined;
+  // A timing outcome with an errorId ends FAILLED (null = unknown_error); without one it ends SUCCESS.
+  const planned: Outcome =
+    plan.errorId === undefined || plan.outcome === 'success' ? 'success' : { errorId: plan.errorId };
   const delay = plan.delayMs ?? opts.callbackDelayMs;
   const processing = plan.outcome === 'late_callback' ? opts.callbackDelayMs : delay;
 
   if (plan.outcome === 'callback_before_response') {
     if (isCashOut(service)) tx.approved = true;
-    const beforeResponse = finalize(ctx, tx, ok ? null : (plan.errorId ?? null));
+    const beforeResponse = finalize(ctx, tx, planned);
     return { kind: 'accepted', tx, beforeResponse };
   }
   if (plan.outcome === 'failure') {
-    const errorId = plan.errorId ?? (isCashOut(service) ? 2 : 29);
-    later(ctx, delay, () => void finalize(ctx, tx, errorId));
+    const errorId = plan.errorId !== undefined ? plan.errorId : isCashOut(service) ? 2 : 29;
+    later(ctx, delay, () => void finalize(ctx, tx, { errorId }));
   } else if (isCashOut(service)) {
     // Waits for the customer: Wave link, OM validation on the phone, or control approve().
     later(ctx, opts.paymentTimeoutMs, () => sweep(ctx));
@@ -127,8 +146,8 @@ export function startOperation(ctx: SimContext, input: OperationInput): StartRes
     }
   } else {
     const whatsappMissing = isWhatsapp(service) && NO_WHATSAPP.test(tx.phone) && plan.scriptId === undefined;
-    const errorId = whatsappMissing ? 12 : ok ? null : (plan.errorId ?? null);
-    later(ctx, processing, () => void finalize(ctx, tx, errorId));
+    const outcome: Outcome = whatsappMissing ? { errorId: 12 } : planned;
+    later(ctx, processing, () => void finalize(ctx, tx, outcome));
   }
   if (plan.outcome === 'timeout' || plan.outcome === 'timeout_lost') return { kind: 'held', tx };
   return { kind: 'accepted', tx };
@@ -143,7 +162,7 @@ function later(ctx: SimContext, ms: number, fn: () => void): void {
 
 function addServiceExtras(ctx: SimContext, tx: SimTransaction, input: OperationInput): void {
   const base = ctx.opts.publicUrl ?? input.baseUrl;
-  const amount = tx.amount.toLocaleString('fr-FR').replace(/\s/g, ' ');
+  const amount = groupThousands(tx.amount);
   const sender = typeof input.fields.sender === 'string' ? input.fields.sender : 'le marchand';
   for (const k of ['sender', 'successRedirectUrl', 'errorRedirectUrl', 'merchantName']) {
     if (typeof input.fields[k] === 'string') tx.extras[k] = input.fields[k];
@@ -177,15 +196,18 @@ function setFailed(tx: SimTransaction, errorId: number | null, now: number): voi
   tx.updatedAt = now;
 }
 
+/** How a transaction ends: success, or FAILLED with a documented error id (null = unknown_error). */
+export type Outcome = 'success' | { errorId: number | null };
+
 /**
- * Settles a PENDING transaction once (errorId null = success), then sends its callback according to the plan.
+ * Settles a PENDING transaction once, then sends its callback according to the plan.
  * Resolves after the first callback attempt (or at once when no callback is due).
  */
-export function finalize(ctx: SimContext, tx: SimTransaction, errorId: number | null | undefined): Promise<void> {
+export function finalize(ctx: SimContext, tx: SimTransaction, outcome: Outcome): Promise<void> {
   const { state, opts } = ctx;
   if (tx.status !== 'PENDING') return Promise.resolve();
   const now = opts.now();
-  if (errorId === null || errorId === undefined) {
+  if (outcome === 'success') {
     tx.status = 'SUCCESS';
     tx.updatedAt = now;
     tx.sousServiceTransactionId = nextId(state, tx.codeService.startsWith('WAVE') ? 'T_' : 'SS');
@@ -206,12 +228,21 @@ export function finalize(ctx: SimContext, tx: SimTransaction, errorId: number | 
     }
     if (tx.whatsapp) deliverWhatsapp(ctx, tx.whatsapp);
   } else {
-    setFailed(tx, errorId, now);
+    setFailed(tx, outcome.errorId, now);
     state.balance += tx.debit;
     const bill = findBill(ctx, tx);
     if (bill?.reservedBy === tx.transactionId) bill.reservedBy = undefined;
   }
   tx.currentBalance = state.balance;
+  opts.logger.info(
+    {
+      transactionId: tx.transactionId,
+      codeService: tx.codeService,
+      status: tx.status,
+      errorId: tx.errorType?.id,
+    },
+    'intech-sim: transaction settled',
+  );
   return sendPlannedCallbacks(ctx, tx);
 }
 
@@ -247,13 +278,16 @@ function deliverWhatsapp(ctx: SimContext, m: WhatsappMessage): void {
 /** The customer validated a pending cash-out; the outcome follows after callbackDelayMs. */
 export function approve(ctx: SimContext, transactionId: string): boolean {
   const tx = ctx.state.transactions[transactionId];
-  if (!tx || tx.status !== 'PENDING' || tx.typeService !== 'CASHOUT' || tx.approved) return false;
+  if (tx?.status !== 'PENDING' || tx.typeService !== 'CASHOUT' || tx.approved) return false;
   sweep(ctx);
   if (tx.status !== 'PENDING') return false;
   tx.approved = true;
   tx.updatedAt = ctx.opts.now();
-  const errorId = tx.plan.errorId !== undefined && TIMING_OUTCOMES.has(tx.plan.outcome) ? tx.plan.errorId : null;
-  later(ctx, ctx.opts.callbackDelayMs, () => void finalize(ctx, tx, errorId));
+  const outcome: Outcome =
+    tx.plan.errorId !== undefined && TIMING_OUTCOMES.has(tx.plan.outcome)
+      ? { errorId: tx.plan.errorId }
+      : 'success';
+  later(ctx, ctx.opts.callbackDelayMs, () => void finalize(ctx, tx, outcome));
   return true;
 }
 
@@ -268,8 +302,8 @@ export function approveByPhone(ctx: SimContext, phone: string): string | null {
 /** The customer (or the operator) refused: FAILLED now, callback follows. */
 export function decline(ctx: SimContext, transactionId: string, errorId: number | null = 2): boolean {
   const tx = ctx.state.transactions[transactionId];
-  if (!tx || tx.status !== 'PENDING') return false;
-  void finalize(ctx, tx, errorId);
+  if (tx?.status !== 'PENDING') return false;
+  void finalize(ctx, tx, { errorId });
   return true;
 }
 
@@ -283,7 +317,7 @@ export function sweep(ctx: SimContext): void {
       !tx.approved &&
       now - tx.createdAt >= ctx.opts.paymentTimeoutMs
     ) {
-      void finalize(ctx, tx, 4);
+      void finalize(ctx, tx, { errorId: 4 });
     }
   }
 }
@@ -294,7 +328,10 @@ export function refund(ctx: SimContext, transactionId: string): { message: strin
   if (!tx) return { message: 'Transaction introuvable', statutTreatment: 'FAILLED' };
   if (tx.status === 'REFUNDED') return { message: 'Transaction déjà remboursée', statutTreatment: 'FAILLED' };
   if (tx.typeService !== 'CASHOUT') {
-    return { message: 'Seules les transactions de collecte peuvent être remboursées', statutTreatment: 'FAILLED' };
+    return {
+      message: 'Seules les transactions de collecte peuvent être remboursées',
+      statutTreatment: 'FAILLED',
+    };
   }
   if (tx.status !== 'SUCCESS') {
     return { message: `Transaction non remboursable (statut ${tx.status})`, statutTreatment: 'FAILLED' };

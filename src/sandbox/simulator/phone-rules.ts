@@ -20,9 +20,12 @@ export function checkPhone(codeService: string, phone: string): string | null {
   }
   if (form === 'national_ci') {
     // CI: 10 digits since 2021, the leading 0 is part of the number.
-    return /^0\d{9}$/.test(phone) ? null : 'Le numéro doit être au format national ivoirien (ex: 0707070707).';
+    return /^0\d{9}$/.test(phone)
+      ? null
+      : 'Le numéro doit être au format national ivoirien (ex: 0707070707).';
   }
   // SN mobile numbers: 9 digits starting with 7. Fixed lines (33…) accepted only for bills.
-  const ok = codeService.endsWith('_BILL_PAY') || codeService.endsWith('_BILL_RELOAD') ? /^[37]\d{8}$/ : /^7\d{8}$/;
+  const ok =
+    codeService.endsWith('_BILL_PAY') || codeService.endsWith('_BILL_RELOAD') ? /^[37]\d{8}$/ : /^7\d{8}$/;
   return ok.test(phone) ? null : 'Le numéro doit être au format national (ex: 772457199).';
 }

@@ -27,7 +27,8 @@ const STATUS_MAX_PER_WINDOW = 3;
 const POST_STATUS = 201;
 
 /** Base URL of this simulator as the caller sees it, mount prefix included. */
-export const baseUrlOf = (req: Request): string => `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+export const baseUrlOf = (req: Request): string =>
+  `${req.protocol}://${req.get('host')}${req.baseUrl.replace(/\/api-services$/, '')}`;
 
 export function apiRouter(ctx: SimContext): Router {
   const r = express.Router();
@@ -66,7 +67,8 @@ export function apiRouter(ctx: SimContext): Router {
       return res.status(status).json(fail(code, msg));
     };
     if (req.method === 'GET') {
-      if (!checkHeaderKey(opts, req.get('secretkey'))) return refuse(CODE_AUTH, 'Clé API (Secretkey) invalide ou absente');
+      if (!checkHeaderKey(opts, req.get('secretkey')))
+        return refuse(CODE_AUTH, 'Clé API (Secretkey) invalide ou absente');
       return next();
     }
     const body = bodyOf(res);
@@ -99,23 +101,30 @@ export function apiRouter(ctx: SimContext): Router {
     const codeService = str(body.codeService);
     const account = str(body.billAccountNumber);
     const failure = (msg: string) =>
-      res.status(POST_STATUS).json(
-        fail(CODE_FAILED, msg, { status: 'FAILLED', pendingBills: { success: false, pendingBills: [] } }),
-      );
+      res
+        .status(POST_STATUS)
+        .json(
+          fail(CODE_FAILED, msg, { status: 'FAILLED', pendingBills: { success: false, pendingBills: [] } }),
+        );
     if (!codeService || !account) {
       return failure(
         `Champ(s) obligatoire(s) manquant(s): ${[!codeService && 'codeService', !account && 'billAccountNumber'].filter(Boolean).join(', ')}`,
       );
     }
     const service = findService(codeService);
-    if (!service || service.typeService !== 'BILL_PAY') return failure(`Service de facture inconnu: ${codeService}`);
-    if (ctx.state.disabled.includes(codeService)) return failure(`Le service ${codeService} n'est pas activé`);
+    if (service?.typeService !== 'BILL_PAY') return failure(`Service de facture inconnu: ${codeService}`);
+    if (ctx.state.disabled.includes(codeService))
+      return failure(`Le service ${codeService} n'est pas activé`);
     const acc = ctx.state.bills[codeService]?.[account];
     if (!acc) return failure(`Numéro de compte ${account} introuvable`);
     if (acc.kind === 'blocked') return failure(acc.msg);
     const pendingBills = acc.bills
       .filter((b) => !b.paid)
-      .map((b) => ({ amount: b.amount, billReference: b.billReference, infos: b.infos.map((i) => ({ ...i })) }));
+      .map((b) => ({
+        amount: b.amount,
+        billReference: b.billReference,
+        infos: b.infos.map((i) => ({ ...i })),
+      }));
     return res.status(POST_STATUS).json(
       ok(pendingBills.length ? 'Factures en attente récupérées avec succès' : 'Aucune facture en attente', {
         status: 'SUCCESS',
@@ -167,7 +176,10 @@ export function apiRouter(ctx: SimContext): Router {
   r.post('/get-transaction-status', (_req, res) => {
     const body = bodyOf(res).json!;
     const ext = str(body.externalTransactionId);
-    if (!ext) return res.status(POST_STATUS).json(fail(CODE_FAILED, 'Champ obligatoire manquant: externalTransactionId'));
+    if (!ext)
+      return res
+        .status(POST_STATUS)
+        .json(fail(CODE_FAILED, 'Champ obligatoire manquant: externalTransactionId'));
     const now = opts.now();
     const calls = (ctx.state.statusCalls[ext] ?? []).filter((t) => now - t < STATUS_WINDOW_MS);
     if (calls.length >= STATUS_MAX_PER_WINDOW) {
@@ -201,7 +213,10 @@ export function apiRouter(ctx: SimContext): Router {
 
   r.post('/transaction/refund-cancel', (_req, res) => {
     const id = str(bodyOf(res).json!.transactionId);
-    if (!id) return res.status(POST_STATUS).json({ message: 'Champ obligatoire manquant: transactionId', statutTreatment: 'FAILLED' });
+    if (!id)
+      return res
+        .status(POST_STATUS)
+        .json({ message: 'Champ obligatoire manquant: transactionId', statutTreatment: 'FAILLED' });
     return res.status(POST_STATUS).json(refund(ctx, id));
   });
 
@@ -210,9 +225,13 @@ export function apiRouter(ctx: SimContext): Router {
     const transactionId = str(body.transactionId);
     const subject = str(body.subject);
     const message = str(body.message);
-    const missing = [!transactionId && 'transactionId', !subject && 'subject', !message && 'message'].filter(Boolean);
+    const missing = [!transactionId && 'transactionId', !subject && 'subject', !message && 'message'].filter(
+      Boolean,
+    );
     if (missing.length) {
-      return res.status(POST_STATUS).json(fail(CODE_FAILED, `Champ(s) obligatoire(s) manquant(s): ${missing.join(', ')}`));
+      return res
+        .status(POST_STATUS)
+        .json(fail(CODE_FAILED, `Champ(s) obligatoire(s) manquant(s): ${missing.join(', ')}`));
     }
     if (!ctx.state.transactions[transactionId!]) {
       return res.status(POST_STATUS).json(fail(CODE_FAILED, `Transaction ${transactionId} introuvable`));
@@ -228,18 +247,26 @@ export function apiRouter(ctx: SimContext): Router {
     ctx.state.claims.push(claim);
     return res
       .status(POST_STATUS)
-      .json(ok('Réclamation enregistrée avec succès', { claim: { ...claim, createdAt: iso(claim.createdAt) } }));
+      .json(
+        ok('Réclamation enregistrée avec succès', { claim: { ...claim, createdAt: iso(claim.createdAt) } }),
+      );
   });
 
   // Unknown route: what the provider's framework answers.
   r.use((req: Request, res: Response) => {
-    res.status(404).json({ statusCode: 404, message: `Cannot ${req.method} /api-services${req.path}`, error: 'Not Found', code: CODE_NOT_FOUND });
+    res.status(404).json({
+      statusCode: 404,
+      message: `Cannot ${req.method} /api-services${req.path}`,
+      error: 'Not Found',
+      code: CODE_NOT_FOUND,
+    });
   });
   return r;
 }
 
 function acceptedMsg(tx: SimTransaction): string {
-  if (tx.codeService === 'WAVE_SN_API_CASH_OUT') return 'Veuillez ouvrir le lien de paiement Wave pour valider la transaction';
+  if (tx.codeService === 'WAVE_SN_API_CASH_OUT')
+    return 'Veuillez ouvrir le lien de paiement Wave pour valider la transaction';
   if (tx.typeService === 'CASHOUT') return 'Veuillez valider le paiement sur votre téléphone';
   return 'Transaction initiée avec succès';
 }

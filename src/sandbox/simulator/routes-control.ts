@@ -18,9 +18,21 @@ export function controlRouter(control: SimulatorControl): Router {
       }
     };
 
-  r.post('/script', guard((_req, res) => control.script(body(res) as unknown as Script)));
-  r.post('/scripts/clear', guard(() => (control.clearScripts(), { ok: true })));
-  r.post('/approve/:transactionId', guard((req) => ({ ok: control.approve(String(req.params.transactionId)) })));
+  r.post(
+    '/script',
+    guard((_req, res) => control.script(body(res) as unknown as Script)),
+  );
+  r.post(
+    '/scripts/clear',
+    guard(() => {
+      control.clearScripts();
+      return { ok: true };
+    }),
+  );
+  r.post(
+    '/approve/:transactionId',
+    guard((req) => ({ ok: control.approve(String(req.params.transactionId)) })),
+  );
   r.post(
     '/approve-phone',
     guard((_req, res) => {
@@ -36,7 +48,10 @@ export function controlRouter(control: SimulatorControl): Router {
       return { ok: control.decline(String(req.params.transactionId), errorId) };
     }),
   );
-  r.get('/balance', guard(() => ({ balance: control.balance() })));
+  r.get(
+    '/balance',
+    guard(() => ({ balance: control.balance() })),
+  );
   r.post(
     '/balance',
     guard((_req, res) => {
@@ -58,8 +73,14 @@ export function controlRouter(control: SimulatorControl): Router {
       return { ok: true };
     }),
   );
-  r.get('/log', guard(() => control.log()));
-  r.get('/transactions', guard(() => control.transactions()));
+  r.get(
+    '/log',
+    guard(() => control.log()),
+  );
+  r.get(
+    '/transactions',
+    guard(() => control.transactions()),
+  );
   r.get(
     '/transactions/:id',
     guard((req, res) => {
@@ -68,10 +89,28 @@ export function controlRouter(control: SimulatorControl): Router {
       return tx;
     }),
   );
-  r.get('/claims', guard(() => control.claims()));
-  r.get('/stats', guard(() => control.stats()));
-  r.post('/sweep', guard(() => (control.sweep(), { ok: true })));
-  r.post('/reset', guard(() => (control.reset(), { ok: true })));
+  r.get(
+    '/claims',
+    guard(() => control.claims()),
+  );
+  r.get(
+    '/stats',
+    guard(() => control.stats()),
+  );
+  r.post(
+    '/sweep',
+    guard(() => {
+      control.sweep();
+      return { ok: true };
+    }),
+  );
+  r.post(
+    '/reset',
+    guard(() => {
+      control.reset();
+      return { ok: true };
+    }),
+  );
   r.get(
     '/whatsapp',
     guard((req) => {

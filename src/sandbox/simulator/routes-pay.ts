@@ -3,11 +3,12 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { SimContext } from './context.js';
 import { approve, decline, sweep } from './engine.js';
 import { pushLog } from './state.js';
+import { groupThousands } from './tokens.js';
 import type { SimTransaction } from './types.js';
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const fcfa = (n: number): string => `${n.toLocaleString('fr-FR').replace(/\s/g, ' ')} FCFA`;
+const fcfa = (n: number): string => `${groupThousands(n)} FCFA`;
 
 const KINDS = { wave: 'WAVE_SN_API_CASH_OUT', card: 'BANK_CARD_API_CASH_OUT' } as const;
 
@@ -27,7 +28,11 @@ export function payRouter(ctx: SimContext): Router {
     log(req);
     sweep(ctx);
     const tx = find(req);
-    if (!tx) return res.status(404).type('html').send(page('Lien de paiement introuvable', '<p>Ce lien de paiement est invalide.</p>'));
+    if (!tx)
+      return res
+        .status(404)
+        .type('html')
+        .send(page('Lien de paiement introuvable', '<p>Ce lien de paiement est invalide.</p>'));
     if (req.query.auto === '1' && tx.status === 'PENDING' && !tx.approved) approve(ctx, tx.transactionId);
     return res.type('html').send(render(tx, String(req.params.id)));
   });
@@ -36,7 +41,11 @@ export function payRouter(ctx: SimContext): Router {
     log(req);
     sweep(ctx);
     const tx = find(req);
-    if (!tx) return res.status(404).type('html').send(page('Lien de paiement introuvable', '<p>Ce lien est invalide.</p>'));
+    if (!tx)
+      return res
+        .status(404)
+        .type('html')
+        .send(page('Lien de paiement introuvable', '<p>Ce lien est invalide.</p>'));
     const approved = approve(ctx, tx.transactionId);
     const to = tx.extras.successRedirectUrl;
     if (approved && typeof to === 'string') return res.redirect(303, to);
@@ -46,7 +55,11 @@ export function payRouter(ctx: SimContext): Router {
   r.post('/:kind/:id/decline', (req: Request, res: Response) => {
     log(req);
     const tx = find(req);
-    if (!tx) return res.status(404).type('html').send(page('Lien de paiement introuvable', '<p>Ce lien est invalide.</p>'));
+    if (!tx)
+      return res
+        .status(404)
+        .type('html')
+        .send(page('Lien de paiement introuvable', '<p>Ce lien est invalide.</p>'));
     const declined = !tx.approved && decline(ctx, tx.transactionId, null);
     const to = tx.extras.errorRedirectUrl;
     if (declined && typeof to === 'string') return res.redirect(303, to);
@@ -56,7 +69,8 @@ export function payRouter(ctx: SimContext): Router {
 }
 
 function render(tx: SimTransaction, id: string): string {
-  const sender = typeof tx.extras.sender === 'string' ? tx.extras.sender : (tx.extras.merchantName as string | undefined);
+  const sender =
+    typeof tx.extras.sender === 'string' ? tx.extras.sender : (tx.extras.merchantName as string | undefined);
   const who = sender ? ` à ${esc(sender)}` : '';
   const head = `<p class="amount">${esc(fcfa(tx.amount))}</p><p>Paiement${who} depuis le ${esc(tx.phone)}</p>`;
   if (tx.status === 'PENDING' && !tx.approved) {

@@ -18,7 +18,12 @@ export const OUTCOMES: readonly ScriptOutcome[] = [
 export function addScript(state: SimState, s: Script): ScriptEntry {
   if (!OUTCOMES.includes(s.outcome)) throw new Error(`unknown outcome: ${String(s.outcome)}`);
   state.scriptSeq += 1;
-  const entry: ScriptEntry = { ...s, match: { ...(s.match ?? {}) }, id: state.scriptSeq, remaining: s.times ?? 1 };
+  const entry: ScriptEntry = {
+    ...s,
+    match: { ...(s.match ?? {}) },
+    id: state.scriptSeq,
+    remaining: s.times ?? 1,
+  };
   state.scripts.push(entry);
   return entry;
 }

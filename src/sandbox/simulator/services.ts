@@ -2,7 +2,8 @@
 import type { IntechService } from '../../intech/types.js';
 import documented from '../../catalog/documented-services.json' with { type: 'json' };
 
-export const DOCUMENTED_SERVICES: readonly IntechService[] = (documented as { services: IntechService[] }).services;
+export const DOCUMENTED_SERVICES: readonly IntechService[] = (documented as { services: IntechService[] })
+  .services;
 
 export function findService(codeService: string): IntechService | undefined {
   return DOCUMENTED_SERVICES.find((s) => s.codeService === codeService);

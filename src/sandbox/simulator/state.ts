@@ -1,7 +1,14 @@
 // Everything Intech "remembers", in one plain object (JSON-serialisable, so it could be persisted later).
 import type { AmountRules } from '../../catalog/types.js';
 import { type BillAccount, billFixtures } from './bill-fixtures.js';
-import type { Claim, LogEntry, ScriptEntry, SimTransaction, SimulatorStats, WhatsappMessage } from './types.js';
+import type {
+  Claim,
+  LogEntry,
+  ScriptEntry,
+  SimTransaction,
+  SimulatorStats,
+  WhatsappMessage,
+} from './types.js';
 
 export interface SimState {
   balance: number;

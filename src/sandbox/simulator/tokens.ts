@@ -24,3 +24,6 @@ export function woyofalMessage(tokens: string[], amount: number): string {
 
 /** Tokens count when nothing is scripted: three for meters ending in "3". */
 export const defaultTokenCount = (meter: string | undefined): number => (meter?.endsWith('3') ? 3 : 1);
+
+/** 1000 -> "1 000" (no ICU needed). */
+export const groupThousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');

@@ -19,7 +19,11 @@ const bad = (msg: string, errorType: IntechErrorType | null = null, code = 4000)
   errorType,
 });
 
-export function validateOperation(state: SimState, body: Record<string, unknown>, baseUrl: string): Validation {
+export function validateOperation(
+  state: SimState,
+  body: Record<string, unknown>,
+  baseUrl: string,
+): Validation {
   const codeService = str(body.codeService);
   const phone = str(body.phone);
   const externalTransactionId = str(body.externalTransactionId);
@@ -80,14 +84,20 @@ export function validateOperation(state: SimState, body: Record<string, unknown>
   if (isBillPay(service)) {
     if (!billReference) return bad('Champ(s) obligatoire(s) manquant(s): billReference');
     const account = state.bills[service.codeService]?.[accountNumber!];
-    const bill = account?.kind === 'bills' ? account.bills.find((b) => b.billReference === billReference) : undefined;
+    const bill =
+      account?.kind === 'bills' ? account.bills.find((b) => b.billReference === billReference) : undefined;
     if (!bill) return bad(`Facture ${billReference} introuvable pour le compte ${accountNumber}`);
     if (bill.paid) return bad(`La facture ${billReference} est déjà payée`);
     if (bill.reservedBy) return bad(`La facture ${billReference} est en cours de paiement`);
     if (amount !== bill.amount) return bad(`Le montant doit être celui de la facture: ${bill.amount} FCFA`);
   }
+  if (service.codeService === 'BANK_TRANSFER_SN_API_CASH_IN') {
+    const absent = ['customerFirstName', 'customerLastName', 'rib'].filter((k) => !str(body[k]));
+    if (absent.length) return bad(`Champ(s) obligatoire(s) manquant(s): ${absent.join(', ')}`);
+  }
   if (isWhatsapp(service)) {
-    if (!str(body.message) && !str(body.attachedMedia)) return bad('Champ(s) obligatoire(s) manquant(s): message');
+    if (!str(body.message) && !str(body.attachedMedia))
+      return bad('Champ(s) obligatoire(s) manquant(s): message');
     if (str(body.attachedMedia) && !str(body.attachedMediaExtension)) {
       return bad('Champ(s) obligatoire(s) manquant(s): attachedMediaExtension');
     }

@@ -38,7 +38,10 @@ export class AppendLog {
       const good = await scan(readFh, file, logger, onLine);
       const { size } = await readFh.stat();
       if (good < size) {
-        logger.warn({ file, droppedBytes: size - good }, 'store: torn last line in append log ignored (crash mid-append)');
+        logger.warn(
+          { file, droppedBytes: size - good },
+          'store: torn last line in append log ignored (crash mid-append)',
+        );
         await appendFh.truncate(good);
         await appendFh.sync();
       }
@@ -108,7 +111,9 @@ async function scan(
   for (;;) {
     const { bytesRead } = await fh.read(chunk, 0, CHUNK, pos + pending.length);
     if (bytesRead === 0) break;
-    const buf = pending.length ? Buffer.concat([pending, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+    const buf = pending.length
+      ? Buffer.concat([pending, chunk.subarray(0, bytesRead)])
+      : chunk.subarray(0, bytesRead);
     let start = 0;
     for (let nl = buf.indexOf(NL, start); nl !== -1; nl = buf.indexOf(NL, start)) {
       const line = buf.subarray(start, nl);

@@ -33,6 +33,10 @@ export class MapFile<T> {
     return Object.hasOwn(this.committed, key);
   }
 
+  keys(): string[] {
+    return Object.keys(this.committed);
+  }
+
   values(): T[] {
     return Object.values(this.committed);
   }

@@ -42,6 +42,8 @@ export class LowdbOrderRepo implements OrderRepo {
     private readonly archive: AppendLog,
     private readonly archived: Map<string, ArchivedEntry>,
     private readonly byExt: Map<string, string>,
+    /** customerId -> order ids: a customer's history without scanning the whole archive. */
+    private readonly byCustomer: Map<string, Set<string>>,
     private readonly guard: () => void,
   ) {}
 
@@ -59,8 +61,13 @@ export class LowdbOrderRepo implements OrderRepo {
         archived.set(o.id, { ref, version: o.version, summary: summarize(o), ext: externalIds(o) });
       }
     });
-    const repo = new LowdbOrderRepo(hot, archive, archived, new Map(), guard);
-    await repo.recover(logger);
+    const repo = new LowdbOrderRepo(hot, archive, archived, new Map(), new Map(), guard);
+    try {
+      await repo.recover(logger);
+    } catch (err) {
+      await archive.close();
+      throw err;
+    }
     return repo;
   }
 
@@ -80,14 +87,17 @@ export class LowdbOrderRepo implements OrderRepo {
       stale.push(o.id);
     }
     if (stale.length) {
-      logger.warn({ orders: stale.length }, 'store: finished orders left in the open file after a crash, archived');
+      logger.warn(
+        { orders: stale.length },
+        'store: finished orders left in the open file after a crash, archived',
+      );
       await this.hot.mutate((draft) => {
         for (const id of stale) delete draft[id];
         return { result: undefined, write: true };
       });
     }
-    for (const [id, a] of this.archived) for (const ext of a.ext) this.byExt.set(ext, id);
-    for (const o of this.hot.values()) for (const ext of externalIds(o)) this.byExt.set(ext, o.id);
+    for (const [id, a] of this.archived) this.indexIds(id, a.summary.customerId, a.ext);
+    for (const o of this.hot.values()) this.index(o);
   }
 
   private locate(id: string): Located | undefined {
@@ -106,7 +116,21 @@ export class LowdbOrderRepo implements OrderRepo {
   }
 
   private index(o: Order): void {
-    for (const ext of externalIds(o)) this.byExt.set(ext, o.id);
+    this.indexIds(o.id, o.customerId, externalIds(o));
+  }
+
+  private indexIds(id: string, customerId: string, ext: string[]): void {
+    for (const e of ext) this.byExt.set(e, id);
+    let ids = this.byCustomer.get(customerId);
+    if (!ids) {
+      ids = new Set();
+      this.byCustomer.set(customerId, ids);
+    }
+    ids.add(id);
+  }
+
+  private summaryOf(loc: Located): OrderSummary {
+    return loc.where === 'hot' ? loc.order : loc.entry.summary;
   }
 
   /** Stores `o` (already a private copy with its final version) where its state says. Inside the queue. */
@@ -173,13 +197,18 @@ export class LowdbOrderRepo implements OrderRepo {
   async list(q: OrderQuery): Promise<Order[]> {
     this.guard();
     const hits: { s: OrderSummary; loc: Located }[] = [];
-    for (const o of this.hot.values()) {
-      const loc = this.locate(o.id);
-      if (loc?.where === 'hot' && matchesQuery(o, q)) hits.push({ s: o, loc });
-    }
-    for (const [id, entry] of this.archived) {
-      if (this.locate(id)?.where !== 'archive') continue;
-      if (matchesQuery(entry.summary, q)) hits.push({ s: entry.summary, loc: { where: 'archive', entry } });
+    const consider = (id: string): void => {
+      const loc = this.locate(id);
+      if (!loc) return;
+      const s = this.summaryOf(loc);
+      if (matchesQuery(s, q)) hits.push({ s, loc });
+    };
+    if (q.customerId !== undefined) {
+      // Index entries can be stale (an order moved to another customer); matchesQuery re-checks.
+      for (const id of this.byCustomer.get(q.customerId) ?? []) consider(id);
+    } else {
+      for (const id of this.hot.keys()) consider(id);
+      for (const id of this.archived.keys()) if (!this.hot.has(id)) consider(id);
     }
     hits.sort((a, b) => newestFirst(a.s, b.s));
     const page = q.limit !== undefined ? hits.slice(0, Math.max(0, q.limit)) : hits;

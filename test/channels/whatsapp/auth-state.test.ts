@@ -29,7 +29,9 @@ describe('useKvAuthState', () => {
     expect(c.registered).toBe(true);
     expect(c.me?.id).toBe('221770000000:5@s.whatsapp.net');
     expect(Buffer.isBuffer(c.noiseKey.private)).toBe(true);
-    expect(Buffer.from(c.noiseKey.private).equals(Buffer.from(first.state.creds.noiseKey.private))).toBe(true);
+    expect(Buffer.from(c.noiseKey.private).equals(Buffer.from(first.state.creds.noiseKey.private))).toBe(
+      true,
+    );
     expect(c.signedIdentityKey.public).toEqual(first.state.creds.signedIdentityKey.public);
 
     const keys = second.state.keys;

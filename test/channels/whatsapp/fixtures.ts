@@ -29,7 +29,9 @@ export function waMessage(
     key,
     messageTimestamp: Math.floor((opts.at ?? NOW) / 1000),
     pushName: opts.pushName ?? 'Awa',
-    ...(opts.message === null ? {} : { message: proto.Message.create(opts.message ?? { conversation: 'hello' }) }),
+    ...(opts.message === null
+      ? {}
+      : { message: proto.Message.create(opts.message ?? { conversation: 'hello' }) }),
     ...(opts.messageStubType ? { messageStubType: opts.messageStubType } : {}),
   });
   return msg as WAMessage;

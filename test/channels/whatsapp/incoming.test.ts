@@ -33,7 +33,14 @@ describe('toIncoming: which messages reach the bot', () => {
     ['stub without message (undecryptable)', waMessage({ message: null, messageStubType: 2 })],
     [
       'sender-key distribution only',
-      waMessage({ message: { senderKeyDistributionMessage: { groupId: 'g', axolotlSenderKeyDistributionMessage: new Uint8Array([1]) } } }),
+      waMessage({
+        message: {
+          senderKeyDistributionMessage: {
+            groupId: 'g',
+            axolotlSenderKeyDistributionMessage: new Uint8Array([1]),
+          },
+        },
+      }),
     ],
   ])('ignores a %s', async (_name, m) => {
     expect(skipReason(m)).not.toBeNull();
@@ -94,7 +101,11 @@ describe('extractText', () => {
       { listResponseMessage: { title: 'Orange', singleSelectReply: { selectedRowId: 'op:orange' } } },
       'op:orange',
     ],
-    ['template button reply', { templateButtonReplyMessage: { selectedId: 'cancel', selectedDisplayText: 'Non' } }, 'cancel'],
+    [
+      'template button reply',
+      { templateButtonReplyMessage: { selectedId: 'cancel', selectedDisplayText: 'Non' } },
+      'cancel',
+    ],
     [
       'ephemeral wrapper',
       { ephemeralMessage: { message: { extendedTextMessage: { text: 'dans ephemeral' } } } },

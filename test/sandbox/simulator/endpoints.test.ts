@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, extId, get, op, post, type RunningSim, startReceiver, startSim, waitFor } from './helpers.js';
+import {
+  API_KEY,
+  extId,
+  get,
+  op,
+  post,
+  type RunningSim,
+  startReceiver,
+  startSim,
+  waitFor,
+  type Json,
+} from './helpers.js';
 
 let sim: RunningSim;
 let rcv: Awaited<ReturnType<typeof startReceiver>>;
@@ -18,17 +29,21 @@ describe('GET endpoints', () => {
     expect(r.status).toBe(200);
     expect(r.body.success).toBe(true);
     expect(r.body.services).toHaveLength(38);
-    const wave = r.body.services.find((s: any) => s.codeService === 'WAVE_SN_API_CASH_OUT');
-    expect(wave).toMatchObject({ typeOperation: 'CREDIT', typeService: 'CASHOUT', name: 'CashOut Wave Money' });
+    const wave = r.body.services.find((s: Json) => s.codeService === 'WAVE_SN_API_CASH_OUT');
+    expect(wave).toMatchObject({
+      typeOperation: 'CREDIT',
+      typeService: 'CASHOUT',
+      name: 'CashOut Wave Money',
+    });
     expect(wave.icon).toMatch(/^https:/);
-    const wa = r.body.services.find((s: any) => s.codeService === 'WHATSAPP_MESSAGING');
+    const wa = r.body.services.find((s: Json) => s.codeService === 'WHATSAPP_MESSAGING');
     expect(wa).toMatchObject({ typeOperation: 'DEBIT', typeService: 'MESSENGING_SMS' });
   });
 
   it('errors: the documented table, also under `services`', async () => {
     const r = await get(sim.url, '/api-services/errors');
     expect(r.body.success).toBe(true);
-    const byId = (id: number | null) => r.body.services.find((e: any) => e.id === id);
+    const byId = (id: number | null) => r.body.services.find((e: Json) => e.id === id);
     expect(byId(null).code).toBe('unknown_error');
     expect(byId(4).code).toBe('payment-timeout');
     expect(byId(26).code).toBe('insufficient_balance');
@@ -64,7 +79,9 @@ describe('list-pending-bills', () => {
     for (const b of list) {
       expect(typeof b.amount).toBe('number');
       expect(typeof b.billReference).toBe('string');
-      expect(b.infos.map((i: any) => i.label)).toEqual(expect.arrayContaining(['Nom client', "Date d'échéance"]));
+      expect(b.infos.map((i: Json) => i.label)).toEqual(
+        expect.arrayContaining(['Nom client', "Date d'échéance"]),
+      );
     }
   });
 
@@ -86,13 +103,19 @@ describe('list-pending-bills', () => {
   it('unknown account and non bill service fail', async () => {
     expect((await bills('SENELEC_SN_BILL_PAY', '999')).body).toMatchObject({ code: 4000, error: true });
     expect((await bills('WOYOFAL_SN_BILL_RELOAD', '21050176023')).body.code).toBe(4000);
-    expect((await bills('SENEAU_SN_BILL_PAY', '106032682913')).body.data.pendingBills.pendingBills).toHaveLength(1);
+    expect(
+      (await bills('SENEAU_SN_BILL_PAY', '106032682913')).body.data.pendingBills.pendingBills,
+    ).toHaveLength(1);
   });
 });
 
 describe('operation, status, refund, claim', () => {
   it('accepts an airtime purchase: PENDING with the documented fields, then a SUCCESS status', async () => {
-    const body = op(rcv.url, { codeService: 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE', phone: '772457199', amount: 1000 });
+    const body = op(rcv.url, {
+      codeService: 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE',
+      phone: '772457199',
+      amount: 1000,
+    });
     const r = await post(sim.url, '/api-services/operation', body);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
@@ -124,18 +147,28 @@ describe('operation, status, refund, claim', () => {
   });
 
   it('status of an unknown externalTransactionId is a failure', async () => {
-    const s = await post(sim.url, '/api-services/get-transaction-status', { apiKey: API_KEY, externalTransactionId: extId() });
+    const s = await post(sim.url, '/api-services/get-transaction-status', {
+      apiKey: API_KEY,
+      externalTransactionId: extId(),
+    });
     expect(s.body).toMatchObject({ code: 4000, error: true });
   });
 
   it('refund-cancel answers {message, statutTreatment} without code', async () => {
-    const r = await post(sim.url, '/api-services/transaction/refund-cancel', { apiKey: API_KEY, transactionId: 'TRnope' });
+    const r = await post(sim.url, '/api-services/transaction/refund-cancel', {
+      apiKey: API_KEY,
+      transactionId: 'TRnope',
+    });
     expect(Object.keys(r.body).sort()).toEqual(['message', 'statutTreatment']);
     expect(r.body.statutTreatment).not.toBe('SUCCESS');
   });
 
   it('new-claim opens a claim on a known transaction', async () => {
-    const body = op(rcv.url, { codeService: 'FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE', phone: '762457199', amount: 500 });
+    const body = op(rcv.url, {
+      codeService: 'FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE',
+      phone: '762457199',
+      amount: 500,
+    });
     const { transactionId } = (await post(sim.url, '/api-services/operation', body)).body.data;
     const c = await post(sim.url, '/api-services/new-claim', {
       apiKey: API_KEY,

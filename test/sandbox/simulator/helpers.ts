@@ -6,6 +6,10 @@ import type { SimulatorOptions } from '../../../src/sandbox/simulator/index.js';
 
 export const API_KEY = 'test-api-key';
 
+/** Wire JSON as the tests read it. */
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary provider JSON
+export type Json = any;
+
 export type RunningSim = Awaited<ReturnType<typeof startSimulator>>;
 
 export function startSim(opts: Partial<SimulatorOptions> = {}): Promise<RunningSim> {
@@ -19,7 +23,7 @@ export function startSim(opts: Partial<SimulatorOptions> = {}): Promise<RunningS
 }
 
 export interface ReceivedCallback {
-  body: Record<string, any>;
+  body: Record<string, Json>;
   raw: string;
   headers: IncomingHttpHeaders;
   at: number;
@@ -52,18 +56,23 @@ export async function startReceiver(statuses: number[] = []) {
   };
 }
 
-export async function post(base: string, path: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function post(
+  base: string,
+  path: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Json };
 }
 
 export async function get(base: string, path: string, key: string | null = API_KEY) {
   const res = await fetch(`${base}${path}`, { headers: key === null ? {} : { Secretkey: key } });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Json };
 }
 
 export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 3000): Promise<T> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hmacSignature } from '../../../src/intech/signing.js';
-import { API_KEY, get, op, post, type RunningSim, startReceiver, startSim } from './helpers.js';
+import { API_KEY, get, op, post, type RunningSim, startReceiver, startSim, type Json } from './helpers.js';
 
 let sim: RunningSim;
 let rcv: Awaited<ReturnType<typeof startReceiver>>;
@@ -14,7 +14,8 @@ afterAll(async () => {
   await rcv.close();
 });
 
-const operation = (fields: Record<string, unknown>) => post(sim.url, '/api-services/operation', op(rcv.url, fields));
+const operation = (fields: Record<string, unknown>) =>
+  post(sim.url, '/api-services/operation', op(rcv.url, fields));
 const airtime = { codeService: 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE', phone: '772457199', amount: 1000 };
 
 describe('authentication', () => {
@@ -53,8 +54,15 @@ describe('authentication', () => {
 
 describe('operation validation', () => {
   it('missing required fields → 4000 with a msg naming them', async () => {
-    const r = await post(sim.url, '/api-services/operation', { apiKey: API_KEY, codeService: airtime.codeService });
-    expect(r.body).toMatchObject({ code: 4000, error: true, data: { status: 'FAILLED', transactionId: null } });
+    const r = await post(sim.url, '/api-services/operation', {
+      apiKey: API_KEY,
+      codeService: airtime.codeService,
+    });
+    expect(r.body).toMatchObject({
+      code: 4000,
+      error: true,
+      data: { status: 'FAILLED', transactionId: null },
+    });
     expect(r.body.msg).toContain('phone');
     expect(r.body.msg).toContain('externalTransactionId');
     const noAmount = await operation({ ...airtime, amount: undefined });
@@ -82,7 +90,7 @@ describe('operation validation', () => {
     expect(r.body.code).toBe(4000);
     expect(r.body.msg).toMatch(/activé/);
     const services = (await get(sim.url, '/api-services/services')).body.services;
-    expect(services.map((s: any) => s.codeService)).not.toContain('ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE');
+    expect(services.map((s: Json) => s.codeService)).not.toContain('ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE');
   });
 
   it('bad amounts map to the documented errors', async () => {
@@ -98,14 +106,23 @@ describe('operation validation', () => {
     expect(low.body.code).toBe(4000);
     expect(low.body.data.errorType.id).toBe(29);
     expect(low.body.msg).toMatch(/100/);
-    const woyofal = await operation({ codeService: 'WOYOFAL_SN_BILL_RELOAD', phone: '772457199', amount: 500, accountNumber: '14212345678' });
+    const woyofal = await operation({
+      codeService: 'WOYOFAL_SN_BILL_RELOAD',
+      phone: '772457199',
+      amount: 500,
+      accountNumber: '14212345678',
+    });
     expect(woyofal.body.code).toBe(4000);
   });
 
   it('amount rules can be overridden by option', async () => {
     const s = await startSim({ amountRules: { FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE: { multiple: 100 } } });
     try {
-      const r = await post(s.url, '/api-services/operation', op(rcv.url, { codeService: 'FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE', phone: '762457199', amount: 150 }));
+      const r = await post(
+        s.url,
+        '/api-services/operation',
+        op(rcv.url, { codeService: 'FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE', phone: '762457199', amount: 150 }),
+      );
       expect(r.body.data.errorType.code).toBe('bad_amount_100');
     } finally {
       await s.close();
@@ -121,27 +138,46 @@ describe('operation validation', () => {
     const wa = (phone: string) => operation({ codeService: 'WHATSAPP_MESSAGING', phone, message: 'Bonjour' });
     expect((await wa('772457199')).body.data.errorType.code).toBe('invalid_phone_number');
     expect((await wa('+221772457199')).body.code).toBe(2000);
-    const ci = await operation({ codeService: 'MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE', phone: '0505050505', amount: 500 });
+    const ci = await operation({
+      codeService: 'MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE',
+      phone: '0505050505',
+      amount: 500,
+    });
     expect(ci.body.code).toBe(2000);
-    const ci8 = await operation({ codeService: 'MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE', phone: '05050505', amount: 500 });
+    const ci8 = await operation({
+      codeService: 'MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE',
+      phone: '05050505',
+      amount: 500,
+    });
     expect(ci8.body.code).toBe(4000);
   });
 
   it('WhatsApp needs a message (or media with its extension)', async () => {
-    expect((await operation({ codeService: 'WHATSAPP_MESSAGING', phone: '+221772457199' })).body.code).toBe(4000);
-    const media = await operation({ codeService: 'WHATSAPP_MESSAGING', phone: '+221772457199', attachedMedia: 'aGVsbG8=' });
+    expect((await operation({ codeService: 'WHATSAPP_MESSAGING', phone: '+221772457199' })).body.code).toBe(
+      4000,
+    );
+    const media = await operation({
+      codeService: 'WHATSAPP_MESSAGING',
+      phone: '+221772457199',
+      attachedMedia: 'aGVsbG8=',
+    });
     expect(media.body.code).toBe(4000);
   });
 
   it('bill pay needs accountNumber, an existing unpaid billReference and the bill amount', async () => {
     const senelec = { codeService: 'SENELEC_SN_BILL_PAY', phone: '772457199' };
-    expect((await operation({ ...senelec, amount: 18_450, billReference: '202609-21050176023' })).body.msg).toContain(
-      'accountNumber',
-    );
-    expect((await operation({ ...senelec, amount: 18_450, accountNumber: '21050176023' })).body.msg).toContain(
-      'billReference',
-    );
-    const wrongRef = await operation({ ...senelec, amount: 18_450, accountNumber: '21050176023', billReference: 'nope' });
+    expect(
+      (await operation({ ...senelec, amount: 18_450, billReference: '202609-21050176023' })).body.msg,
+    ).toContain('accountNumber');
+    expect(
+      (await operation({ ...senelec, amount: 18_450, accountNumber: '21050176023' })).body.msg,
+    ).toContain('billReference');
+    const wrongRef = await operation({
+      ...senelec,
+      amount: 18_450,
+      accountNumber: '21050176023',
+      billReference: 'nope',
+    });
     expect(wrongRef.body.code).toBe(4000);
     const otherAccount = await operation({
       ...senelec,
@@ -157,10 +193,20 @@ describe('operation validation', () => {
       billReference: '202609-21050176023',
     });
     expect(wrongAmount.body.code).toBe(4000);
-    const good = await operation({ ...senelec, amount: 18_450, accountNumber: '21050176023', billReference: '202609-21050176023' });
+    const good = await operation({
+      ...senelec,
+      amount: 18_450,
+      accountNumber: '21050176023',
+      billReference: '202609-21050176023',
+    });
     expect(good.body.code).toBe(2000);
     // The same bill cannot be paid twice, even while the first payment is processing.
-    const twice = await operation({ ...senelec, amount: 18_450, accountNumber: '21050176023', billReference: '202609-21050176023' });
+    const twice = await operation({
+      ...senelec,
+      amount: 18_450,
+      accountNumber: '21050176023',
+      billReference: '202609-21050176023',
+    });
     expect(twice.body.code).toBe(4000);
   });
 
@@ -183,20 +229,23 @@ describe('operation validation', () => {
       body: '{"apiKey":',
     });
     expect([200, 201]).toContain(res.status);
-    expect(((await res.json()) as any).code).not.toBe(2000);
+    expect(((await res.json()) as Json).code).not.toBe(2000);
   });
 });
 
 describe('HMAC (advanced security)', () => {
   const SECRET = 'hmac-secret-for-tests';
   let hsim: RunningSim;
-  let clock = Date.now();
+  const clock = Date.now();
   beforeAll(async () => {
     hsim = await startSim({ hmacSecret: SECRET, now: () => clock });
   });
   afterAll(() => hsim.close());
 
-  const signedPost = async (body: Record<string, unknown>, opts: { ts?: number; tamper?: boolean; skip?: boolean } = {}) => {
+  const signedPost = async (
+    body: Record<string, unknown>,
+    opts: { ts?: number; tamper?: boolean; skip?: boolean } = {},
+  ) => {
     const raw = JSON.stringify(body);
     const ts = String(opts.ts ?? clock);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -205,7 +254,7 @@ describe('HMAC (advanced security)', () => {
       headers.Timestamp = ts;
     }
     const res = await fetch(`${hsim.url}/api-services/operation`, { method: 'POST', headers, body: raw });
-    return (await res.json()) as any;
+    return (await res.json()) as Json;
   };
 
   it('accepts a correctly signed POST', async () => {
@@ -229,7 +278,7 @@ describe('HMAC (advanced security)', () => {
       },
       body: JSON.stringify(body, null, 2),
     });
-    expect(((await res.json()) as any).code).not.toBe(2000);
+    expect(((await res.json()) as Json).code).not.toBe(2000);
     expect(hsim.control.transactions()).toHaveLength(2);
   });
 

@@ -1,0 +1,506 @@
+// The rule-based parser: no network, deterministic, fast. Reads one customer message into an intent
+// and slots (types.ts). `confidence` is low (< 0.6) when the message is unclear, so the optional LLM
+// layer may be consulted.
+import type { Lang } from '../i18n/lang.js';
+import { airtimeCode, type PhoneCountry } from '../phone/prefixes.js';
+import { fuzzyMatch } from './fuzzy.js';
+import { BILLERS, JOINS, LANG_WEIGHTS, OPERATORS, TAGS, type Tag, WALLETS } from './lexicon.js';
+import { normalizeText, type Token, tokenize, type WordToken } from './normalize.js';
+import { CURRENCY, MULTIPLIERS, UNITS } from './number-words.js';
+import { type NumItem, readNumbers } from './numbers.js';
+import { matchPhrases } from './phrases.js';
+import type { Intent, ParseResult } from './types.js';
+
+export interface RuleContext {
+  expecting?: 'amount' | 'recipient' | 'account' | 'choice' | 'confirm' | 'wallet' | string;
+  lang?: Lang;
+}
+
+const GREETING_RE =
+  /^(?:a?s+a+l+a+a*m*u?|m?a+l[ae]+[iy]?k+(?:ou|u)m|a+l[ae]+[iy]?k+(?:ou|u)m|salamal[ae]+[iy]?k+(?:ou|u)m)$/;
+
+const LANG_NAMES: Record<string, Lang> = {
+  francais: 'fr',
+  french: 'fr',
+  anglais: 'en',
+  english: 'en',
+  wolof: 'wo',
+  ouolof: 'wo',
+};
+
+/** Words skipped when looking for a nickname after "recharge" / "woyofal" / "pour". */
+const NICK_SKIP = new Set([
+  'pour',
+  'pr',
+  'a',
+  'au',
+  'de',
+  'du',
+  'le',
+  'la',
+  'l',
+  'd',
+  'ma',
+  'mon',
+  'sama',
+  'ci',
+  'to',
+  'for',
+  'my',
+  'the',
+  'un',
+  'une',
+  'des',
+  'of',
+  'on',
+  'sur',
+  'chez',
+  'compteur',
+  'ak',
+  'stp',
+  'svp',
+  'please',
+  'pls',
+  'ko',
+  'ma',
+]);
+const STRONG_RELOAD = new Set([
+  'recharge',
+  'recharger',
+  'rechargez',
+  'rechargement',
+  'recharj',
+  'recharg',
+  'rechage',
+  'achat',
+  'acheter',
+  'achete',
+  'jend',
+  'jenda',
+  'jeund',
+  'buy',
+  'topup',
+]);
+const NICK_INTRO = new Set(['pour', 'pr', 'a', 'au', 'to', 'for', 'ci', 'chez']);
+
+function tagsOf(w: string): Set<Tag> | undefined {
+  return TAGS.get(w);
+}
+
+function isKnown(w: string): boolean {
+  return (
+    TAGS.has(w) ||
+    OPERATORS[w] !== undefined ||
+    BILLERS[w] !== undefined ||
+    WALLETS[w] !== undefined ||
+    LANG_NAMES[w] !== undefined ||
+    UNITS[w] !== undefined ||
+    MULTIPLIERS[w] !== undefined ||
+    CURRENCY.has(w)
+  );
+}
+
+/** Joins split words ("woyo fal") and fixes one-letter slips on long keywords. */
+function prepareTokens(raw: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const t = raw[i]!;
+    if (t.kind === 'word') {
+      const n1 = raw[i + 1];
+      const n2 = raw[i + 2];
+      if (n1?.kind === 'word' && n2?.kind === 'word') {
+        const j3 = JOINS[`${t.w} ${n1.w} ${n2.w}`];
+        if (j3) {
+          out.push({ kind: 'word', w: j3, start: t.start, end: n2.end });
+          i += 2;
+          continue;
+        }
+      }
+      if (n1?.kind === 'word') {
+        const j2 = JOINS[`${t.w} ${n1.w}`];
+        if (j2) {
+          out.push({ kind: 'word', w: j2, start: t.start, end: n1.end });
+          i += 1;
+          continue;
+        }
+      }
+      if (!isKnown(t.w) && !LANG_WEIGHTS[t.w]) {
+        const fixed = fuzzyMatch(t.w);
+        if (fixed) {
+          out.push({ ...t, w: fixed });
+          continue;
+        }
+      }
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
+  const tokens = prepareTokens(tokenize(normalizeText(text)));
+  const items = readNumbers(tokens);
+
+  const consumed = new Set<number>();
+  for (const it of items) for (let k = it.from; k <= it.to; k++) consumed.add(k);
+
+  // Words: tags, operators, billers, wallets, language evidence.
+  const words: WordToken[] = [];
+  const tags = new Set<Tag>();
+  const langScore: Record<Lang, number> = { fr: 0, en: 0, wo: 0 };
+  const strongLang: Record<Lang, number> = { fr: 0, en: 0, wo: 0 };
+  let operator: string | undefined;
+  let biller: string | undefined;
+  let wallet: { SN?: string; CI?: string } | undefined;
+  let langTarget: Lang | undefined;
+  let unknownWords = 0;
+  let contentWords = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'word') continue;
+    words.push(t);
+    const w = t.w;
+    const lw = LANG_WEIGHTS[w];
+    if (lw) {
+      langScore[lw[0]] += lw[1];
+      if (lw[1] >= 2) strongLang[lw[0]] += lw[1];
+    }
+    if (consumed.has(i)) continue;
+    const next = tokens[i + 1];
+    const nextWord = next?.kind === 'word' ? next.w : null;
+    const ts = tagsOf(w);
+    let known = false;
+    if (ts) {
+      for (const tg of ts) tags.add(tg);
+      known = true;
+      if (!ts.has('filler')) contentWords++;
+    }
+    if (OPERATORS[w] !== undefined) {
+      known = true;
+      contentWords++;
+      // "orange money", "free money": a wallet, not the airtime operator.
+      if (nextWord === 'money') {
+        wallet = WALLETS[`${w === 'yas' ? 'yas' : OPERATORS[w]} money`] ?? wallet;
+        i++;
+      } else {
+        operator ??= OPERATORS[w];
+      }
+    }
+    if (BILLERS[w] !== undefined) {
+      known = true;
+      contentWords++;
+      biller ??= BILLERS[w];
+    }
+    if (WALLETS[w] !== undefined) {
+      known = true;
+      wallet ??= WALLETS[w];
+    }
+    if (LANG_NAMES[w] !== undefined) {
+      known = true;
+      langTarget ??= LANG_NAMES[w];
+    }
+    // "Asalaa maalekum", "salamalekoum", "salaamu aleykum": too many spellings for a list.
+    if (!known && GREETING_RE.test(w)) {
+      tags.add('greeting');
+      langScore.wo += 1;
+      known = true;
+    }
+    if (!known && !lw) {
+      unknownWords++;
+    }
+  }
+  const wordList = words.map((t) => t.w);
+  const padded = ` ${wordList.join(' ')} `;
+  const strongReload = wordList.some((w) => STRONG_RELOAD.has(w));
+  const phrases = matchPhrases(wordList);
+
+  // Numbers: phones, then the account (bill) and the amount.
+  const phones = items.filter((it) => it.kind === 'phone');
+  const numbers = items.filter((it) => it.kind === 'number');
+  const firstPhone = phones[0];
+  const recipient = firstPhone?.e164 ?? null;
+  const phoneCountry: PhoneCountry | null = firstPhone?.phone?.ok ? firstPhone.phone.country : null;
+
+  const isBillWord =
+    biller !== undefined || tags.has('bill') || tags.has('elec') || tags.has('water') || tags.has('meter');
+
+  let account: string | null = null;
+  let accountItem: NumItem | undefined;
+  const expectingAccount = ctx.expecting === 'account';
+  if (isBillWord || expectingAccount) {
+    accountItem = numbers.find((it) => !it.money && !it.words && !it.grouped && it.digits.length >= 6);
+    if (!accountItem && expectingAccount) {
+      accountItem =
+        numbers.find((it) => !it.money && !it.words && it.digits.length >= 3) ??
+        phones.find((it) => !it.digits.startsWith('+'));
+    }
+    // A meter typed like a phone number right after "compteur" / "contrat".
+    if (!accountItem && firstPhone && !firstPhone.digits.startsWith('00')) {
+      const prev = tokens[firstPhone.from - 1];
+      if (prev?.kind === 'word' && (tagsOf(prev.w)?.has('meter') || tagsOf(prev.w)?.has('account_kw')))
+        accountItem = firstPhone;
+    }
+    account = accountItem ? accountItem.digits.replace(/\D/g, '') : null;
+  }
+  const recipientOut = accountItem === firstPhone ? (phones[1]?.e164 ?? null) : recipient;
+
+  const amountCandidates = numbers.filter(
+    (it) => it !== accountItem && it.value !== null && Number.isInteger(it.value) && it.value > 0,
+  );
+  let amountItem: NumItem | undefined;
+  let best = -1;
+  for (const it of amountCandidates) {
+    const v = it.value!;
+    let score = 0;
+    if (it.money) score += 4;
+    if (it.grouped || it.words) score += 1;
+    if (v >= 50) score += 2;
+    if (it.digits.length > 7 && !it.money) score -= 5;
+    if (it.digits.startsWith('0') && it.digits.length > 1) score -= 3;
+    if (score > best) {
+      best = score;
+      amountItem = it;
+    }
+  }
+  let amount = amountItem ? amountItem.value : null;
+  if (amountItem && amountItem.digits.length > 7 && !amountItem.money) amount = null;
+
+  // A bare small number: a menu or list pick ("2").
+  let choice: number | undefined;
+  const onlyNumber = numbers.length === 1 && phones.length === 0 && contentWords === 0 && unknownWords === 0;
+  const n0 = numbers[0];
+  if (n0 && n0.value !== null && !n0.money && Number.isInteger(n0.value) && n0.value >= 0 && n0.value <= 20) {
+    if (onlyNumber || (ctx.expecting === 'choice' && numbers.length === 1)) choice = n0.value;
+  }
+  if (choice !== undefined && ctx.expecting !== 'amount') amount = null;
+
+  // Language the customer wrote in.
+  const language = pickLanguage(langScore, strongLang);
+
+  // Intent, by priority.
+  const shortMsg = contentWords + unknownWords <= 3;
+  let intent: Intent = 'unknown';
+  let confidence = 0.3;
+  let codeService: string | null = null;
+
+  const isLangSwitch =
+    (langTarget !== undefined &&
+      (tags.has('speak') ||
+        shortMsg ||
+        /\s(en|in|ci)\s(francais|french|anglais|english|wolof)\s/.test(padded))) ||
+    (tags.has('lang_word') && shortMsg && items.length === 0);
+  const hasAirtimeWord = tags.has('airtime');
+  const hasReload = tags.has('reload');
+  const isRepeat = tags.has('repeat') || phrases.has('repeat');
+
+  if (isLangSwitch && !isBillWord && !hasAirtimeWord) {
+    intent = 'language';
+    langTarget ??= padded.includes(' lakk ') ? 'wo' : undefined;
+    confidence = langTarget ? 0.95 : 0.7;
+  } else if (tags.has('stop') || phrases.has('stop')) {
+    intent = 'stop';
+    confidence = 0.95;
+  } else if (tags.has('start') || phrases.has('start')) {
+    intent = 'start';
+    confidence = 0.9;
+  } else if (tags.has('cancel') || phrases.has('cancel')) {
+    intent = 'cancel';
+    confidence = 0.95;
+  } else if (phrases.has('history') || tags.has('history')) {
+    intent = 'history';
+    confidence = 0.95;
+  } else if (tags.has('status') || phrases.has('status')) {
+    intent = 'status';
+    confidence = 0.9;
+  } else if (isBillWord && !(operator && !biller && (hasAirtimeWord || recipient))) {
+    intent = 'bill';
+    codeService = billCode(biller, tags, strongReload, amount !== null);
+    confidence = codeService ? 0.92 : 0.8;
+  } else if (
+    !tags.has('money_word') &&
+    (hasAirtimeWord ||
+      (operator !== undefined && ctx.expecting !== 'wallet') ||
+      (hasReload && (recipient !== null || amount !== null)) ||
+      (recipient !== null && amount !== null && choice === undefined))
+  ) {
+    intent = 'airtime';
+    codeService = airtimeCodeOf(operator, phoneCountry, firstPhone);
+    confidence = hasAirtimeWord || hasReload || operator ? 0.92 : 0.75;
+  } else if (isRepeat) {
+    intent = 'repeat';
+    confidence = 0.85;
+  } else if (tags.has('yes') || phrases.has('yes')) {
+    // "non c'est bon", "ok non": a no-word makes it a no, but the mix is worth a second opinion.
+    const mixed = tags.has('no') || phrases.has('no');
+    intent = mixed ? 'no' : 'yes';
+    confidence = mixed ? 0.55 : shortMsg ? 0.95 : 0.7;
+  } else if (tags.has('no') || phrases.has('no')) {
+    intent = 'no';
+    confidence = shortMsg ? 0.95 : 0.7;
+  } else if (
+    tags.has('help') ||
+    tags.has('greeting') ||
+    tags.has('thanks') ||
+    tags.has('price') ||
+    phrases.has('help')
+  ) {
+    intent = 'help';
+    confidence = 0.9;
+  } else if (recipient !== null && choice === undefined) {
+    // A number alone: most likely the number to top up.
+    intent = 'airtime';
+    codeService = airtimeCodeOf(operator, phoneCountry, firstPhone);
+    confidence = 0.7;
+  }
+
+  // Answers to a question the bot asked: the slot is enough, whatever the intent.
+  if (intent === 'unknown') {
+    const e = ctx.expecting;
+    if (e === 'amount' && amount !== null) confidence = 0.9;
+    else if (e === 'recipient' && recipient !== null) confidence = 0.9;
+    else if (e === 'account' && account !== null) confidence = 0.9;
+    else if ((e === 'choice' || e === 'confirm') && choice !== undefined) confidence = 0.9;
+    else if (e === 'wallet' && wallet) confidence = 0.9;
+    else if (choice !== undefined) confidence = 0.75;
+    else if (amount !== null && onlyNumber) confidence = 0.6;
+    else if (amount !== null || recipient !== null || account !== null) confidence = 0.45;
+  }
+  if (ctx.expecting === 'wallet' && wallet && (intent === 'unknown' || intent === 'airtime')) {
+    intent = 'unknown';
+    codeService =
+      wallet[phoneCountry ?? (operator === 'mtn' || operator === 'moov' ? 'CI' : 'SN')] ??
+      wallet.SN ??
+      wallet.CI ??
+      null;
+    confidence = 0.9;
+  }
+  // Many words we do not know: let the LLM have a look.
+  const totalWords = contentWords + unknownWords;
+  if (unknownWords >= 3 && unknownWords > totalWords / 2) confidence = Math.min(confidence, 0.5);
+
+  const extra: ParseResult['extra'] = {};
+  if (choice !== undefined) extra.choice = choice;
+  if (operator) extra.operator = operator;
+  if (intent === 'language' && langTarget) extra.targetLanguage = langTarget;
+  if (intent === 'airtime' || intent === 'bill' || intent === 'repeat') {
+    const nick = findNickname(tokens, consumed);
+    if (nick) extra.nickname = nick;
+  }
+
+  // Words with no language signal ("Stop", "menu", "ok", "senelec …") read as French, the market's and
+  // the bot's default; digits alone tell nothing.
+  const lang =
+    language ??
+    (intent === 'language' && langTarget && words.length <= 2 ? langTarget : null) ??
+    (/\p{L}{2,}/u.test(text) ? 'fr' : null);
+  const keepAccount = intent === 'bill' || expectingAccount;
+  return {
+    intent,
+    codeService,
+    amount,
+    recipient: accountItem === firstPhone && keepAccount ? recipientOut : recipient,
+    account: keepAccount ? account : null,
+    language: lang,
+    confidence,
+    extra,
+  };
+}
+
+function pickLanguage(score: Record<Lang, number>, strong: Record<Lang, number>): Lang | null {
+  const order: Lang[] = ['wo', 'fr', 'en'];
+  let best: Lang | null = null;
+  let bestScore = 0;
+  // Wolof markers are the distinctive ones in a mixed message: they win ties.
+  for (const l of order) {
+    if (score[l] > bestScore) {
+      best = l;
+      bestScore = score[l];
+    }
+  }
+  if (best && strong[best] === 0 && (strong.fr > 0 || strong.en > 0 || strong.wo > 0)) {
+    for (const l of order) if (strong[l] > 0 && score[l] >= bestScore) return l;
+  }
+  return best;
+}
+
+function billCode(
+  biller: string | undefined,
+  tags: Set<Tag>,
+  strongReload: boolean,
+  hasAmount: boolean,
+): string | null {
+  // Buying power ("acheter du courant", "électricité 5000") is Woyofal; paying a bill is Senelec.
+  const reloadHint =
+    tags.has('meter') || ((tags.has('reload') || hasAmount) && !tags.has('bill') && !tags.has('pay'));
+  // "recharge senelec 5000", "acheter senelec": prepaid electricity is Woyofal (sold by Senelec).
+  if (
+    biller === 'SENELEC_SN_BILL_PAY' &&
+    (tags.has('meter') || (strongReload && !tags.has('bill') && !tags.has('pay')))
+  )
+    return 'WOYOFAL_SN_BILL_RELOAD';
+  if (biller) return biller;
+  if (tags.has('elec') || tags.has('meter'))
+    return reloadHint ? 'WOYOFAL_SN_BILL_RELOAD' : 'SENELEC_SN_BILL_PAY';
+  if (tags.has('water')) return 'SENEAU_SN_BILL_PAY';
+  return null;
+}
+
+function airtimeCodeOf(
+  operator: string | undefined,
+  country: PhoneCountry | null,
+  phone: NumItem | undefined,
+): string | null {
+  if (operator) {
+    const opCountry: PhoneCountry = operator === 'mtn' || operator === 'moov' ? 'CI' : 'SN';
+    const c = country ?? opCountry;
+    const code = airtimeCode(c, operator);
+    if (code) return code;
+  }
+  const ph = phone?.phone;
+  if (ph?.ok && ph.type === 'mobile' && ph.operator) return airtimeCode(ph.country, ph.operator);
+  return null;
+}
+
+/** "recharge maman 1000", "woyofal maison 5000", "crédit pour fatou": a word where a number would be. */
+function findNickname(tokens: Token[], consumed: Set<number>): string | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'word' || consumed.has(i)) continue;
+    const ts = TAGS.get(t.w);
+    const anchor =
+      ts?.has('airtime') ||
+      ts?.has('reload') ||
+      BILLERS[t.w] !== undefined ||
+      NICK_INTRO.has(t.w) ||
+      ts?.has('meter');
+    if (!anchor) continue;
+    for (let j = i + 1; j < tokens.length; j++) {
+      const u = tokens[j]!;
+      if (u.kind !== 'word' || consumed.has(j)) break;
+      if (NICK_SKIP.has(u.w) || BILLERS[u.w] !== undefined || OPERATORS[u.w] !== undefined) continue;
+      if (FAMILY.has(u.w)) return u.w;
+      if (!isKnown(u.w) && !LANG_WEIGHTS[u.w] && /^[a-z]{2,}$/.test(u.w)) return u.w;
+      break;
+    }
+  }
+  return undefined;
+}
+
+const FAMILY = new Set([
+  'maman',
+  'papa',
+  'maison',
+  'frere',
+  'soeur',
+  'mere',
+  'pere',
+  'tonton',
+  'tata',
+  'yaay',
+  'baay',
+  'mom',
+  'dad',
+  'home',
+  'bureau',
+  'boutique',
+]);

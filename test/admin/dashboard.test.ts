@@ -1,0 +1,138 @@
+// The admin dashboard in real headless Chromium: log in with the token, find an order and its timeline,
+// toggle a service, send a broadcast and watch its progress bar reach 100 %.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../e2e/browser.js';
+import { seedOrder, startAdminServer, TOKEN } from './server.js';
+
+if (!hasChromium) console.warn('admin dashboard test skipped: no chromium at /usr/bin/chromium');
+
+describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', () => {
+  let srv: Awaited<ReturnType<typeof startAdminServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // 120 per minute = one message every 500 ms: slow enough to see the bar move, fast enough for a test.
+    srv = await startAdminServer({ broadcastPerMinute: 120, subscribers: 5 });
+    const now = Date.now();
+    await srv.store.orders.create(seedOrder('XB7K2M9Q', { createdAt: now - 1000 }));
+    await srv.store.orders.create(seedOrder('XB11111A', { createdAt: now - 2000, amount: 500 }));
+    await srv.store.orders.create(seedOrder('XB22222B', { createdAt: now - 3000, state: 'needs_human' }));
+    await srv.store.callbacks.record({
+      externalTransactionId: 'XB7K2M9Q-DLV',
+      transactionId: 'TXD-XB7K2M9Q',
+      status: 'SUCCESS',
+      receivedAt: now - 1000 + 8_900,
+      body: {},
+    });
+    await srv.store.alerts.add({
+      id: 'al1',
+      at: now,
+      kind: 'refund_failed',
+      message: 'Remboursement refusé',
+      orderId: 'XB22222B',
+      resolved: false,
+    });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+
+  it('logs in with the token, finds an order, sends a broadcast and follows it to 100 %', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${srv.url}/admin`);
+
+    // A wrong token is refused and shows nothing.
+    await page.getByTestId('token-input').fill('not-the-token-at-all');
+    await page.getByTestId('login').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toMatch(/refus/);
+    expect(await page.getByTestId('orders-table').isVisible()).toBe(false);
+
+    await page.getByTestId('token-input').fill(TOKEN);
+    await page.getByTestId('login').click();
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe('321 000 FCFA');
+    await expect.poll(() => page.getByTestId('order-row').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('stat-volume').textContent()).toBe('2 500 FCFA');
+    expect(await page.getByTestId('chart-bar').count()).toBe(24);
+    const hour = new Date(Date.now() - 1000).getUTCHours();
+    expect(
+      Number(await page.locator(`[data-testid="chart-bar"][data-hour="${hour}"]`).getAttribute('data-value')),
+    ).toBeGreaterThan(0);
+
+    // Needs a person: the needs_human order and the open alert.
+    await expect.poll(() => page.getByTestId('attention-order').count()).toBe(1);
+    expect(await page.getByTestId('alert').first().textContent()).toContain('Remboursement refusé');
+
+    // Find an order by reference and open its timeline.
+    await page.getByTestId('order-search').fill('xb7k2m9q');
+    await page.getByTestId('order-search-btn').click();
+    await expect.poll(() => page.getByTestId('order-row').count()).toBe(1);
+    await page.getByTestId('order-row').first().click();
+    await expect.poll(() => page.getByTestId('drawer-title').textContent()).toContain('XB7K2M9Q');
+    const timeline = (await page.getByTestId('timeline').textContent()) ?? '';
+    expect(timeline).toContain('collect success');
+    expect(timeline).toContain('callback SUCCESS');
+    expect(timeline).toContain('receipt success');
+    expect(await page.locator('[data-testid="timeline-entry"][data-kind="callback"]').count()).toBe(1);
+    expect(await page.getByTestId('order-drawer').textContent()).not.toMatch(/null|undefined/);
+    await page.getByTestId('drawer-close').click();
+
+    // Filter by state.
+    await page.getByTestId('order-search').fill('');
+    await page.getByTestId('order-state').selectOption('needs_human');
+    await expect
+      .poll(() => page.locator('[data-testid="order-row"]').first().getAttribute('data-id'))
+      .toBe('XB22222B');
+    expect(await page.getByTestId('order-row').count()).toBe(1);
+
+    // Disable a service from the catalog.
+    const woyofal = page.locator('[data-testid="catalog-row"][data-code="WOYOFAL_SN_BILL_RELOAD"]');
+    await woyofal.getByTestId('catalog-toggle').uncheck();
+    await expect.poll(() => srv.catalog.isAvailable('WOYOFAL_SN_BILL_RELOAD')).toBe(false);
+    await expect.poll(() => woyofal.getByTestId('catalog-available').textContent()).toBe('non');
+    // Amount rules edited from the page.
+    await woyofal.getByTestId('rule-min').fill('2000');
+    await woyofal.getByTestId('rule-save').click();
+    await expect.poll(() => srv.catalog.get('WOYOFAL_SN_BILL_RELOAD')?.rules.min).toBe(2000);
+
+    // Broadcast: preview, then send, then watch the bar.
+    await page.getByTestId('bc-fr').fill('Promo ce soir : -10 % sur le crédit');
+    await page.getByTestId('bc-en').fill('Tonight: 10 % off airtime');
+    await page.getByTestId('bc-preview').click();
+    expect(await page.getByTestId('bc-preview-fr').textContent()).toContain('Promo ce soir');
+    expect(await page.getByTestId('bc-preview-en').textContent()).toContain('Tonight');
+    expect(srv.channel.sent).toHaveLength(0);
+    await page.getByTestId('bc-send').click();
+
+    const bar = page.getByTestId('bc-progress').first();
+    const seen = new Set<number>();
+    await expect
+      .poll(
+        async () => {
+          const v = Number(await bar.getAttribute('aria-valuenow'));
+          seen.add(v);
+          return v;
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe(100);
+    // The bar moved through intermediate values: it is live, not just a final render.
+    expect([...seen].some((v) => v > 0 && v < 100)).toBe(true);
+    await expect.poll(() => page.getByTestId('bc-state').first().textContent()).toBe('done');
+    expect(await page.getByTestId('bc-figures').first().textContent()).toContain('5 envoyés');
+    expect(srv.channel.sent.map((m) => m.to).sort()).toEqual([...srv.subscribers].sort());
+    expect(new Set(srv.channel.sent.map((m) => m.to)).size).toBe(5);
+
+    // The token survives a reload of the tab (sessionStorage) and logout forgets it.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe('321 000 FCFA');
+    await page.getByTestId('logout').click();
+    expect(await page.evaluate(() => sessionStorage.getItem('adminToken'))).toBeNull();
+    expect(errors).toEqual([]);
+  }, 40_000);
+});
