@@ -86,8 +86,18 @@ export function broadcastExtId(broadcastId: string, customerId: string): string 
   return `BC-${broadcastId.slice(0, 8)}-${h}`;
 }
 
+/** Every broadcast tells how to stop them: fewer "report spam" taps keeps the WhatsApp number safe. */
+export const OPT_OUT: Record<Lang, string> = {
+  fr: 'Répondez STOP pour ne plus recevoir ces messages.',
+  en: 'Reply STOP to stop receiving these messages.',
+  wo: 'Tontul STOP su nga bëggul jot yii bataaxal.',
+};
+
+/** The text a customer receives: their language (French as fallback), with the STOP line once. */
 export function textFor(b: Pick<Broadcast, 'text'>, lang: Lang): string {
-  return b.text[lang] ?? b.text.fr;
+  const l: Lang = b.text[lang] ? lang : 'fr';
+  const body = (b.text[l] ?? b.text.fr).trim();
+  return /\bSTOP\b/.test(body) ? body : `${body}\n\n${OPT_OUT[l]}`;
 }
 
 /** Admin-facing report line (French and English are both readable by the team). */
@@ -319,8 +329,8 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
         if (stopped || cancelled.has(id)) break;
         // STOP may have arrived while we waited.
         const fresh = await store.customers.get(cid);
-        if (!fresh?.subscribed) {
-          await skip(b, cid, 'unsubscribed');
+        if (!fresh?.subscribed || fresh.paused) {
+          await skip(b, cid, fresh?.paused ? 'paused' : 'unsubscribed');
           b = await saveCounts(b);
           continue;
         }

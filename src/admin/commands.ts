@@ -9,7 +9,7 @@ import { type Logger, silentLogger } from '../logger.js';
 import type { Order } from '../orders/types.js';
 import { displayPhone, normalizePhone } from '../phone/phone.js';
 import type { Broadcast, Store } from '../store/types.js';
-import { progressLine } from './broadcasts.js';
+import { progressLine, textFor } from './broadcasts.js';
 import type { BroadcastService } from './broadcasts.js';
 import { describeDiff } from './catalog-diff.js';
 import { ADMIN_NS, type CatalogSync } from './catalog-sync.js';
@@ -193,10 +193,12 @@ export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
   }
 
   async function setPaused(arg: string, paused: boolean): Promise<string> {
+    // A WhatsApp customer without a known phone is addressed by their id (e.g. "lid:123@lid").
+    const byId = await store.customers.get(arg.trim());
     const p = normalizePhone(arg);
-    const id = p.e164;
+    const id = byId?.id ?? p.e164;
     if (!id) return `Numéro invalide / invalid number: ${arg}`;
-    const c = await store.customers.get(id);
+    const c = byId ?? (await store.customers.get(id));
     if (!c) return `Client inconnu / unknown customer: ${displayPhone(id)}`;
     await store.customers.save({ ...c, paused });
     return paused
@@ -211,7 +213,7 @@ export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
     await store.kv.set(ADMIN_NS, pendingKey(admin), b.id);
     const subs = (await store.customers.list({ subscribed: true })).filter((c) => !c.paused).length;
     const langs = LANGS.filter((l) => text[l])
-      .map((l) => `[${l}]\n${text[l]}`)
+      .map((l) => `[${l}]\n${textFor({ text }, l)}`)
       .join('\n\n');
     return `👀 *Aperçu / preview* — ${subs} abonné(s) / subscriber(s), via ${b.via}\n\n${langs}\n\nRépondez *envoyer* (send) pour diffuser, *annuler diffusion* pour abandonner.`;
   }

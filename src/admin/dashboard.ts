@@ -81,7 +81,7 @@ async function loadBroadcasts(){const {broadcasts,subscribers}=await api('/broad
  const live=broadcasts.some(b=>b.state==='sending');if(live&&!poll)poll=setInterval(loadBroadcasts,700);if(!live&&poll){clearInterval(poll);poll=null}}
 function bcText(){const t={fr:$('#bc-fr').value.trim()};const en=$('#bc-en').value.trim(),wo=$('#bc-wo').value.trim();if(en)t.en=en;if(wo)t.wo=wo;return t}
 function preview(){const t=bcText();const box=$('#bc-preview-box');if(!t.fr){box.replaceChildren(h('p',{class:'err'},'Texte français requis'));return}
- box.replaceChildren(h('p',{},'Aperçu pour '+$('#subscribers').textContent+' abonné(s) :'),...Object.entries(t).map(([l,v])=>h('pre',{testid:'bc-preview-'+l,style:'white-space:pre-wrap;background:#f6f6f6;padding:6px'},'['+l+'] '+v)));
+ box.replaceChildren(h('p',{},'Aperçu pour '+$('#subscribers').textContent+' abonné(s) :'),...Object.entries(t).map(([l,v])=>h('pre',{testid:'bc-preview-'+l,style:'white-space:pre-wrap;background:#f6f6f6;padding:6px'},'['+l+'] '+v)),h('p',{class:'muted'},'Une ligne « Répondez STOP… » est ajoutée dans la langue du client.'));
  $('#bc-send').classList.remove('hidden')}
 async function send(){const t=bcText();$('#bc-send').classList.add('hidden');$('#bc-preview-box').replaceChildren();await api('/broadcasts',{method:'POST',body:JSON.stringify({text:t,send:true})});loadBroadcasts()}
 $('#login-btn').addEventListener('click',login);$('#token').addEventListener('keydown',e=>{if(e.key==='Enter')login()});

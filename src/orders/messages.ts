@@ -1,6 +1,7 @@
 // Everything the order saga says to a customer, in fr / en / wo. Wolof is kept simple; where we are not
 // confident the wording leans on French terms customers use anyway.
 import { formatXof, type Lang } from '../i18n/lang.js';
+import { displayPhone } from '../phone/phone.js';
 import type { Order } from './types.js';
 
 type Texts = Record<Lang, string>;
@@ -48,7 +49,7 @@ export function walletName(codeService: string): string {
 export function describeOrder(o: Order, lang: Lang): string {
   const amount = formatXof(o.amount);
   const brand = brandOf(o.codeService);
-  const target = o.recipient ?? o.account ?? '';
+  const target = o.recipient ? displayPhone(o.recipient) : (o.account ?? '');
   if (o.kind === 'airtime')
     return pick(lang, {
       fr: `crédit ${brand} de ${amount} pour ${target}`,
@@ -94,9 +95,9 @@ export const orderMessages = {
           wo: `valider demande paiement ${wallet} bi ñëw ci sa téléphone`,
         };
     return pick(o.lang, {
-      fr: `Commande ${o.id} : pour payer ${amount}, ${how.fr} (numéro ${o.payment.payer}). Vous avez 15 minutes.`,
-      en: `Order ${o.id}: to pay ${amount}, ${how.en} (number ${o.payment.payer}). You have 15 minutes.`,
-      wo: `Commande ${o.id} : ngir fey ${amount}, ${how.wo} (nimero ${o.payment.payer}). Am nga 15 minute.`,
+      fr: `Commande ${o.id} : pour payer ${amount}, ${how.fr} (numéro ${displayPhone(o.payment.payer)}). Vous avez 15 minutes.`,
+      en: `Order ${o.id}: to pay ${amount}, ${how.en} (number ${displayPhone(o.payment.payer)}). You have 15 minutes.`,
+      wo: `Commande ${o.id} : ngir fey ${amount}, ${how.wo} (nimero ${displayPhone(o.payment.payer)}). Am nga 15 minute.`,
     });
   },
 

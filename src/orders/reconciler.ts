@@ -64,7 +64,8 @@ export function createReconciler(deps: {
   }
 
   /**
-   * Resolves one operation without an outcome. Returns what it learnt so callers can decide.
+   * Resolves one operation without an outcome: recorded callbacks, else a status lookup, else (Intech does
+   * not know it) a resend with the same id.
    * `startup`: the operation may have been interrupted by a crash, look it up whatever its age.
    */
   async function settle(o: Order, step: OperationStep, startup: boolean): Promise<void> {
@@ -102,7 +103,12 @@ export function createReconciler(deps: {
         await saga.apply(fresh.id, (x) => collectNeverArrived(x, now()));
         return;
       }
-      const r = await saga.mutate(fresh.id, (x) => addEvent(x, 'collect:resend', 'absent at Intech', now()));
+      const r = await saga.mutate(fresh.id, (x) =>
+        x.state === 'collecting' &&
+        (x.operations.collect?.status === 'recorded' || x.operations.collect?.status === 'unknown')
+          ? addEvent(x, 'collect:resend', 'absent at Intech', now())
+          : null,
+      );
       if (r.won) await saga.sendCollect(r.order);
       return;
     }

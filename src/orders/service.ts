@@ -42,6 +42,8 @@ export interface OrderServiceConfig {
   collectResendWithinMs?: number;
   /** An Intech receipt without outcome this long goes through the chat (default 3 x reconcileAfterMs). */
   receiptGiveUpMs?: number;
+  /** place() waits up to this long for the collect request's answer (payment link), default 5 s. */
+  collectWaitMs?: number;
 }
 
 export interface OrderServiceDeps {
@@ -151,12 +153,18 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     const r = await saga.mutate(o.id, (x) => beginCollect(x, op, now()));
     if (r.won) {
       // In the background: the customer hears about the payment through the channel.
-      void saga
+      const started = saga
         .track(saga.busy(o.id, () => saga.sendCollect(r.order)))
         .catch((err) => log.error({ orderId: o.id, err: (err as Error).message }, 'collect failed to start'));
+      collectStarts.set(o.id, started);
+      void started.finally(() => collectStarts.delete(o.id));
     }
     return { ok: true, order: r.order };
   }
+
+  /** Collects being sent, so place() can wait briefly for the payment link. */
+  const collectStarts = new Map<string, Promise<unknown>>();
+  const collectWaitMs = cfg.collectWaitMs ?? 5_000;
 
   async function place(input: PlaceOrderInput): Promise<PlaceOrderResult> {
     const bad = invalidReason(input);
@@ -188,7 +196,16 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     // Stored before anything is sent.
     const stored = await store.orders.create(order);
     log.info({ orderId: stored.id, codeService: stored.codeService, amount: stored.amount }, 'order placed');
-    return saga.busy(stored.id, () => proceedCollect(stored));
+    const result = await saga.busy(stored.id, () => proceedCollect(stored));
+    // Give Intech a moment to answer, so the payment link or instructions reach the customer while
+    // their confirmation is being handled; a slow Intech never holds the conversation longer.
+    const started = collectStarts.get(stored.id);
+    if (started && collectWaitMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([started, new Promise((resolve) => (timer = setTimeout(resolve, collectWaitMs)))]);
+      clearTimeout(timer);
+    }
+    return result;
   }
 
   const reconciler = createReconciler({

@@ -275,6 +275,16 @@ describe('admin API with the right token', () => {
     expect(list.broadcasts).toHaveLength(1);
   });
 
+  it('answers a malformed JSON body with 400', async () => {
+    const res = await fetch(`${srv.url}/admin/api/broadcasts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{"text": ',
+    });
+    expect(res.status).toBe(400);
+    expect(await srv.store.broadcasts.list()).toHaveLength(0);
+  });
+
   it('balance and stats', async () => {
     expect(await json(await call(srv, 'GET', '/admin/api/balance'))).toMatchObject({
       balance: 321_000,

@@ -3,9 +3,14 @@ import {
   broadcastExtId,
   createBroadcastService,
   isBroadcastExtId,
+  OPT_OUT,
   reportText,
+  textFor,
 } from '../../src/admin/broadcasts.js';
-import { createMemoryStore } from '../../src/store/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryStore, openLowdbStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { fakeClock, fakeIntech, recordingChannel, seedSubscribers } from './helpers.js';
 
@@ -53,9 +58,9 @@ describe('broadcasts', () => {
     expect(started.recipients.sort()).toEqual([ids[0], ids[1], ids[2]].sort());
     await svc.settled(b.id);
 
-    expect(channel.texts(ids[0])).toEqual(['Bonjour à tous']);
-    expect(channel.texts(ids[1])).toEqual(['Hello all']);
-    expect(channel.texts(ids[2])).toEqual(['Bonjour à tous']);
+    expect(channel.texts(ids[0])).toEqual([`Bonjour à tous\n\n${OPT_OUT.fr}`]);
+    expect(channel.texts(ids[1])).toEqual([`Hello all\n\n${OPT_OUT.en}`]);
+    expect(channel.texts(ids[2])).toEqual([`Bonjour à tous\n\n${OPT_OUT.fr}`]);
     expect(channel.texts(ids[3])).toEqual([]);
     expect(channel.texts(ids[4])).toEqual([]);
     const p = await svc.progress(b.id);
@@ -150,6 +155,46 @@ describe('broadcasts', () => {
     expect(await second.progress(b.id)).toMatchObject({ state: 'done', sent: 8, left: 0, percent: 100 });
   });
 
+  it('survives a real process restart on the file store (lowdb): closed, reopened, resumed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'xaalis-bc-'));
+    try {
+      const clock = fakeClock();
+      const channel = recordingChannel();
+      const make = (store: Store) =>
+        createBroadcastService({
+          store,
+          channel,
+          via: 'chat',
+          perMinute: 60,
+          sleep: clock.sleep,
+          now: clock.now,
+        });
+      const s1 = await openLowdbStore({ dir });
+      const ids = await seedSubscribers(s1, 6);
+      const first = make(s1);
+      channel.afterSend = (n) => {
+        if (n === 2) void first.stop();
+      };
+      const b = await first.create('Promo', 'dashboard');
+      await first.start(b.id);
+      await first.settled(b.id);
+      await s1.close();
+      expect(channel.sent).toHaveLength(2);
+
+      channel.afterSend = undefined;
+      const s2 = await openLowdbStore({ dir });
+      const second = make(s2);
+      await second.resume();
+      await second.settled(b.id);
+      const counts = countBy(channel.sent.map((m) => m.to));
+      for (const id of ids) expect(counts.get(id)).toBe(1);
+      expect(await second.progress(b.id)).toMatchObject({ state: 'done', sent: 6, left: 0 });
+      await s2.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('after a crash between "attempting" and "sent", does not resend through chat (at most once)', async () => {
     const { store, channel, make } = setup();
     const ids = await seedSubscribers(store, 5);
@@ -200,6 +245,25 @@ describe('broadcasts', () => {
     expect((await store.broadcasts.get(b.id))?.state).toBe('cancelled');
   });
 
+  it('texts: customer language, French fallback, one STOP line', () => {
+    const b = { text: { fr: 'Salut', en: 'Hi' } };
+    expect(textFor(b, 'en')).toBe(`Hi\n\n${OPT_OUT.en}`);
+    expect(textFor(b, 'wo')).toBe(`Salut\n\n${OPT_OUT.fr}`);
+    expect(textFor({ text: { fr: 'Promo. Répondez STOP pour arrêter.' } }, 'fr')).toBe(
+      'Promo. Répondez STOP pour arrêter.',
+    );
+  });
+
+  it('two "send" clicks at once start it once', async () => {
+    const { store, channel, make } = setup();
+    await seedSubscribers(store, 3);
+    const svc = make();
+    const b = await svc.create('Promo', 'dashboard');
+    await Promise.all([svc.start(b.id), svc.start(b.id), svc.start(b.id)]);
+    await svc.settled(b.id);
+    expect(channel.sent).toHaveLength(3);
+  });
+
   it('a draft can be cancelled before it starts and then never sends', async () => {
     const { store, channel, make } = setup();
     await seedSubscribers(store, 2);
@@ -228,7 +292,7 @@ describe('broadcasts', () => {
         expect(op.callbackUrl).toBe('http://x/intech/callback');
         expect(op.externalTransactionId).toBe(broadcastExtId(b.id, op.phone));
       }
-      expect(intech.ops.find((o) => o.phone === ids[2])?.message).toBe('Hi');
+      expect(intech.ops.find((o) => o.phone === ids[2])?.message).toBe(`Hi\n\n${OPT_OUT.en}`);
       expect(new Set(intech.ops.map((o) => o.externalTransactionId)).size).toBe(3);
       // The lid customer has no phone: Intech cannot reach them, so they are skipped, not failed silently.
       expect(await svc.progress(b.id)).toMatchObject({ total: 4, sent: 3, skipped: 1, left: 0 });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createBroadcastService } from '../../src/admin/broadcasts.js';
+import { createBroadcastService, OPT_OUT } from '../../src/admin/broadcasts.js';
 import { createCatalogSync } from '../../src/admin/catalog-sync.js';
 import { createAdminCommands, parseAdminCommand, parseBroadcastText } from '../../src/admin/commands.js';
 import { createCatalog } from '../../src/catalog/catalog.js';
@@ -235,6 +235,9 @@ describe('admin commands from an admin', () => {
     expect((await t.store.customers.get(CUSTOMER))?.paused).toBe(true);
     expect(await t.say(ADMIN, `reprendre ${CUSTOMER}`)).toBe(true);
     expect((await t.store.customers.get(CUSTOMER))?.paused).toBe(false);
+    await t.store.customers.save(customer('lid:42@lid'));
+    expect(await t.say(ADMIN, 'pause lid:42@lid')).toBe(true);
+    expect((await t.store.customers.get('lid:42@lid'))?.paused).toBe(true);
     expect(await t.say(ADMIN, 'pause +221781111111')).toBe(true);
     expect(t.channel.last(ADMIN)).toMatch(/unknown customer/);
   });
@@ -251,9 +254,9 @@ describe('admin commands from an admin', () => {
     expect(await t.say(ADMIN, 'envoyer')).toBe(true);
     const [b] = await t.store.broadcasts.list();
     await t.broadcasts.settled(b!.id);
-    expect(t.channel.texts(subs[0])).toEqual(['Promo tonight']);
-    expect(t.channel.texts(subs[1])).toEqual(['Promo ce soir']);
-    expect(t.channel.texts(CUSTOMER)).toEqual(['Promo ce soir']);
+    expect(t.channel.texts(subs[0])).toEqual([`Promo tonight\n\n${OPT_OUT.en}`]);
+    expect(t.channel.texts(subs[1])).toEqual([`Promo ce soir\n\n${OPT_OUT.fr}`]);
+    expect(t.channel.texts(CUSTOMER)).toEqual([`Promo ce soir\n\n${OPT_OUT.fr}`]);
     expect(t.channel.texts(ADMIN)).toContain('report 4/4');
     expect(await t.say(ADMIN, 'progress')).toBe(true);
     expect(t.channel.last(ADMIN)).toContain('100%');

@@ -26,6 +26,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
       body: {},
     });
     await srv.store.alerts.add({
+      id: 'al2',
+      at: now - 1,
+      kind: 'xss_probe',
+      message: '<img src=x onerror="window.__xss=1">',
+      resolved: false,
+    });
+    await srv.store.alerts.add({
       id: 'al1',
       at: now,
       kind: 'refund_failed',
@@ -67,6 +74,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
     // Needs a person: the needs_human order and the open alert.
     await expect.poll(() => page.getByTestId('attention-order').count()).toBe(1);
     expect(await page.getByTestId('alert').first().textContent()).toContain('Remboursement refusé');
+    // Data is shown as text, never as HTML.
+    expect(await page.getByTestId('attention').textContent()).toContain('<img src=x onerror=');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
 
     // Find an order by reference and open its timeline.
     await page.getByTestId('order-search').fill('xb7k2m9q');
@@ -99,6 +109,27 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
     await woyofal.getByTestId('rule-min').fill('2000');
     await woyofal.getByTestId('rule-save').click();
     await expect.poll(() => srv.catalog.get('WOYOFAL_SN_BILL_RELOAD')?.rules.min).toBe(2000);
+
+    // Catalog sync from the page: the diff is applied and its announcement can be previewed.
+    srv.intech.services = [
+      ...srv.intech.services,
+      {
+        name: 'Moov CI',
+        codeService: 'MOOV_CI_AIRTIME_CREDIT_TELEPHONIQUE',
+        typeOperation: 'DEBIT',
+        typeService: 'CREDIT_TELEPHONIQUE',
+      },
+    ];
+    await page.getByTestId('catalog-sync').click();
+    await expect
+      .poll(() =>
+        page.locator('[data-testid="catalog-row"][data-code="MOOV_CI_AIRTIME_CREDIT_TELEPHONIQUE"]').count(),
+      )
+      .toBe(1);
+    await page.getByTestId('use-announcement').click();
+    expect(await page.getByTestId('bc-preview-fr').textContent()).toContain('Moov');
+    expect(await page.getByTestId('bc-preview-wo').textContent()).toContain('Moov');
+    await page.getByTestId('bc-wo').fill('');
 
     // Broadcast: preview, then send, then watch the bar.
     await page.getByTestId('bc-fr').fill('Promo ce soir : -10 % sur le crédit');
