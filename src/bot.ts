@@ -2,7 +2,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminAlerter } from './admin/alerter.js';
-import { createCatalog, refreshCatalog } from './catalog/catalog.js';
+import { isBroadcastExtId } from './admin/broadcasts.js';
+import { createAdminArea } from './admin/index.js';
+import { createCatalog } from './catalog/catalog.js';
 import type { Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
 import { createWhatsAppChannel } from './channels/whatsapp/index.js';
@@ -36,7 +38,11 @@ export interface BotOverrides {
   channel?: Channel;
 }
 
-export async function startBot(config: Config, logger: Logger, overrides: BotOverrides = {}): Promise<RunningBot> {
+export async function startBot(
+  config: Config,
+  logger: Logger,
+  overrides: BotOverrides = {},
+): Promise<RunningBot> {
   // Listen first: with PORT=0 the real port is only known now, and the sandbox's Intech base URL needs it.
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -111,13 +117,25 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
       : {}),
   });
 
+  const callbackUrl = `${simulator ? localUrl : publicUrl}/intech/callback`;
+  const admin = createAdminArea({
+    config,
+    store,
+    catalog,
+    intech,
+    channel,
+    alerter,
+    callbackUrl,
+    logger: logger.child({ area: 'admin' }),
+  });
+
   const orders = createOrderService({
     store,
     intech,
     notifier: channel,
     alerter,
     config: {
-      callbackUrl: `${simulator ? localUrl : publicUrl}/intech/callback`,
+      callbackUrl,
       merchantName: config.MERCHANT_NAME,
       receiptVia: config.RECEIPT_VIA,
       reconcileAfterMs: config.RECONCILE_AFTER_MS,
@@ -143,6 +161,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
       dailyTotalXof: config.LIMIT_DAILY_TOTAL_XOF,
       idleMinutes: config.CONVERSATION_IDLE_MINUTES,
     },
+    adminHandler: (msg) => admin.handle(msg),
     logger: logger.child({ area: 'conversation' }),
   });
 
@@ -158,19 +177,30 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
       apiKey,
       ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
       store,
-      onCallback: (body) => orders.handleCallback(body),
+      // Broadcasts through WHATSAPP_MESSAGING have their own ids; everything else is an order's.
+      onCallback: (body) =>
+        isBroadcastExtId(body.transaction.externalTransactionId)
+          ? admin.broadcasts.handleCallback(body)
+          : orders.handleCallback(body),
       logger: logger.child({ area: 'callback' }),
     }),
     ...(sandbox ? { sandboxRouter: createSandboxRouter({ channel: sandbox }) } : {}),
     ...(simulator ? { simulator: simulator.app } : {}),
+    adminRouter: admin.router,
   });
   server.on('request', app);
 
-  // Catalog refresh must not block start-up: the cached or shipped list serves meanwhile.
-  void refreshCatalog(catalog, intech, store.kv).catch((err) =>
-    logger.warn({ err: err instanceof Error ? err.message : err }, 'catalog refresh failed; using cached list'),
-  );
+  // The first catalog sync must not block start-up: the cached or shipped list serves meanwhile.
+  void admin.sync
+    .syncNow()
+    .catch((err) =>
+      logger.warn(
+        { err: err instanceof Error ? err.message : err },
+        'catalog sync failed; using cached list',
+      ),
+    );
   await orders.start();
+  await admin.start();
   await channel.start((msg) => runner.handle(msg));
 
   logger.info(
@@ -187,6 +217,7 @@ export async function startBot(config: Config, logger: Logger, overrides: BotOve
     server,
     async stop() {
       await channel.stop();
+      await admin.stop();
       await runner.idle();
       await orders.stop();
       await simulator?.stop();

@@ -31,7 +31,10 @@ export const configSchema = z
     INTECH_BASE_URL: z.url().default('https://api.intech.sn'),
     INTECH_API_KEY: optionalString,
     INTECH_HMAC_SECRET: optionalString,
-    INTECH_TIMEOUT_MS: int(60_000).refine((v) => v >= 60_000, 'must be at least 60000 (Intech asks for 60 s)'),
+    INTECH_TIMEOUT_MS: int(60_000).refine(
+      (v) => v >= 60_000,
+      'must be at least 60000 (Intech asks for 60 s)',
+    ),
     MERCHANT_NAME: z.string().default('Xaalis Bot'),
 
     // Simulator knobs (sandbox only).
@@ -93,9 +96,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const c = result.data;
   if (c.CHANNEL === 'whatsapp' && c.ADMIN_NUMBERS.length === 0) {

@@ -32,7 +32,10 @@ describe('loadConfig', () => {
   });
 
   it('normalises admin numbers and treats blank optional values as absent', () => {
-    const c = loadConfig({ ADMIN_NUMBERS: '221771234567, +225 07 07 07 07 07,00221761234567', OPENAI_API_KEY: '  ' });
+    const c = loadConfig({
+      ADMIN_NUMBERS: '221771234567, +225 07 07 07 07 07,00221761234567',
+      OPENAI_API_KEY: '  ',
+    });
     expect(c.ADMIN_NUMBERS).toEqual(['+221771234567', '+2250707070707', '+221761234567']);
     expect(c.OPENAI_API_KEY).toBeUndefined();
   });

@@ -26,7 +26,10 @@ describe('logger', () => {
 
   it('never writes secrets', () => {
     const { lines, logger } = capture();
-    logger.info({ body: { apiKey: 'SECRET-KEY-123', attachedMedia: 'AAAA' }, headers: { secretkey: 'SECRET-2' } }, 'request');
+    logger.info(
+      { body: { apiKey: 'SECRET-KEY-123', attachedMedia: 'AAAA' }, headers: { secretkey: 'SECRET-2' } },
+      'request',
+    );
     const out = lines.join('');
     expect(out).not.toContain('SECRET-KEY-123');
     expect(out).not.toContain('SECRET-2');

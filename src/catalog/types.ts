@@ -23,7 +23,12 @@ export interface CatalogEntry extends IntechService {
 
 export type AmountCheck =
   | { ok: true }
-  | { ok: false; reason: 'below_min' | 'above_max' | 'not_multiple'; rules: AmountRules; suggestions: number[] };
+  | {
+      ok: false;
+      reason: 'below_min' | 'above_max' | 'not_multiple';
+      rules: AmountRules;
+      suggestions: number[];
+    };
 
 export interface Catalog {
   all(): CatalogEntry[];

@@ -29,7 +29,11 @@ export interface SandboxChannel extends Channel {
   receive(from: string, text: string): Promise<TranscriptEntry[]>;
   transcript(phone: string): TranscriptEntry[];
   /** A receipt sent through WHATSAPP_MESSAGING (the simulator calls this). */
-  recordReceipt(phone: string, text: string, media?: { base64: string; extension: string; name?: string }): void;
+  recordReceipt(
+    phone: string,
+    text: string,
+    media?: { base64: string; extension: string; name?: string },
+  ): void;
   media(id: string): { mimetype: string; data: Buffer } | undefined;
   subscribe(listener: Listener): () => void;
   phones(): string[];
@@ -42,7 +46,9 @@ const MIME: Record<string, string> = {
   '.pdf': 'application/pdf',
 };
 
-export function createSandboxChannel(opts: { mediaBaseUrl?: string; now?: () => number } = {}): SandboxChannel {
+export function createSandboxChannel(
+  opts: { mediaBaseUrl?: string; now?: () => number } = {},
+): SandboxChannel {
   const now = opts.now ?? Date.now;
   const mediaBase = opts.mediaBaseUrl ?? '/sandbox/media';
   const chats = new Map<string, TranscriptEntry[]>();
@@ -53,8 +59,8 @@ export function createSandboxChannel(opts: { mediaBaseUrl?: string; now?: () => 
   let handler: ((m: InboundMessage) => Promise<void>) | undefined;
 
   function push(phone: string, entry: TranscriptEntry): void {
-    let list = chats.get(phone);
-    if (!list) chats.set(phone, (list = []));
+    const list = chats.get(phone) ?? [];
+    if (!chats.has(phone)) chats.set(phone, list);
     list.push(entry);
     if (list.length > MAX_ENTRIES_PER_CHAT) list.splice(0, list.length - MAX_ENTRIES_PER_CHAT);
     if (entry.direction === 'out') for (const c of collectors.get(phone) ?? []) c.push(entry);

@@ -20,8 +20,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     // body-parser errors carry a status (e.g. 400 invalid JSON, 413 too large).
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const status =
+      typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) logger.error({ err, path: req.path }, 'unhandled error');
-    res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'internal error' : String(err.message ?? 'bad request') });
+    res.status(status).json({
+      error: status === 500 ? 'internal' : 'bad_request',
+      message: status === 500 ? 'internal error' : String(err.message ?? 'bad request'),
+    });
   };
 }

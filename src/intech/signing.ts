@@ -7,7 +7,12 @@ export function callbackSha256(transactionId: string, externalTransactionId: str
 }
 
 /** hex(HMAC-SHA256(secret, "<METHOD>:<timestamp>:<body>")); body must be the exact JSON string sent. */
-export function hmacSignature(secret: string, method: string, timestamp: string | number, body: string): string {
+export function hmacSignature(
+  secret: string,
+  method: string,
+  timestamp: string | number,
+  body: string,
+): string {
   return createHmac('sha256', secret).update(`${method.toUpperCase()}:${timestamp}:${body}`).digest('hex');
 }
 

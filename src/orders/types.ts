@@ -131,7 +131,10 @@ export type PlaceOrderResult =
     };
 
 export type BillLookup =
-  | { ok: true; bills: { amount: number; billReference: string; infos: { label: string; value: string }[] }[] }
+  | {
+      ok: true;
+      bills: { amount: number; billReference: string; infos: { label: string; value: string }[] }[];
+    }
   | { ok: false; message: string; retryable: boolean };
 
 /** What the conversation needs from the order side. Order progress reaches the customer through the channel. */

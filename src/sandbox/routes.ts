@@ -16,7 +16,8 @@ const postSchema = z.object({
 });
 
 function customerPhone(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new HttpError(400, 'bad_request', 'phone is required');
+  if (typeof raw !== 'string' || raw.trim() === '')
+    throw new HttpError(400, 'bad_request', 'phone is required');
   const p = normalizePhone(raw.trim());
   if (!p.ok) throw new HttpError(400, 'bad_phone', `not a Senegal or Côte d'Ivoire mobile number: ${raw}`);
   return p.e164;

@@ -46,7 +46,9 @@ async function follow(phone: string, signal: AbortSignal) {
 }
 
 async function main() {
-  const check = await fetch(`${base}/sandbox/messages?phone=${encodeURIComponent(values.from)}`).catch(() => null);
+  const check = await fetch(`${base}/sandbox/messages?phone=${encodeURIComponent(values.from)}`).catch(
+    () => null,
+  );
   if (!check?.ok) {
     console.error(`No sandbox at ${base} (start it with \`npm start\`) or bad --from number.`);
     process.exit(1);

@@ -12,7 +12,10 @@ describe('sandbox channel', () => {
     expect(replies.map((r) => r.text)).toEqual(['echo: salut', 'caption']);
     expect(replies[1]?.media?.mimetype).toBe('image/png');
     await ch.sendText('+221771234567', 'later');
-    ch.recordReceipt('+221771234567', 'Reçu', { base64: Buffer.from('img').toString('base64'), extension: '.png' });
+    ch.recordReceipt('+221771234567', 'Reçu', {
+      base64: Buffer.from('img').toString('base64'),
+      extension: '.png',
+    });
     const t = ch.transcript('+221771234567');
     expect(t.map((e) => [e.direction, e.via, e.text])).toEqual([
       ['in', 'chat', 'salut'],
@@ -32,7 +35,10 @@ describe('sandbox channel', () => {
       await new Promise((r) => setTimeout(r, m.text === 'slow' ? 30 : 1));
       await ch.sendText(m.customerId, `for ${m.customerId}`);
     });
-    const [a, b] = await Promise.all([ch.receive('+221771111111', 'slow'), ch.receive('+221772222222', 'fast')]);
+    const [a, b] = await Promise.all([
+      ch.receive('+221771111111', 'slow'),
+      ch.receive('+221772222222', 'fast'),
+    ]);
     expect(a.map((r) => r.text)).toEqual(['for +221771111111']);
     expect(b.map((r) => r.text)).toEqual(['for +221772222222']);
   });

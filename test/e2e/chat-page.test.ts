@@ -5,7 +5,8 @@ import type { RunningBot } from '../../src/bot.js';
 import { hasChromium, launchChromium } from './browser.js';
 import { startTestBot } from './helpers.js';
 
-if (!hasChromium) console.warn('chat-page test skipped: no chromium at /usr/bin/chromium (apt-get install chromium)');
+if (!hasChromium)
+  console.warn('chat-page test skipped: no chromium at /usr/bin/chromium (apt-get install chromium)');
 
 describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)', () => {
   let bot: RunningBot;
@@ -43,7 +44,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)',
 
     const image = page.getByTestId('receipt-image');
     await image.waitFor({ timeout: 20_000 });
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 }).toBeGreaterThan(300);
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
+        timeout: 5000,
+      })
+      .toBeGreaterThan(300);
     expect(await page.getByTestId('receipt').count()).toBe(1);
     await page.screenshot({ path: '/tmp/xaalis-chat-page.png', fullPage: true });
     await page.close();

@@ -2,7 +2,10 @@ import { startBot, type BotOverrides, type RunningBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 
-export async function startTestBot(env: Record<string, string> = {}, overrides: BotOverrides = {}): Promise<RunningBot> {
+export async function startTestBot(
+  env: Record<string, string> = {},
+  overrides: BotOverrides = {},
+): Promise<RunningBot> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -24,7 +27,11 @@ export interface SandboxEntry {
   at: string;
 }
 
-export async function say(bot: RunningBot, from: string, text: string): Promise<{ status: number; replies: { text: string }[] }> {
+export async function say(
+  bot: RunningBot,
+  from: string,
+  text: string,
+): Promise<{ status: number; replies: { text: string }[] }> {
   const res = await fetch(`${bot.url}/sandbox/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -39,7 +46,11 @@ export async function transcript(bot: RunningBot, phone: string): Promise<Sandbo
   return ((await res.json()) as { messages: SandboxEntry[] }).messages;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

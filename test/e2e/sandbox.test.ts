@@ -43,11 +43,17 @@ describe('sandbox end to end', () => {
     expect(receipts[0]!.media?.mimetype).toBe('image/png');
     const img = await fetch(`${bot.url}${receipts[0]!.media!.url}`);
     expect(img.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await img.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await img.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
 
     // Intech saw exactly one collect and one delivery for this customer.
     const txs = bot.simulator!.control.transactions() as { codeService: string; status: string }[];
-    expect(txs.filter((t) => t.codeService === 'WAVE_SN_API_CASH_OUT' && t.status === 'SUCCESS')).toHaveLength(1);
+    expect(
+      txs.filter((t) => t.codeService === 'WAVE_SN_API_CASH_OUT' && t.status === 'SUCCESS'),
+    ).toHaveLength(1);
     expect(
       txs.filter((t) => t.codeService === 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE' && t.status === 'SUCCESS'),
     ).toHaveLength(1);
@@ -75,7 +81,12 @@ describe('sandbox end to end', () => {
     const res = await fetch(`${bot.url}/healthz`);
     const body = await res.json();
     expect(res.status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', channel: { kind: 'sandbox', connected: true }, store: { ok: true }, intech: { ok: true, mode: 'simulator' } });
+    expect(body).toMatchObject({
+      status: 'ok',
+      channel: { kind: 'sandbox', connected: true },
+      store: { ok: true },
+      intech: { ok: true, mode: 'simulator' },
+    });
   });
 
   it('has no sandbox routes, chat page or simulator with the WhatsApp channel', async () => {
@@ -88,9 +99,16 @@ describe('sandbox end to end', () => {
       async setTyping() {},
       health: () => ({ connected: false, detail: 'test' }),
     };
-    bot = await startTestBot({ CHANNEL: 'whatsapp', INTECH_API_KEY: 'live-key', INTECH_BASE_URL: 'http://127.0.0.1:9' }, { channel: fakeWhatsApp });
+    bot = await startTestBot(
+      { CHANNEL: 'whatsapp', INTECH_API_KEY: 'live-key', INTECH_BASE_URL: 'http://127.0.0.1:9' },
+      { channel: fakeWhatsApp },
+    );
     expect(bot.simulator).toBeUndefined();
-    for (const path of ['/', '/sandbox/messages?phone=%2B221771234567', '/intech-sim/api-services/services']) {
+    for (const path of [
+      '/',
+      '/sandbox/messages?phone=%2B221771234567',
+      '/intech-sim/api-services/services',
+    ]) {
       expect((await fetch(`${bot.url}${path}`)).status, path).toBe(404);
     }
     const post = await fetch(`${bot.url}/sandbox/messages`, {
