@@ -1,7 +1,7 @@
 // Builds the Intech operation bodies for each step. Pure: the saga records the op, then sends this.
 import type { OperationRequest } from '../intech/types.js';
 import { extIdFor } from './ext-ids.js';
-import { nationalForm } from './phone-forms.js';
+import { nationalForm } from '../phone/phone.js';
 import type { Order } from './types.js';
 
 export interface RequestConfig {
@@ -21,7 +21,7 @@ export function collectRequest(o: Order, cfg: RequestConfig): OperationRequest {
   const req: OperationRequest = {
     codeService: o.payment.codeService,
     // Card payments take the international form, like WhatsApp messages.
-    phone: card ? toInternational(o.payment.payer) : nationalForm(o.payment.payer),
+    phone: card ? o.payment.payer : nationalForm(o.payment.payer),
     amount: o.amount,
     externalTransactionId: extIdFor(o.id, 'collect'),
     callbackUrl: cfg.callbackUrl,
@@ -70,13 +70,4 @@ export function receiptRequest(
     req.attachedMediaName = `recu-${o.id}.png`;
   }
   return req;
-}
-
-function toInternational(phone: string): string {
-  const d = phone.replace(/[^\d+]/g, '');
-  if (d.startsWith('+')) return d;
-  if (d.startsWith('00')) return `+${d.slice(2)}`;
-  if (d.length === 9) return `+221${d}`;
-  if (d.length === 10) return `+225${d}`;
-  return `+${d}`;
 }

@@ -10,7 +10,7 @@ import { type Logger, maskPhone } from '../logger.js';
 import type { Store } from '../store/types.js';
 import { extIdFor } from './ext-ids.js';
 import { orderMessages as M } from './messages.js';
-import { internationalForm } from './phone-forms.js';
+import { normalizePhone } from '../phone/phone.js';
 import { collectRequest, deliveryRequest, type RequestConfig, receiptRequest } from './requests.js';
 import {
   addEvent,
@@ -285,7 +285,9 @@ export function createSaga(deps: SagaDeps) {
   }
 
   async function receiptNow(o: Order): Promise<void> {
-    const phone = internationalForm(o.customerId);
+    // A customer known only by a WhatsApp @lid id has no number WHATSAPP_MESSAGING could use.
+    const parsed = normalizePhone(o.customerId);
+    const phone = parsed.ok ? parsed.e164 : null;
     if (deps.receiptVia === 'intech' && phone) {
       const op = newOperation('receipt', extIdFor(o.id, 'receipt'), 'WHATSAPP_MESSAGING', 0, now());
       const r = await mutate(o.id, (x) => beginReceipt(x, 'intech', op, now()));

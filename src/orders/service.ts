@@ -1,5 +1,6 @@
 // The order desk: places confirmed orders and drives them through the saga (collect -> deliver -> receipt,
 // refund on failure), applies Intech callbacks, and reconciles what is left without an outcome.
+import { normalizePhone } from '../phone/phone.js';
 import { randomInt } from 'node:crypto';
 import type { AdminAlerter } from '../channels/channel.js';
 import { customerErrorMessage } from '../i18n/intech-errors.js';
@@ -86,12 +87,19 @@ function kindOf(codeService: string): Order['kind'] | undefined {
   return undefined;
 }
 
+function isE164Mobile(phone: string | undefined): boolean {
+  if (!phone) return false;
+  const p = normalizePhone(phone);
+  return p.ok && p.e164 === phone && p.type === 'mobile';
+}
+
 function invalidReason(input: PlaceOrderInput): string | undefined {
   if (!Number.isInteger(input.amount) || input.amount <= 0) return 'amount';
   if (kindOf(input.codeService) !== input.kind) return 'kind';
   if (!/_CASH_OUT(_\d+)?$/.test(input.payment.codeService)) return 'wallet';
-  if (!input.payment.payer) return 'payer';
-  if (input.kind === 'airtime' && !input.recipient) return 'recipient';
+  // Money never moves to or from a number we could not read exactly (E.164, Senegal or Côte d'Ivoire).
+  if (!isE164Mobile(input.payment.payer)) return 'payer';
+  if (input.kind === 'airtime' && !isE164Mobile(input.recipient)) return 'recipient';
   if (input.kind !== 'airtime' && !input.account) return 'account';
   if (input.kind === 'bill_pay' && !input.billReference) return 'billReference';
   return undefined;

@@ -6,18 +6,6 @@ export function formatToken(token: string): string {
   return compact.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/**
- * +221771234567 -> "77 123 45 67"; +2250707070707 -> "07 07 07 07 07" (how customers write them).
- * Anything else is shown as given.
- */
-export function formatPhoneDisplay(e164: string): string {
-  const sn = /^\+221(\d{2})(\d{3})(\d{2})(\d{2})$/.exec(e164);
-  if (sn) return sn.slice(1).join(' ');
-  const ci = /^\+225(\d{10})$/.exec(e164);
-  if (ci) return ci[1]!.replace(/(\d{2})(?=\d)/g, '$1 ');
-  return e164;
-}
-
 /** 29/11/2026 12:52 GMT, in the given time zone (Dakar and Abidjan are both GMT+0). */
 export function formatDateTime(at: number, timeZone = 'Africa/Dakar'): string {
   const parts = new Intl.DateTimeFormat('en-GB', {

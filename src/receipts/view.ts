@@ -1,7 +1,8 @@
 // What a receipt says, independent of how it is drawn: the text and the image both render this.
 import { formatXof, type Lang } from '../i18n/lang.js';
 import type { Order } from '../orders/types.js';
-import { formatDateTime, formatPhoneDisplay, formatToken } from './format.js';
+import { displayPhone } from '../phone/phone.js';
+import { formatDateTime, formatToken } from './format.js';
 import { accountLabel, type ReceiptWords, serviceLabel, WORDS, walletLabel } from './labels.js';
 
 export interface ReceiptOptions {
@@ -58,7 +59,7 @@ export function buildReceiptView(order: Order, lang: Lang, opts: ReceiptOptions 
   };
 
   add('service', words.service, service);
-  if (order.recipient) add('recipient', words.recipient, formatPhoneDisplay(order.recipient));
+  if (order.recipient) add('recipient', words.recipient, displayPhone(order.recipient));
   if (order.account) add('account', accountLabel(order.codeService, lang), order.account);
   for (const info of order.billInfo ?? []) add('billInfo', info.label, info.value);
   add('billReference', words.billReference, order.billReference);

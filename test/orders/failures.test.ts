@@ -187,6 +187,10 @@ describe('invalid orders', () => {
     ['kind does not match the service', { kind: 'bill_pay' as const }],
     ['not a wallet', { payment: { codeService: 'ORANGE_SN_API_CASH_IN', payer: CUSTOMER } }],
     ['no recipient', { recipient: undefined }],
+    ['recipient not in E.164', { recipient: '77 123 45 67' }],
+    ['recipient is a fixed line', { recipient: '+221338211234' }],
+    ['payer not in E.164', { payment: { codeService: 'WAVE_SN_API_CASH_OUT', payer: '771234567' } }],
+    ['payer is a WhatsApp lid', { payment: { codeService: 'WAVE_SN_API_CASH_OUT', payer: '12345@lid' } }],
   ])('%s: refused, nothing stored or sent', async (_what, over) => {
     const hh = await harness();
     const r = await hh.service!.place(airtime({ lang: 'en', ...over }));

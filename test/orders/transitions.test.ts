@@ -1,7 +1,6 @@
 // The state machine as pure functions: what each event does to an order, and what it must not do.
 import { describe, expect, it } from 'vitest';
 import { extIdFor, stepOfExtId } from '../../src/orders/ext-ids.js';
-import { internationalForm, nationalForm } from '../../src/orders/phone-forms.js';
 import { extractTokens } from '../../src/orders/tokens.js';
 import {
   applyOutcome,
@@ -208,15 +207,6 @@ describe('helpers', () => {
     expect(extIdFor('ABCD2345', 'deliver')).toBe('ABCD2345-DLV');
     expect(stepOfExtId('ABCD2345-RCT')).toEqual({ orderId: 'ABCD2345', step: 'receipt' });
     expect(() => extIdFor('ABCD2345', 'refund')).toThrow();
-  });
-
-  it('phone forms', () => {
-    expect(nationalForm('+221771234567')).toBe('771234567');
-    expect(nationalForm('00221 77 123 45 67')).toBe('771234567');
-    expect(nationalForm('+2250707070707')).toBe('0707070707');
-    expect(nationalForm('771234567')).toBe('771234567');
-    expect(internationalForm('+221771234567')).toBe('+221771234567');
-    expect(internationalForm('lid:12345@lid')).toBeNull();
   });
 
   it('Woyofal tokens from data, else from msg (plain or grouped)', () => {

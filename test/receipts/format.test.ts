@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatPhoneDisplay, formatToken } from '../../src/receipts/format.js';
+import { formatDateTime, formatToken } from '../../src/receipts/format.js';
 import { T0 } from '../helpers/orders.js';
 
 describe('formatToken', () => {
@@ -11,18 +11,6 @@ describe('formatToken', () => {
   });
   it('leaves a short tail without a trailing space', () => {
     expect(formatToken('123456')).toBe('1234 56');
-  });
-});
-
-describe('formatPhoneDisplay', () => {
-  it('shows Senegal numbers the way customers write them', () => {
-    expect(formatPhoneDisplay('+221771234567')).toBe('77 123 45 67');
-  });
-  it('shows Ivorian numbers in pairs, keeping the leading 0', () => {
-    expect(formatPhoneDisplay('+2250707070707')).toBe('07 07 07 07 07');
-  });
-  it('leaves other numbers as given', () => {
-    expect(formatPhoneDisplay('+33612345678')).toBe('+33612345678');
   });
 });
 
