@@ -72,3 +72,12 @@ export function labelOf(family: Family, brand: string, name: string): string {
   if (brand === 'whatsapp') return 'WhatsApp';
   return name;
 }
+
+/** Short customer-facing name of any service, from its code alone: "Orange", "Woyofal", "Wave", "Orange Money". */
+export function serviceLabel(codeService: string): string {
+  // The code's suffix decides the family; the neutral typeService only applies to codes with none.
+  const family = familyOf({ codeService, typeService: 'MESSENGING_SMS' });
+  const head = codeService.split('_')[0] ?? codeService;
+  const fallback = head.charAt(0) + head.slice(1).toLowerCase();
+  return labelOf(family, brandOf(codeService), fallback);
+}

@@ -1,5 +1,7 @@
 // Customer-facing text for every Intech error code: what happened, what became of the money, what to do.
 // Wolof is simple Wolof mixed with French where we are not sure of the wording (as people write it).
+import { nearestValidAmounts } from '../catalog/amount-rules.js';
+import { serviceLabel } from '../catalog/derive.js';
 import { findErrorEntry, type IntechErrorEntry } from '../intech/error-codes.js';
 import type { IntechErrorType } from '../intech/types.js';
 import { formatXof, type Lang } from './lang.js';
@@ -300,26 +302,16 @@ const INHERENTLY_NOT_CHARGED = new Set([
   'payment-timeout',
 ]);
 
-const WALLETS: [RegExp, string][] = [
-  [/^WAVE_/, 'Wave'],
-  [/^ORANGE_/, 'Orange Money'],
-  [/^FREE_/, 'Free Money'],
-  [/^EXPRESSO_/, 'E-Money'],
-  [/^WIZALL_/, 'Wizall'],
-  [/^MTN_/, 'MTN Mobile Money'],
-  [/^MOOV_/, 'Moov Money'],
-];
-
 function walletName(codeService: string | undefined): string {
   if (!codeService || !/CASH_OUT/.test(codeService)) return '';
-  return WALLETS.find(([re]) => re.test(codeService))?.[1] ?? '';
+  return serviceLabel(codeService);
 }
 
 function suggestions(amount: number | undefined, multiple: number): Ctx['suggest'] {
   if (amount === undefined || amount <= 0 || amount % multiple === 0) return { fr: '', en: '' };
-  const lower = Math.floor(amount / multiple) * multiple;
-  const upper = lower + multiple;
-  const list = (lower > 0 ? [lower, upper] : [upper]).map(formatXof);
+  const list = nearestValidAmounts(amount, { min: multiple, max: Number.MAX_SAFE_INTEGER, multiple }).map(
+    formatXof,
+  );
   return { fr: ` (par exemple ${list.join(' ou ')})`, en: ` (for example ${list.join(' or ')})` };
 }
 

@@ -1,5 +1,6 @@
 // Everything the order saga says to a customer, in fr / en / wo. Wolof is kept simple; where we are not
 // confident the wording leans on French terms customers use anyway.
+import { serviceLabel } from '../catalog/derive.js';
 import { formatXof, type Lang } from '../i18n/lang.js';
 import { displayPhone } from '../phone/phone.js';
 import type { Order } from './types.js';
@@ -7,43 +8,9 @@ import type { Order } from './types.js';
 type Texts = Record<Lang, string>;
 const pick = (lang: Lang, t: Texts): string => t[lang] ?? t.fr;
 
-const BRANDS: Record<string, string> = {
-  ORANGE: 'Orange',
-  FREE: 'Free',
-  EXPRESSO: 'Expresso',
-  MTN: 'MTN',
-  MOOV: 'Moov',
-  WOYOFAL: 'Woyofal',
-  SENELEC: 'Senelec',
-  SENEAU: "Sen'Eau",
-  AQUATECH: 'Aquatech',
-  UVS: 'UVS',
-  UCAD: 'UCAD',
-  RAPIDO: 'Rapido',
-  XEWEUL: 'Xeweul',
-  OOLUSOLAR: 'Oolu Solar',
-  BAOBAP: 'Baobab+',
-  DER: 'DER/FJ',
-  WAVE: 'Wave',
-  WIZALL: 'Wizall',
-  BANK: 'carte bancaire',
-};
-
-export function brandOf(codeService: string): string {
-  const head = codeService.split('_')[0] ?? codeService;
-  return BRANDS[head] ?? head;
-}
-
-export function walletName(codeService: string): string {
-  if (codeService.startsWith('WAVE_')) return 'Wave';
-  if (codeService.startsWith('ORANGE_')) return 'Orange Money';
-  if (codeService.startsWith('FREE_')) return 'Free Money';
-  if (codeService.startsWith('EXPRESSO_')) return 'E-Money';
-  if (codeService.startsWith('WIZALL_')) return 'Wizall';
-  if (codeService.startsWith('MTN_')) return 'MTN MoMo';
-  if (codeService.startsWith('MOOV_')) return 'Moov Money';
-  return brandOf(codeService);
-}
+/** "Orange", "Woyofal"… for the delivery service; "Wave", "Orange Money"… for the wallet. */
+export const brandOf = serviceLabel;
+export const walletName = serviceLabel;
 
 /** "crédit Orange 1 000 FCFA pour 771234567" style one-liner. */
 export function describeOrder(o: Order, lang: Lang): string {

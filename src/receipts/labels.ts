@@ -1,5 +1,6 @@
 // Customer-facing words of the receipt, in fr / en / wo. Kept here (not in the catalog) so a receipt can
 // always be produced, even for a code the catalog no longer lists.
+import { serviceLabel } from '../catalog/derive.js';
 import type { Lang } from '../i18n/lang.js';
 
 export interface ReceiptWords {
@@ -128,19 +129,6 @@ const SERVICE_LABELS: Record<string, L> = {
   DER_FJ_SN_BILL_RELOAD: same('DER/FJ'),
 };
 
-const WALLET_LABELS: Record<string, string> = {
-  WAVE_SN_API_CASH_OUT: 'Wave',
-  ORANGE_SN_API_CASH_OUT: 'Orange Money',
-  FREE_SN_WALLET_CASH_OUT: 'Free Money',
-  EXPRESSO_SN_WALLET_CASH_OUT: 'E-Money',
-  WIZALL_SN_API_CASH_OUT: 'Wizall',
-  BANK_CARD_API_CASH_OUT: 'Carte bancaire',
-  ORANGE_CI_API_CASH_OUT: 'Orange Money CI',
-  MTN_CI_API_CASH_OUT: 'MTN MoMo',
-  MTN_CI_API_CASH_OUT_2: 'MTN MoMo',
-  MOOV_CI_API_CASH_OUT: 'Moov Money',
-};
-
 const ACCOUNT_LABELS: Record<string, L> = {
   SENELEC_SN_BILL_PAY: { fr: 'N° de contrat', en: 'Contract no.', wo: 'N° contrat' },
   SENEAU_SN_BILL_PAY: { fr: 'Référence client', en: 'Customer ref.', wo: 'Référence client' },
@@ -155,19 +143,13 @@ const ACCOUNT_LABELS: Record<string, L> = {
 };
 const DEFAULT_ACCOUNT_LABEL: L = { fr: 'N° de compte', en: 'Account no.', wo: 'N° compte' };
 
-/** "ACME_SN_BILL_PAY" -> "Acme": a readable fallback for a code we have no label for. */
-function fallbackLabel(code: string): string {
-  const head = code.split('_')[0] ?? code;
-  return head.charAt(0).toUpperCase() + head.slice(1).toLowerCase();
-}
-
-export function serviceLabel(codeService: string, lang: Lang): string {
-  return SERVICE_LABELS[codeService]?.[lang] ?? fallbackLabel(codeService);
+export function receiptServiceLabel(codeService: string, lang: Lang): string {
+  return SERVICE_LABELS[codeService]?.[lang] ?? serviceLabel(codeService);
 }
 
 export function walletLabel(codeService: string, lang: Lang): string {
   if (codeService === 'BANK_CARD_API_CASH_OUT' && lang === 'en') return 'Bank card';
-  return WALLET_LABELS[codeService] ?? fallbackLabel(codeService);
+  return serviceLabel(codeService);
 }
 
 export function accountLabel(codeService: string, lang: Lang): string {

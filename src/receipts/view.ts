@@ -3,7 +3,7 @@ import { formatXof, type Lang } from '../i18n/lang.js';
 import type { Order } from '../orders/types.js';
 import { displayPhone } from '../phone/phone.js';
 import { formatDateTime, formatToken } from './format.js';
-import { accountLabel, type ReceiptWords, serviceLabel, WORDS, walletLabel } from './labels.js';
+import { accountLabel, type ReceiptWords, receiptServiceLabel, WORDS, walletLabel } from './labels.js';
 
 export interface ReceiptOptions {
   /** Brand shown on the receipt (config MERCHANT_NAME). */
@@ -48,7 +48,7 @@ export function buildReceiptView(order: Order, lang: Lang, opts: ReceiptOptions 
   const words = WORDS[lang] ?? WORDS.fr;
   const deliver = order.operations.deliver;
   const collect = order.operations.collect;
-  const service = serviceLabel(order.codeService, lang);
+  const service = receiptServiceLabel(order.codeService, lang);
   const amount = formatXof(order.amount);
   const date = formatDateTime(deliver?.settledAt ?? order.updatedAt, opts.timeZone ?? 'Africa/Dakar');
   const rows: ReceiptRow[] = [];

@@ -332,3 +332,20 @@ describe('loadCatalog and startCatalogSync', () => {
     expect(startCatalogSync(cat, api, kv, { intervalMs: 0 })).toBeTypeOf('function');
   });
 });
+
+describe('serviceLabel', () => {
+  it('names every documented service for customers, from its code alone', async () => {
+    const { serviceLabel } = await import('../../src/catalog/derive.js');
+    expect(serviceLabel('ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE')).toBe('Orange');
+    expect(serviceLabel('MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE')).toBe('MTN');
+    expect(serviceLabel('WOYOFAL_SN_BILL_RELOAD')).toBe('Woyofal');
+    expect(serviceLabel('SENEAU_SN_BILL_PAY')).toBe('SenEau');
+    expect(serviceLabel('BAOBAP_PLUS_SN_BILL_RELOAD')).toBe('Baobab+');
+    expect(serviceLabel('WAVE_SN_API_CASH_OUT')).toBe('Wave');
+    expect(serviceLabel('ORANGE_SN_API_CASH_OUT')).toBe('Orange Money');
+    expect(serviceLabel('EXPRESSO_SN_WALLET_CASH_OUT')).toBe('E-Money');
+    expect(serviceLabel('MTN_CI_API_CASH_OUT_2')).toBe('MTN MoMo');
+    expect(serviceLabel('WHATSAPP_MESSAGING')).toBe('WhatsApp');
+    expect(serviceLabel('ACME_SN_BILL_PAY')).toBe('Acme');
+  });
+});
