@@ -197,6 +197,21 @@ function isAirtimeCode(t: Turn, code: string | null | undefined): code is string
   return !!code && kindOf(t, code) === 'airtime';
 }
 
+/** The amount question, with examples the service's amount rules accept (Rapido: 5 000, 10 000…). */
+function askAmount(t: Turn, code: string): string {
+  const rules = t.ctx.catalog.get(code)?.rules;
+  const examples = rules
+    ? [
+        ...new Set(
+          [500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000]
+            .map((v) => Math.max(rules.min, Math.ceil(v / rules.multiple) * rules.multiple))
+            .filter((v) => v <= rules.max),
+        ),
+      ].slice(0, 3)
+    : [500, 1_000, 2_000];
+  return t.m.askAmount(label(t, code), examples.map((v) => formatXof(v).replace(' FCFA', '')).join(', '));
+}
+
 function label(t: Turn, code: string | undefined): string {
   if (!code) return '';
   return t.ctx.catalog.get(code)?.label ?? code;
@@ -472,6 +487,11 @@ function answerPending(t: Turn, q: Question, text: string, p: ParseResult): bool
         t.ask('recipient', t.m.askRecipient);
         return true;
       }
+      {
+        // An amount instead of an answer: keep it, say so, and ask the question again.
+        const amount = amountOf(p, text);
+        if (amount != null && d!.amount == null && !phoneOf(t, p, text)) t.say(t.m.noted(formatXof(amount)));
+      }
       return fillAndAdvance(
         t,
         text,
@@ -511,7 +531,7 @@ function answerPending(t: Turn, q: Question, text: string, p: ParseResult): bool
       const amount = amountOf(p, text) ?? (choice != null ? choice : null);
       if (amount == null && p.intent !== 'airtime' && p.intent !== 'bill' && !p.recipient && !p.account) {
         t.say(t.m.notUnderstood);
-        t.ask('amount', t.m.askAmount(label(t, d!.codeService)));
+        t.ask('amount', askAmount(t, d!.codeService!));
         return true;
       }
       if (amount != null) d!.amount = amount;
@@ -740,7 +760,7 @@ function advance(t: Turn): void {
       }
     }
   } else if (d.amount == null) {
-    t.ask('amount', t.m.askAmount(label(t, d.codeService)));
+    t.ask('amount', askAmount(t, d.codeService!));
     return;
   }
 
@@ -804,7 +824,7 @@ function retryAmount(t: Turn, giveUp: boolean): false {
     return false;
   }
   d.amount = undefined;
-  t.ask('amount', t.m.askAmount(label(t, d.codeService)));
+  t.ask('amount', askAmount(t, d.codeService!));
   return false;
 }
 

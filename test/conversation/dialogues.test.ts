@@ -157,11 +157,25 @@ const SCRIPTS: Script[] = [
     lines: [
       {
         say: 'rapido 123456789 7000',
-        contains: ['multiple de 5 000 FCFA (Rapido). Montants possibles : 5 000 FCFA ou 10 000 FCFA.'],
+        contains: [
+          'multiple de 5 000 FCFA (Rapido). Montants possibles : 5 000 FCFA ou 10 000 FCFA.',
+          // The examples obey the same rule as the refusal.
+          'Quel montant pour Rapido ? (ex. 5 000, 10 000, 20 000)',
+        ],
+        lacks: ['ex. 500,'],
         pending: 'amount',
       },
       { say: '10000', contains: ['Rapido 10 000 FCFA'] },
       { say: 'annuler', contains: ["C'est annulé"], pending: null },
+    ],
+  },
+  {
+    name: 'wo: "waaw" to a summary with several wallets asks which one, in Wolof',
+    customer: { lang: 'wo' },
+    lines: [
+      { say: 'dama bëgg jënd kredi 500 ci 76 123 45 67', contains: ['Kredi Free 500 FCFA ci 76 123 45 67'] },
+      { say: 'waaw', contains: ['Ak lan ngay fey ?', '1. Wave'], lacks: ['moyen de paiement'] },
+      { say: '1', places: [{ kind: 'airtime', amount: 500, recipient: '+221761234567' }] },
     ],
   },
   {
@@ -261,6 +275,15 @@ const SCRIPTS: Script[] = [
       { say: 'xyzzy plop', contains: ['Lan nga bëgg ?\n1. Kredi telefon'] },
       { say: '1', contains: ['Ci yow la, *77 000 00 01* ?'] },
       { say: 'déedéet', contains: ['Ban nimero'] },
+    ],
+  },
+  {
+    name: 'fr menu: an amount given instead of the recipient is acknowledged, then kept',
+    lines: [
+      { say: 'bonjour', contains: ['1. Crédit téléphone'] },
+      { say: '1', contains: ["C'est pour vous, *77 000 00 01* ?"] },
+      { say: '2000', contains: ["C'est noté : 2 000 FCFA.", "C'est pour vous, *77 000 00 01* ?"] },
+      { say: 'oui', contains: ['Crédit Orange 2 000 FCFA pour 77 000 00 01'] },
     ],
   },
 ];

@@ -20,6 +20,7 @@ export const en: Messages = {
     '4. Language / Langue / Làkk\n' +
     'You can also just write, e.g. *airtime 1000 to 77 123 45 67*.',
   notUnderstood: "Sorry, I didn't quite get that.",
+  noted: (what) => `Noted: ${what}.`,
   item: (v) => {
     if (v.kind === 'airtime')
       return `${v.service} airtime${v.amount ? ` ${v.amount}` : ''}${v.recipient ? ` for ${v.recipient}` : ''}`;
@@ -31,7 +32,7 @@ export const en: Messages = {
   badPhone: "That number doesn't look valid. Send it like this: 77 123 45 67.",
   noAirtimeFor: (phone, operators) =>
     `I can't find the operator of ${phone}, or it isn't supported. Write ${or(operators.map((o) => `*${o}*`))}, or send another number.`,
-  askAmount: (service) => `How much for ${service}? (e.g. 500, 1 000, 2 000)`,
+  askAmount: (service, examples) => `How much for ${service}? (e.g. ${examples})`,
   amountInvalid: (problem, rules, service, suggestions) => {
     const why =
       problem === 'below_min'

@@ -20,6 +20,7 @@ export const fr: Messages = {
     '4. Langue / Language / Làkk\n' +
     'Vous pouvez aussi écrire librement, ex. *crédit 1000 au 77 123 45 67*.',
   notUnderstood: "Désolé, je n'ai pas bien compris.",
+  noted: (what) => `C'est noté : ${what}.`,
   item: (v) => {
     if (v.kind === 'airtime')
       return `Crédit ${v.service}${v.amount ? ` ${v.amount}` : ''}${v.recipient ? ` pour ${v.recipient}` : ''}`;
@@ -32,7 +33,7 @@ export const fr: Messages = {
   badPhone: 'Ce numéro ne semble pas valide. Envoyez-le comme ceci : 77 123 45 67.',
   noAirtimeFor: (phone, operators) =>
     `Je ne trouve pas l'opérateur du ${phone}, ou il n'est pas pris en charge. Écrivez ${or(operators.map((o) => `*${o}*`))}, ou envoyez un autre numéro.`,
-  askAmount: (service) => `Quel montant pour ${service} ? (ex. 500, 1 000, 2 000)`,
+  askAmount: (service, examples) => `Quel montant pour ${service} ? (ex. ${examples})`,
   amountInvalid: (problem, rules, service, suggestions) => {
     const why =
       problem === 'below_min'

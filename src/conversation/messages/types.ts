@@ -51,12 +51,15 @@ export type AmountProblem = 'below_min' | 'above_max' | 'not_multiple';
 export interface Messages {
   menu(): string;
   notUnderstood: string;
+  /** Acknowledges a detail given while another question was pending: "C'est noté : 2 000 FCFA." */
+  noted(what: string): string;
   item(v: ItemView): string;
   askRecipientSelf(phone: string): string;
   askRecipient: string;
   badPhone: string;
   noAirtimeFor(phone: string, operators: string[]): string;
-  askAmount(service: string): string;
+  /** examples: amounts the service accepts, formatted ("5 000, 10 000, 20 000"). */
+  askAmount(service: string, examples: string): string;
   amountInvalid(
     problem: AmountProblem,
     rules: { min: string; max: string; multiple: string },

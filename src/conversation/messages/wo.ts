@@ -17,6 +17,7 @@ export const wo: Messages = {
     '4. Làkk / Langue / Language\n' +
     'Mën nga bind ni nga bëgge, ex. *kredi 1000 77 123 45 67*.',
   notUnderstood: 'Baal ma, dégguma bu baax.',
+  noted: (what) => `Baax na : ${what}.`,
   item: (v) => {
     if (v.kind === 'airtime')
       return `Kredi ${v.service}${v.amount ? ` ${v.amount}` : ''}${v.recipient ? ` ci ${v.recipient}` : ''}`;
@@ -26,7 +27,7 @@ export const wo: Messages = {
   askRecipientSelf: (phone) =>
     `Ci yow la, *${phone}* ?\nTontul *waaw*, walla yónnee nimero bi ngay rechargé.`,
   askRecipient: 'Ban nimero lañuy rechargé ? (ex. 77 123 45 67)',
-  askAmount: (service) => `Ñaata ngay jënd ci ${service} ? (ex. 500, 1 000, 2 000)`,
+  askAmount: (service, examples) => `Ñaata ngay jënd ci ${service} ? (ex. ${examples})`,
   summary: (v) => {
     const parts = ['*Récapitulatif*', v.item, ...v.details];
     if (v.operatorHint)
@@ -59,6 +60,7 @@ export const wo: Messages = {
   },
   placed: (ref, item, wallet) =>
     `Commande *${ref}* : ${item}, fey ak ${wallet}. Topp li ñu la wax ngir fey. Jërëjëf 🙏`,
+  pickWallet: (labels) => `Ak lan ngay fey ?\n${list(labels)}\nTontul ak nimero bi.`,
   langChoice: 'Tànnal sa làkk :\n1. Français\n2. English\n3. Wolof',
   langSet: 'Waaw, dinaa la wax ci wolof.',
   saveOffer: (kind, value) =>
