@@ -172,6 +172,7 @@ export async function startBot(
       storePing: () => store.ping(),
       intechPing: () => intech.getBalance(),
       intechMode: simulator ? 'simulator' : 'live',
+      metrics: () => ({ ...parser.metrics }),
     }),
     callbackRouter: createCallbackRouter({
       apiKey,

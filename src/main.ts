@@ -18,6 +18,21 @@ try {
 
 const logger = createLogger({ level: config.LOG_LEVEL });
 const bot = await startBot(config, logger);
+if (bot.sandbox) {
+  // Plain words for a newcomer, beside the JSON logs.
+  const url = config.PORT === 0 ? bot.url : config.PUBLIC_URL;
+  process.stdout.write(
+    [
+      '',
+      `  Xaalis Bot sandbox is running (Intech: ${bot.simulator ? 'built-in simulator, no real money' : 'live'}).`,
+      `  Chat in your browser:  ${url}`,
+      '  Chat in a terminal:    npm run chat',
+      `  Or: curl -s ${url}/sandbox/messages -H 'content-type: application/json' -d '{"from":"+221771234567","text":"crédit 1000 pour 77 123 45 67"}'`,
+      `  Health: ${url}/healthz${config.ADMIN_TOKEN ? `   Dashboard: ${url}/admin` : ''}`,
+      '',
+    ].join('\n') + '\n',
+  );
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

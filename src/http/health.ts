@@ -7,6 +7,8 @@ export interface HealthReport {
   store: { ok: boolean };
   intech: { ok: boolean; mode: 'live' | 'simulator'; checkedAt: string; error?: string };
   uptimeSeconds: number;
+  /** Counters worth watching (e.g. how often the optional LLM is consulted). */
+  metrics: Record<string, number>;
 }
 
 export type HealthCheck = () => Promise<HealthReport>;
@@ -17,6 +19,7 @@ export function createHealthCheck(deps: {
   /** A cheap read-only Intech call (balance). */
   intechPing: () => Promise<unknown>;
   intechMode: 'live' | 'simulator';
+  metrics?: () => Record<string, number>;
   cacheMs?: number;
   now?: () => number;
 }): HealthCheck {
@@ -51,6 +54,7 @@ export function createHealthCheck(deps: {
         ...(i.error ? { error: i.error } : {}),
       },
       uptimeSeconds: Math.round((now() - started) / 1000),
+      metrics: { ...deps.metrics?.() },
     };
   };
 }
