@@ -259,7 +259,7 @@ const langWords: [Lang, number, string[]][] = [
         'francais anglais mets fais combien de j ai ne plus messages ouais daccord dac confirme valider ' +
         'toujours rien derniere fois bjr slt frere maman papa maison desabonner abonner recevoir statut ' +
         'suivi en vous tu et dans un une laisse tomber voir ouii ouiii mettre peux quoi veut besoin ' +
-        'aimerais ici beaucoup quels quel quelle sont vos votre impayees impayee comprends il ya desabonnement',
+        'aimerais ici beaucoup quels quel quelle sont vos votre impayees impayee comprends il ya desabonnement langue',
     ),
   ],
   [
@@ -280,7 +280,7 @@ const langWords: [Lang, number, string[]][] = [
         'hey help history status order where is cancel same again english speak water electricity airtime ' +
         'received not didnt havent need can would like get number thousand hundred two three five last ' +
         'time purchases what how much yeah yep nope sure of and it unsubscribe subscribe still no show ' +
-        'phone with give meter',
+        'phone with give meter language switch',
     ),
   ],
   [

@@ -274,6 +274,8 @@ export const OTHER_ROWS: Row[] = [
   ['wolof', 'language', null, null, null, null, 'wo', { targetLanguage: 'wo' }],
   ['wax ma ci wolof', 'language', null, null, null, null, 'wo', { targetLanguage: 'wo' }],
   ['parle moi en anglais', 'language', null, null, null, null, 'fr', { targetLanguage: 'en' }],
+  ['change language', 'language', null, null, null, null, 'en'],
+  ['changer de langue', 'language', null, null, null, null, 'fr'],
   ['làkk', 'language', null, null, null, null, 'wo', { targetLanguage: 'wo' }],
   ['english', 'language', null, null, null, null, 'en', { targetLanguage: 'en' }],
   ['2', 'unknown', null, null, null, null, null, { choice: 2 }],
