@@ -36,6 +36,11 @@ export const configSchema = z
       'must be at least 60000 (Intech asks for 60 s)',
     ),
     MERCHANT_NAME: z.string().default('Xaalis Bot'),
+    /** Allows the sandbox chat against live Intech (local testing only: it lets anyone act as any customer). */
+    SANDBOX_WITH_LIVE_INTECH: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
 
     // Simulator knobs (sandbox only).
     SIM_API_KEY: z.string().default('sandbox-api-key'),
@@ -99,8 +104,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const c = result.data;
-  if (c.CHANNEL === 'whatsapp' && c.ADMIN_NUMBERS.length === 0) {
-    // Not fatal: the bot works, but alerts (ban, refunds failing) would reach nobody.
+  const problems: string[] = [];
+  if (!c.SANDBOX_INTECH && !env.PUBLIC_URL?.trim()) {
+    problems.push('PUBLIC_URL: required with INTECH_API_KEY, so that Intech can reach /intech/callback');
   }
+  if (!c.SANDBOX_INTECH && c.CHANNEL === 'sandbox' && !c.SANDBOX_WITH_LIVE_INTECH) {
+    problems.push(
+      'CHANNEL: the sandbox chat lets anyone act as any customer; with a live INTECH_API_KEY use CHANNEL=whatsapp (or SANDBOX_WITH_LIVE_INTECH=true for a local test)',
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
   return c;
 }

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
   });
 
   it('uses live Intech once an API key is set', () => {
-    const c = loadConfig({ INTECH_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.sn' });
+    const c = loadConfig({ INTECH_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.sn', CHANNEL: 'whatsapp' });
     expect(c.SANDBOX_INTECH).toBe(false);
     expect(c.PUBLIC_URL).toBe('https://bot.example.sn');
   });
@@ -38,6 +38,21 @@ describe('loadConfig', () => {
     });
     expect(c.ADMIN_NUMBERS).toEqual(['+221771234567', '+2250707070707', '+221761234567']);
     expect(c.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  it('with live Intech, refuses a missing PUBLIC_URL: callbacks could never arrive', () => {
+    expect(() => loadConfig({ INTECH_API_KEY: 'k', CHANNEL: 'whatsapp' })).toThrow(
+      /PUBLIC_URL: required with INTECH_API_KEY/,
+    );
+    expect(() => loadConfig({ INTECH_API_KEY: 'k', CHANNEL: 'whatsapp', PUBLIC_URL: ' ' })).toThrow(
+      /PUBLIC_URL/,
+    );
+  });
+
+  it('with live Intech, refuses the sandbox chat unless explicitly allowed', () => {
+    const live = { INTECH_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.sn' };
+    expect(() => loadConfig(live)).toThrow(/CHANNEL: the sandbox chat lets anyone act as any customer/);
+    expect(loadConfig({ ...live, SANDBOX_WITH_LIVE_INTECH: 'true' }).CHANNEL).toBe('sandbox');
   });
 
   it('refuses a short admin token', () => {

@@ -100,7 +100,12 @@ describe('sandbox end to end', () => {
       health: () => ({ connected: false, detail: 'test' }),
     };
     bot = await startTestBot(
-      { CHANNEL: 'whatsapp', INTECH_API_KEY: 'live-key', INTECH_BASE_URL: 'http://127.0.0.1:9' },
+      {
+        CHANNEL: 'whatsapp',
+        INTECH_API_KEY: 'live-key',
+        INTECH_BASE_URL: 'http://127.0.0.1:9',
+        PUBLIC_URL: 'https://bot.example.sn',
+      },
       { channel: fakeWhatsApp },
     );
     expect(bot.simulator).toBeUndefined();
