@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/types.js';
 import type { IntechApi } from '../intech/api.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { OrderState } from '../orders/types.js';
+import { ORDER_STATES, type OrderState } from '../orders/types.js';
 import type { Store } from '../store/types.js';
 import { bearerOf, createRateLimiter, tokenMatches } from './auth.js';
 import type { BalanceWatch } from './balance-watch.js';
@@ -31,20 +31,6 @@ export interface AdminRouterDeps {
   /** Failed authentications per 15 minutes per IP before refusing everything from it (default 10). */
   maxAuthFailures?: number;
 }
-
-const ORDER_STATES: OrderState[] = [
-  'created',
-  'collecting',
-  'collect_failed',
-  'collected',
-  'delivering',
-  'delivered',
-  'completed',
-  'refunding',
-  'refunded',
-  'needs_human',
-  'cancelled',
-];
 
 class ApiError extends Error {
   constructor(

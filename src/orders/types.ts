@@ -29,6 +29,21 @@ export type OrderState =
   | 'needs_human'
   | 'cancelled';
 
+/** Every state, in the order an order moves through them. */
+export const ORDER_STATES: readonly OrderState[] = [
+  'created',
+  'collecting',
+  'collect_failed',
+  'collected',
+  'delivering',
+  'delivered',
+  'completed',
+  'refunding',
+  'refunded',
+  'needs_human',
+  'cancelled',
+];
+
 export const TERMINAL_STATES: readonly OrderState[] = [
   'collect_failed',
   'completed',
