@@ -905,6 +905,9 @@ function showSummary(t: Turn): void {
   );
 }
 
+/** Words saying a number is the one that pays (fr, en, wo). */
+const PAY_WORDS = /\s(payer|paye|payé|paie|paiement|payez|pay|payment|paying|fey|feyee|feyé|depuis|from)\s/;
+
 function answerSummary(t: Turn, text: string, p: ParseResult, choice: number | null): boolean {
   const c = t.conv;
   const d = c.draft!;
@@ -913,6 +916,12 @@ function answerSummary(t: Turn, text: string, p: ParseResult, choice: number | n
     t.reset();
     t.say(t.m.cancelled);
     return true;
+  }
+  // "payer avec le 77 999 88 77", "pay from …", "fey ak …": the paying number changes, not the recipient.
+  if (PAY_WORDS.test(` ${text.toLowerCase()} `)) {
+    const phone = phoneOf(t, p, text);
+    const read = phone ? normalizePhone(phone) : null;
+    if (phone && read?.ok && read.type === 'mobile') return answerPayer(t, phone);
   }
   if (p.intent === 'yes') {
     if (remembered || c.options.length === 1) {

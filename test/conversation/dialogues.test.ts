@@ -278,6 +278,44 @@ const SCRIPTS: Script[] = [
     ],
   },
   {
+    name: 'fr: the paying number can be changed at the summary without touching the recipient',
+    lines: [
+      { say: 'crédit 1000 pour 78 000 11 22', contains: ['Crédit Orange 1 000 FCFA pour 78 000 11 22'] },
+      {
+        say: 'payer avec le 76 999 88 77',
+        contains: ['Crédit Orange 1 000 FCFA pour 78 000 11 22', '76 999 88 77'],
+        pending: 'confirm',
+      },
+      {
+        say: '2',
+        places: [
+          {
+            recipient: '+221780001122',
+            amount: 1000,
+            payment: { codeService: 'ORANGE_SN_API_CASH_OUT', payer: '+221769998877' },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'en: pay from another number',
+    customer: { lang: 'en' },
+    lines: [
+      { say: 'top up 500 on 77 123 45 67', contains: ['Orange airtime 500 FCFA for 77 123 45 67'] },
+      { say: 'pay from 70 555 44 33', contains: ['70 555 44 33'] },
+      {
+        say: '1',
+        places: [
+          {
+            recipient: '+221771234567',
+            payment: { codeService: 'WAVE_SN_API_CASH_OUT', payer: '+221705554433' },
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: 'fr menu: an amount given instead of the recipient is acknowledged, then kept',
     lines: [
       { say: 'bonjour', contains: ['1. Crédit téléphone'] },
