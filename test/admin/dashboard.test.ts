@@ -17,7 +17,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
     const now = Date.now();
     await srv.store.orders.create(seedOrder('XB7K2M9Q', { createdAt: now - 1000 }));
     await srv.store.orders.create(seedOrder('XB11111A', { createdAt: now - 2000, amount: 500 }));
-    await srv.store.orders.create(seedOrder('XB22222B', { createdAt: now - 3000, state: 'needs_human' }));
+    const stuck = seedOrder('XB22222B', { createdAt: now - 3000, state: 'needs_human', claimRef: 'CLM-77' });
+    stuck.operations.deliver = {
+      ...stuck.operations.deliver!,
+      status: 'failed',
+      intechStatus: 'FAILLED',
+      errorType: { id: 28, code: 'operator_down_time', message: "L'opérateur est indisponible" },
+    };
+    await srv.store.orders.create(stuck);
     await srv.store.callbacks.record({
       externalTransactionId: 'XB7K2M9Q-DLV',
       transactionId: 'TXD-XB7K2M9Q',
@@ -66,6 +73,41 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
     await expect.poll(() => page.getByTestId('order-row').count()).toBe(3);
     await expect.poll(() => page.getByTestId('stat-volume').textContent()).toBe('2 500 FCFA');
     expect(await page.getByTestId('chart-bar').count()).toBe(24);
+    // The y axis is labelled with the busiest hour's amount; each hour tells its total on hover.
+    const values = await page
+      .getByTestId('chart-bar')
+      .evaluateAll((bars) => bars.map((b) => Number((b as HTMLElement).dataset.value)));
+    const busiest = Math.max(...values);
+    const axis = await page.getByTestId('volume-chart').locator('text').allTextContents();
+    expect(axis).toContain(busiest.toLocaleString('fr-FR').replace(/\s/g, ' '));
+    const busiestHour = values.indexOf(busiest);
+    expect(
+      await page
+        .locator(`[data-testid="chart-bar"][data-hour="${busiestHour}"]`)
+        .evaluate((b) => b.parentElement?.querySelector('title')?.textContent),
+    ).toContain(`${busiest.toLocaleString('fr-FR').replace(/\s/g, ' ')} FCFA`);
+
+    // Orders read like a person would say them: service label, local phone format, French state, payer wallet.
+    const row = page.locator('[data-testid="order-row"][data-id="XB7K2M9Q"]');
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[1]).toMatch(/^\d\d\/\d\d \d\d:\d\d$/);
+    expect(cells[2]).toBe('livrée');
+    expect(cells[3]).toContain('Orange');
+    expect(cells[3]).toContain('ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE');
+    expect(cells[4]).toBe('2 000 FCFA');
+    expect(cells[5]).toContain('77 123 45 67');
+    expect(cells[5]).not.toContain('+221');
+    expect(cells[6]).toContain('Wave');
+    expect(cells[6]).toContain('78 000 00 00');
+    expect(
+      await row
+        .locator('td')
+        .nth(4)
+        .evaluate((td) => getComputedStyle(td).textAlign),
+    ).toBe('right');
+    expect(await page.locator('[data-testid="order-row"][data-id="XB22222B"] td').nth(2).textContent()).toBe(
+      'à traiter',
+    );
     const hour = new Date(Date.now() - 1000).getUTCHours();
     expect(
       Number(await page.locator(`[data-testid="chart-bar"][data-hour="${hour}"]`).getAttribute('data-value')),
@@ -90,7 +132,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
     expect(timeline).toContain('receipt success');
     expect(await page.locator('[data-testid="timeline-entry"][data-kind="callback"]').count()).toBe(1);
     expect(await page.getByTestId('order-drawer').textContent()).not.toMatch(/null|undefined/);
+    const deliver = page.getByTestId('op-deliver');
+    expect(await deliver.textContent()).toContain('Livraison');
+    expect(await deliver.textContent()).toContain('réussie');
+    expect(await deliver.textContent()).toContain('TXD-XB7K2M9Q');
+    expect(await page.getByTestId('op-collect').textContent()).toContain('Paiement');
+    expect(await page.getByTestId('op-receipt').textContent()).toContain('Reçu');
     await page.getByTestId('drawer-close').click();
+    expect(await page.getByTestId('order-drawer').isVisible()).toBe(false);
+
+    // A failed step shows its Intech error, in red.
+    await page.getByTestId('attention-order').getByRole('link', { name: 'XB22222B' }).click();
+    await expect.poll(() => page.getByTestId('drawer-title').textContent()).toContain('XB22222B');
+    const failedStep = page.getByTestId('op-deliver');
+    expect(await failedStep.textContent()).toContain('échouée');
+    const err = failedStep.locator('.operr');
+    expect(await err.textContent()).toContain('operator_down_time');
+    expect(await err.evaluate((e) => getComputedStyle(e).color)).toBe('rgb(180, 35, 24)');
+    expect(await page.getByTestId('order-drawer').textContent()).toContain('CLM-77');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('order-drawer').isVisible()).toBe(false);
 
     // Filter by state.
     await page.getByTestId('order-search').fill('');
@@ -100,8 +161,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
       .toBe('XB22222B');
     expect(await page.getByTestId('order-row').count()).toBe(1);
 
-    // Disable a service from the catalog.
+    // The catalog is grouped by family, and every row's rules editor is on screen (not clipped).
     const woyofal = page.locator('[data-testid="catalog-row"][data-code="WOYOFAL_SN_BILL_RELOAD"]');
+    expect(
+      await woyofal.evaluate((tr) => {
+        let p = tr.previousElementSibling;
+        while (p && !p.classList.contains('fam')) p = p.previousElementSibling;
+        return p?.textContent;
+      }),
+    ).toContain('Recharges prépayées');
+    expect(await page.locator('#catalog tr.fam').allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Crédit téléphone'),
+        expect.stringContaining('Messagerie'),
+      ]),
+    );
+    await woyofal.getByTestId('rule-save').scrollIntoViewIfNeeded();
+    const box = await woyofal.getByTestId('rule-save').boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+
+    // Disable a service from the catalog.
     await woyofal.getByTestId('catalog-toggle').uncheck();
     await expect.poll(() => srv.catalog.isAvailable('WOYOFAL_SN_BILL_RELOAD')).toBe(false);
     await expect.poll(() => woyofal.getByTestId('catalog-available').textContent()).toBe('non');
@@ -109,6 +188,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
     await woyofal.getByTestId('rule-min').fill('2000');
     await woyofal.getByTestId('rule-save').click();
     await expect.poll(() => srv.catalog.get('WOYOFAL_SN_BILL_RELOAD')?.rules.min).toBe(2000);
+    await expect.poll(() => woyofal.locator('.saved').textContent()).toBe('enregistré ✓');
+    // A refused rule says why, in the row.
+    await woyofal.getByTestId('rule-multiple').fill('0');
+    await woyofal.getByTestId('rule-save').click();
+    await expect.poll(() => woyofal.locator('.saved').textContent()).toMatch(/multiple/);
+    expect(srv.catalog.get('WOYOFAL_SN_BILL_RELOAD')?.rules.multiple).not.toBe(0);
 
     // Catalog sync from the page: the diff is applied and its announcement can be previewed.
     srv.intech.services = [
@@ -166,4 +251,24 @@ describe.skipIf(!hasChromium && !process.env.CI)('admin dashboard (Chromium)', (
     expect(await page.evaluate(() => sessionStorage.getItem('adminToken'))).toBeNull();
     expect(errors).toEqual([]);
   }, 40_000);
+
+  it('refreshes orders and figures on its own every 15 s', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.clock.install();
+    await page.goto(`${srv.url}/admin`);
+    await page.getByTestId('token-input').fill(TOKEN);
+    await page.getByTestId('login').click();
+    await expect.poll(() => page.getByTestId('order-row').count()).toBe(3);
+    expect(await page.getByTestId('refreshed').textContent()).toMatch(/\d\d:\d\d:\d\d/);
+    await srv.store.orders.create(seedOrder('XB33333C', { createdAt: Date.now(), amount: 1500 }));
+    await page.clock.fastForward(5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.getByTestId('order-row').count()).toBe(3);
+    await page.clock.fastForward(11_000);
+    await expect.poll(() => page.getByTestId('order-row').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('stat-orders').textContent()).toBe('4');
+    expect(errors).toEqual([]);
+  }, 20_000);
 });
