@@ -1,6 +1,7 @@
 // Builds and starts every part from a Config. main.ts calls it; end-to-end tests call it in-process.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createAdminAlerter } from './admin/alerter.js';
 import { isBroadcastExtId } from './admin/broadcasts.js';
 import { createAdminArea } from './admin/index.js';
@@ -87,6 +88,7 @@ export async function startBot(
         callbackRetryMs: 5_000,
         merchantBalance: config.SIM_MERCHANT_BALANCE,
         publicUrl: `${publicUrl}/intech-sim`,
+        ...(config.STORE === 'lowdb' ? { statePath: join(config.DATA_DIR, 'intech-sim.json') } : {}),
         logger: logger.child({ area: 'intech-sim' }),
         onWhatsappMessage: (m) => sandbox?.recordReceipt(m.phone, m.message, m.media),
       })

@@ -1,4 +1,4 @@
-// npm run intech-sim -- --port 4010 --api-key KEY [--hmac-secret S] [--callback-delay-ms N] [--approval-delay-ms N]
+// npm run intech-sim -- --port 4010 --api-key KEY [--hmac-secret S] [--callback-delay-ms N] [--state-file PATH] …
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../logger.js';
@@ -11,7 +11,8 @@ const USAGE = `Usage: npm run intech-sim -- --port 4010 --api-key KEY [options]
   --callback-retry-ms N    retry delay for a callback not answered 200 (default 60000)
   --approval-delay-ms N    cash-outs auto-approved after N ms (default 3000; 0 = manual only)
   --balance N              merchant balance in XOF (default 1000000)
-  --public-url URL         base for payment links (default: as the caller reaches the simulator)`;
+  --public-url URL         base for payment links (default: as the caller reaches the simulator)
+  --state-file PATH        keep the simulator's memory in this JSON file across restarts`;
 
 function int(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -33,6 +34,7 @@ export async function runCli(argv: string[], print: (line: string) => void = con
       'approval-delay-ms': { type: 'string' },
       balance: { type: 'string' },
       'public-url': { type: 'string' },
+      'state-file': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -52,11 +54,13 @@ export async function runCli(argv: string[], print: (line: string) => void = con
     approvalDelayMs: int('approval-delay-ms', values['approval-delay-ms']),
     merchantBalance: int('balance', values.balance),
     publicUrl: values['public-url'],
+    ...(values['state-file'] ? { statePath: values['state-file'] } : {}),
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }),
   });
   print(`Intech simulator listening on ${sim.url}`);
   print(`  API:     ${sim.url}/api-services  (HMAC ${values['hmac-secret'] ? 'required' : 'off'})`);
   print(`  Control: ${sim.url}/_sim/stats, /_sim/log, /_sim/transactions`);
+  if (values['state-file']) print(`  State:   ${values['state-file']}`);
   return sim;
 }
 

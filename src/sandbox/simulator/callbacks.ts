@@ -33,8 +33,9 @@ export function callbackBody(tx: SimTransaction): Omit<CallbackBody, 'sha256Hash
 /**
  * Sends one copy of the callback; retries every callbackRetryMs while the answer is not exactly 200.
  * Resolves after the FIRST attempt (callback_before_response waits for it).
+ * `from` > 1 continues a retry sequence begun before a restart.
  */
-export function deliverCallback(ctx: SimContext, tx: SimTransaction, copy = 1): Promise<void> {
+export function deliverCallback(ctx: SimContext, tx: SimTransaction, copy = 1, from = 1): Promise<void> {
   const url = tx.callbackUrl;
   if (!url) return Promise.resolve();
   const generation = ctx.generation;
@@ -63,6 +64,8 @@ export function deliverCallback(ctx: SimContext, tx: SimTransaction, copy = 1): 
     if (ctx.generation !== generation) return;
     state.stats.callbackAttempts += 1;
     tx.callbackAttempts += 1;
+    tx.lastCallbackAt = opts.now();
+    ctx.changed();
     pushLog(state, {
       kind: 'callback',
       at: opts.now(),
@@ -87,5 +90,5 @@ export function deliverCallback(ctx: SimContext, tx: SimTransaction, copy = 1): 
     );
     if (n < opts.callbackMaxAttempts) ctx.timers.set(opts.callbackRetryMs, () => void attempt(n + 1));
   };
-  return attempt(1);
+  return attempt(from);
 }

@@ -44,11 +44,17 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
 /** setTimeout with bookkeeping so stop()/reset() can clear everything. */
 export class Timers {
   private handles = new Set<NodeJS.Timeout>();
+  /** onFire runs after each timer (timers change the state: persistence saves then). */
+  constructor(private readonly onFire: () => void = () => {}) {}
   set(ms: number, fn: () => void): void {
     const h = setTimeout(
       () => {
         this.handles.delete(h);
-        fn();
+        try {
+          fn();
+        } finally {
+          this.onFire();
+        }
       },
       Math.max(0, ms),
     );
@@ -70,4 +76,6 @@ export interface SimContext {
   held: Set<Response>;
   /** Bumped by reset(): late async work of a previous generation must not touch the new state. */
   generation: number;
+  /** Something in `state` changed (persistence saves soon after); no-op without a statePath. */
+  changed: () => void;
 }

@@ -121,36 +121,92 @@ export function startOperation(ctx: SimContext, input: OperationInput): StartRes
   }
   addServiceExtras(ctx, tx, input);
 
-  // A timing outcome with an errorId ends FAILLED (null = unknown_error); without one it ends SUCCESS.
-  const planned: Outcome =
-    plan.errorId === undefined || plan.outcome === 'success' ? 'success' : { errorId: plan.errorId };
-  const delay = plan.delayMs ?? opts.callbackDelayMs;
-  const processing = plan.outcome === 'late_callback' ? opts.callbackDelayMs : delay;
-
   if (plan.outcome === 'callback_before_response') {
     if (isCashOut(service)) tx.approved = true;
-    const beforeResponse = finalize(ctx, tx, planned);
+    const beforeResponse = finalize(ctx, tx, plannedOutcome(tx));
     return { kind: 'accepted', tx, beforeResponse };
   }
-  if (plan.outcome === 'failure') {
-    const errorId = plan.errorId !== undefined ? plan.errorId : isCashOut(service) ? 2 : 29;
-    later(ctx, delay, () => void finalize(ctx, tx, { errorId }));
-  } else if (isCashOut(service)) {
-    // Waits for the customer: Wave link, OM validation on the phone, or control approve().
-    later(ctx, opts.paymentTimeoutMs, () => sweep(ctx));
-    const scriptedSuccess = plan.outcome === 'success' && plan.scriptId !== undefined;
-    if (scriptedSuccess) {
-      later(ctx, plan.delayMs ?? opts.approvalDelayMs, () => approve(ctx, tx.transactionId));
-    } else if (plan.outcome !== 'never_validated' && opts.autoApprove && opts.approvalDelayMs > 0) {
-      later(ctx, opts.approvalDelayMs, () => approve(ctx, tx.transactionId));
-    }
-  } else {
-    const whatsappMissing = isWhatsapp(service) && NO_WHATSAPP.test(tx.phone) && plan.scriptId === undefined;
-    const outcome: Outcome = whatsappMissing ? { errorId: 12 } : planned;
-    later(ctx, processing, () => void finalize(ctx, tx, outcome));
-  }
+  armPending(ctx, tx, now);
   if (plan.outcome === 'timeout' || plan.outcome === 'timeout_lost') return { kind: 'held', tx };
   return { kind: 'accepted', tx };
+}
+
+/** A timing outcome with an errorId ends FAILLED (null = unknown_error); without one it ends SUCCESS. */
+function plannedOutcome(tx: SimTransaction): Outcome {
+  const { plan } = tx;
+  return plan.errorId === undefined || plan.outcome === 'success' ? 'success' : { errorId: plan.errorId };
+}
+
+/**
+ * Schedules what a PENDING transaction waits for (outcome, customer approval, payment timeout).
+ * Waits are measured from `since`: the creation time for a new transaction; on resume, the creation
+ * time for the customer's approval and the payment timeout, and `now` for scripted delays.
+ */
+function armPending(ctx: SimContext, tx: SimTransaction, since: number, scriptedSince = since): void {
+  const { opts } = ctx;
+  const { plan } = tx;
+  const at = (start: number, ms: number, fn: () => void) => later(ctx, start + ms - opts.now(), fn);
+  const cashOut = tx.typeService === 'CASHOUT';
+  const delay = plan.delayMs ?? opts.callbackDelayMs;
+  if (plan.outcome === 'failure') {
+    const errorId = plan.errorId !== undefined ? plan.errorId : cashOut ? 2 : 29;
+    at(scriptedSince, delay, () => void finalize(ctx, tx, { errorId }));
+  } else if (cashOut && tx.approved) {
+    // Resumed only: approved before a restart, the outcome was still being processed.
+    at(scriptedSince, opts.callbackDelayMs, () => void finalize(ctx, tx, approvalOutcome(tx)));
+  } else if (cashOut) {
+    // Waits for the customer: Wave link, OM validation on the phone, or control approve().
+    at(tx.createdAt, opts.paymentTimeoutMs, () => sweep(ctx));
+    const scriptedSuccess = plan.outcome === 'success' && plan.scriptId !== undefined;
+    if (scriptedSuccess) {
+      at(scriptedSince, plan.delayMs ?? opts.approvalDelayMs, () => approve(ctx, tx.transactionId));
+    } else if (plan.outcome !== 'never_validated' && opts.autoApprove && opts.approvalDelayMs > 0) {
+      at(tx.createdAt, opts.approvalDelayMs, () => approve(ctx, tx.transactionId));
+    }
+  } else {
+    const whatsappMissing =
+      tx.codeService === 'WHATSAPP_MESSAGING' && NO_WHATSAPP.test(tx.phone) && plan.scriptId === undefined;
+    const outcome: Outcome = whatsappMissing ? { errorId: 12 } : plannedOutcome(tx);
+    const processing = plan.outcome === 'late_callback' ? opts.callbackDelayMs : delay;
+    at(
+      plan.scriptId === undefined ? since : scriptedSince,
+      processing,
+      () => void finalize(ctx, tx, outcome),
+    );
+  }
+}
+
+/**
+ * After loading a saved state: re-arms what was in flight. PENDING transactions wait again (see
+ * armPending); decided outcomes whose callback was never acknowledged get it (re)sent, continuing the
+ * retry count; a late callback still waiting is sent its full delay after `now`.
+ */
+export function resume(ctx: SimContext): void {
+  const { opts } = ctx;
+  const now = opts.now();
+  for (const tx of Object.values(ctx.state.transactions)) {
+    if (tx.status === 'PENDING') {
+      armPending(ctx, tx, tx.createdAt, now);
+      continue;
+    }
+    const lost = tx.plan.outcome === 'lost_callback' || tx.plan.outcome === 'timeout_lost';
+    if (!tx.callbackUrl || tx.callbackDelivered || lost) continue;
+    if (tx.callbackAttempts >= opts.callbackMaxAttempts) continue;
+    if (tx.callbackAttempts === 0) {
+      const wait = tx.plan.outcome === 'late_callback' ? (tx.plan.delayMs ?? DEFAULT_LATE_CALLBACK_MS) : 0;
+      later(ctx, wait, () => void deliverCallback(ctx, tx));
+    } else {
+      const last = tx.lastCallbackAt ?? tx.outcomeAt ?? tx.updatedAt;
+      const from = tx.callbackAttempts + 1;
+      later(ctx, last + opts.callbackRetryMs - now, () => void deliverCallback(ctx, tx, 1, from));
+    }
+  }
+}
+
+function approvalOutcome(tx: SimTransaction): Outcome {
+  return tx.plan.errorId !== undefined && TIMING_OUTCOMES.has(tx.plan.outcome)
+    ? { errorId: tx.plan.errorId }
+    : 'success';
 }
 
 function later(ctx: SimContext, ms: number, fn: () => void): void {
@@ -194,6 +250,7 @@ function setFailed(tx: SimTransaction, errorId: number | null, now: number): voi
   tx.errorType = errorTypeFor(errorId, tx.codeService, tx.amount);
   tx.msg = tx.errorType.message || 'Transaction échouée';
   tx.updatedAt = now;
+  tx.outcomeAt = now;
 }
 
 /** How a transaction ends: success, or FAILLED with a documented error id (null = unknown_error). */
@@ -210,6 +267,7 @@ export function finalize(ctx: SimContext, tx: SimTransaction, outcome: Outcome):
   if (outcome === 'success') {
     tx.status = 'SUCCESS';
     tx.updatedAt = now;
+    tx.outcomeAt = now;
     tx.sousServiceTransactionId = nextId(state, tx.codeService.startsWith('WAVE') ? 'T_' : 'SS');
     if (tx.typeOperation === 'CREDIT') state.balance += tx.amount;
     tx.msg = 'Transaction effectuée avec succès';
@@ -283,11 +341,7 @@ export function approve(ctx: SimContext, transactionId: string): boolean {
   if (tx.status !== 'PENDING') return false;
   tx.approved = true;
   tx.updatedAt = ctx.opts.now();
-  const outcome: Outcome =
-    tx.plan.errorId !== undefined && TIMING_OUTCOMES.has(tx.plan.outcome)
-      ? { errorId: tx.plan.errorId }
-      : 'success';
-  later(ctx, ctx.opts.callbackDelayMs, () => void finalize(ctx, tx, outcome));
+  later(ctx, ctx.opts.callbackDelayMs, () => void finalize(ctx, tx, approvalOutcome(tx)));
   return true;
 }
 

@@ -17,11 +17,10 @@ import {
   operationFailure,
 } from './responses.js';
 import { DOCUMENTED_SERVICES, findService } from './services.js';
-import { nextId, pushLog } from './state.js';
+import { nextId, pushLog, STATUS_WINDOW_MS } from './state.js';
 import type { LogEntry, SimTransaction } from './types.js';
 import { validateOperation } from './validation.js';
 
-const STATUS_WINDOW_MS = 60_000;
 const STATUS_MAX_PER_WINDOW = 3;
 /** POST answers 201 like the provider's framework does; clients must accept 200 and 201. */
 const POST_STATUS = 201;

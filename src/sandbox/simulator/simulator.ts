@@ -4,11 +4,43 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { type SimContext, Timers, resolveOptions } from './context.js';
 import { createControl, dropHeld } from './control.js';
+import { resume } from './engine.js';
+import { createPersister, loadState, type Persister } from './persistence.js';
 import { payRouter } from './routes-pay.js';
 import { apiRouter } from './routes-api.js';
 import { controlRouter } from './routes-control.js';
 import { createState } from './state.js';
-import type { Simulator, SimulatorOptions } from './types.js';
+import type { Simulator, SimulatorControl, SimulatorOptions } from './types.js';
+
+/** Control calls that change the state (saved after them). */
+const MUTATING: readonly (keyof SimulatorControl)[] = [
+  'script',
+  'clearScripts',
+  'approve',
+  'approveByPhone',
+  'decline',
+  'setBalance',
+  'setAmountRules',
+  'setServiceEnabled',
+  'sweep',
+  'reset',
+];
+
+function savingAfter(control: SimulatorControl, changed: () => void): SimulatorControl {
+  const wrapped = { ...control };
+  for (const name of MUTATING) {
+    const fn = control[name] as (...a: unknown[]) => unknown;
+    const saving = (...a: unknown[]) => {
+      try {
+        return fn(...a);
+      } finally {
+        changed();
+      }
+    };
+    Object.assign(wrapped, { [name]: saving });
+  }
+  return wrapped;
+}
 
 export function createSimulator(options: SimulatorOptions): Simulator {
   const opts = resolveOptions(options);
@@ -20,11 +52,43 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       amountRules: options.amountRules,
       disabled: options.disabledServices,
     });
-  const ctx: SimContext = { opts, state: initial(), timers: new Timers(), held: new Set(), generation: 0 };
-  const control = createControl(ctx, initial);
+  let persister: Persister | undefined;
+  const changed = () => persister?.changed();
+  const fresh = initial();
+  const saved = options.statePath ? loadState(options.statePath, fresh, opts.now(), opts.logger) : undefined;
+  const ctx: SimContext = {
+    opts,
+    state: saved ?? fresh,
+    timers: new Timers(changed),
+    held: new Set(),
+    generation: 0,
+    changed,
+  };
+  const control = savingAfter(createControl(ctx, initial), changed);
+  if (options.statePath) {
+    persister = createPersister({
+      path: options.statePath,
+      state: () => ctx.state,
+      now: opts.now,
+      logger: opts.logger,
+    });
+    if (saved) {
+      opts.logger.info(
+        { path: options.statePath, transactions: Object.keys(saved.transactions).length },
+        'intech-sim: state restored',
+      );
+      resume(ctx);
+    }
+  }
 
   const app = express();
   app.disable('x-powered-by');
+  // Any request may change the state; the debounced save runs after the handler (held ones included).
+  app.use((_req, res, next) => {
+    changed();
+    res.once('finish', changed);
+    next();
+  });
   // Relative routing only: the bot mounts this app at /intech-sim in sandbox mode.
   app.use('/api-services', apiRouter(ctx));
   app.use('/pay', payRouter(ctx));
@@ -40,6 +104,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       ctx.generation += 1;
       ctx.timers.clearAll();
       dropHeld(ctx);
+      persister?.close();
     },
   };
 }

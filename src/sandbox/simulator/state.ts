@@ -1,4 +1,4 @@
-// Everything Intech "remembers", in one plain object (JSON-serialisable, so it could be persisted later).
+// Everything Intech "remembers", in one plain object (JSON-serialisable: persistence.ts saves it).
 import type { AmountRules } from '../../catalog/types.js';
 import { type BillAccount, billFixtures } from './bill-fixtures.js';
 import type {
@@ -32,6 +32,8 @@ export interface SimState {
 }
 
 export const LOG_LIMIT = 2_000;
+/** Status lookups count towards the rate limit for this long. */
+export const STATUS_WINDOW_MS = 60_000;
 
 export function createState(init: {
   balance: number;

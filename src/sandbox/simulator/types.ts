@@ -35,6 +35,11 @@ export interface SimulatorOptions {
   amountRules?: Record<string, Partial<AmountRules>>;
   /** Services not enabled on this developer account (rejected, and absent from /services). */
   disabledServices?: string[];
+  /**
+   * Keep Intech's memory in this JSON file: loaded at creation, saved (debounced, atomically) after
+   * every change and on stop(). What was in flight (approvals, outcomes, callbacks) resumes on load.
+   */
+  statePath?: string;
   now?: () => number;
   logger?: Logger;
   onWhatsappMessage?: (m: WhatsappMessage) => void;
@@ -118,6 +123,10 @@ export interface SimTransaction {
   whatsapp?: WhatsappMessage;
   callbackAttempts: number;
   callbackDelivered: boolean;
+  /** When the outcome (SUCCESS/FAILLED) was decided. */
+  outcomeAt?: number;
+  /** Last callback attempt, so a restart resumes the retry schedule. */
+  lastCallbackAt?: number;
   refundedAt?: number;
 }
 
@@ -191,6 +200,6 @@ export interface SimulatorControl {
 export interface Simulator {
   app: Express;
   control: SimulatorControl;
-  /** Clears timers and drops held responses. */
+  /** Clears timers and drops held responses; with statePath, saves the state one last time. */
   stop(): Promise<void>;
 }
