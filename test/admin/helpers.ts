@@ -3,6 +3,7 @@ import type { IntechApi } from '../../src/intech/api.js';
 import { IntechRejectedError, IntechUnknownOutcomeError } from '../../src/intech/errors.js';
 import type { IntechService, OperationRequest } from '../../src/intech/types.js';
 import type { Customer, Store } from '../../src/store/types.js';
+import { makeCustomer } from '../store/fixtures.js';
 
 export function recordingChannel() {
   const sent: { to: string; text: string; at: number }[] = [];
@@ -154,19 +155,7 @@ export function fakeIntech(opts: { services?: IntechService[]; balance?: number 
   return fake;
 }
 
-export function customer(id: string, over: Partial<Customer> = {}): Customer {
-  return {
-    id,
-    phone: id.startsWith('+') ? id : null,
-    lang: 'fr',
-    subscribed: true,
-    paused: false,
-    beneficiaries: [],
-    firstSeenAt: 1_000,
-    lastSeenAt: 1_000,
-    ...over,
-  };
-}
+export const customer = makeCustomer;
 
 /** n subscribers +22178000000i, in French. */
 export async function seedSubscribers(
