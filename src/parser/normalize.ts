@@ -38,7 +38,17 @@ export type Token = WordToken | NumToken;
 // Numbers: groups of digits joined by one separator; words: letters and inner apostrophes/hyphens.
 const TOKEN = /(\+?\d+(?:[ .,-]\d+)*)|([a-z]+(?:['-][a-z]+)*)|([?👍👌🙏✅❌])/gu;
 
-export function tokenize(normalized: string): Token[] {
+// References and codes ("XB7K2M9Q", "8776D3GR", "ref12345") are not numbers; "5k", "1000f", "2000fcfa" are.
+const CODE = /[a-z0-9]*(?:[a-z][0-9]|[0-9][a-z])[a-z0-9]*/g;
+const NUMBER_WITH_UNIT = /^\d+(?:k|f|fr|frs|fcfa|cfa|xof|francs?|mil|mille|balles?)$/;
+
+/** Blanks codes out (same length, so offsets stay valid). */
+function blankCodes(normalized: string): string {
+  return normalized.replace(CODE, (m) => (NUMBER_WITH_UNIT.test(m) ? m : ' '.repeat(m.length)));
+}
+
+export function tokenize(text: string): Token[] {
+  const normalized = blankCodes(text);
   const out: Token[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(normalized); m; m = TOKEN.exec(normalized)) {

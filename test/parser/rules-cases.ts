@@ -223,6 +223,10 @@ export const OTHER_ROWS: Row[] = [
   ['show my transactions', 'history', null, null, null, null, 'en'],
   ['historiqe', 'history', null, null, null, null, 'fr'],
   ['où en est ma commande', 'status', null, null, null, null, 'fr'],
+  // An order reference is not an amount, whether it starts with letters or digits.
+  ['quel est le statut de ma commande XB7K2M9Q', 'status', null, null, null, null, 'fr'],
+  ['où en est la commande 8776D3GR ?', 'status', null, null, null, null, 'fr'],
+  ['2000fcfa au 771234567', 'airtime', O, 2000, P77, null, 'fr'],
   ["je n'ai pas encore reçu mon crédit", 'status', null, null, null, null, 'fr'],
   ['toujours rien reçu', 'status', null, null, null, null, 'fr'],
   ['statut', 'status', null, null, null, null, 'fr'],
