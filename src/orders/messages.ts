@@ -86,6 +86,15 @@ export const orderMessages = {
     });
   },
 
+  /** Woyofal delivered but its code(s) did not come with the outcome (e.g. known from a status lookup only). */
+  tokenPending(o: Order): string {
+    return pick(o.lang, {
+      fr: `Votre recharge Woyofal est payée (commande ${o.id}), mais le code à saisir sur le compteur ne nous est pas encore parvenu. Notre équipe le récupère et vous l'envoie ici au plus vite.`,
+      en: `Your Woyofal top-up is paid (order ${o.id}), but the code to enter on the meter has not reached us yet. Our team is getting it and will send it here as soon as possible.`,
+      wo: `Sa recharge Woyofal fey nañu ko (commande ${o.id}), waaye code bi ngay dugal ci compteur bi agsagul. Sunu équipe dina ko la yónnee fii ci lu gaaw.`,
+    });
+  },
+
   refunded(o: Order): string {
     const d = describeOrder(o, o.lang);
     const wallet = walletName(o.payment.codeService);

@@ -193,6 +193,8 @@ export function createSaga(deps: SagaDeps) {
       case 'notify_delivered':
         if (deps.receiptVia === 'intech') await say(o, M.delivered(o));
         if (o.kind === 'bill_reload' && o.codeService.startsWith('WOYOFAL') && !o.tokens?.length) {
+          // Without the code the customer has paid for electricity they cannot use: say so, and get a person on it.
+          await say(o, M.tokenPending(o));
           await alert(
             'missing_tokens',
             `Order ${o.id}: Woyofal delivered but no token received. Get it from Intech.`,

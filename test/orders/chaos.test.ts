@@ -90,6 +90,28 @@ describe('callback chaos', () => {
     expect(hh.sim.control.stats().statusLookups, JSON.stringify(done.events)).toBeGreaterThanOrEqual(1);
   });
 
+  it('Woyofal delivery known only from a status lookup: the customer is told the code follows, admins are alerted', async () => {
+    const hh = await harness();
+    hh.sim.control.script({ match: { codeService: 'WOYOFAL_SN_BILL_RELOAD' }, outcome: 'lost_callback' });
+    const o = await hh.placeOk(
+      airtime({
+        lang: 'en',
+        kind: 'bill_reload',
+        codeService: 'WOYOFAL_SN_BILL_RELOAD',
+        amount: 5000,
+        recipient: undefined,
+        account: '14123456789',
+      }),
+    );
+    await expectCompletedOnce(hh, o.id);
+    expect(
+      hh.notifier.texts(CUSTOMER).some((t) => t.includes(o.id) && /code to enter on the meter/.test(t)),
+    ).toBe(true);
+    expect(hh.alerter.alerts.filter((a) => a.kind === 'missing_tokens' && a.orderId === o.id)).toHaveLength(
+      1,
+    );
+  });
+
   it('late callback after the reconciler already settled: acknowledged, nothing changes', async () => {
     const hh = await harness();
     hh.sim.control.script({ match: { codeService: AIRTIME }, outcome: 'late_callback', delayMs: 1_200 });
