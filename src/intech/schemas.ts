@@ -35,12 +35,15 @@ export const statusSchema = z.preprocess((v) => {
   return u;
 }, z.enum(STATUSES));
 
+/** Intech's error ids come as numbers, numeric strings, null or not at all. */
+const errorIdSchema = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number), z.null()])
+  .optional()
+  .transform((v) => v ?? null);
+
 export const errorTypeSchema = z
   .looseObject({
-    id: z
-      .union([z.number(), z.string().regex(/^\d+$/).transform(Number), z.null()])
-      .optional()
-      .transform((v) => v ?? null),
+    id: errorIdSchema,
     code: z.string(),
     message: z
       .string()
@@ -89,10 +92,7 @@ export const servicesResponseSchema = z.looseObject({
 
 // GET /api-services/errors: the list sits under `services` (sic); accept `errors` or `data` too.
 export const errorCodeSchema = z.looseObject({
-  id: z
-    .union([z.number(), z.string().regex(/^\d+$/).transform(Number), z.null()])
-    .optional()
-    .transform((v) => v ?? null),
+  id: errorIdSchema,
   code: z.string(),
   message: z
     .string()

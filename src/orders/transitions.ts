@@ -214,16 +214,8 @@ export function markUnknown(o: Order, step: OperationStep, at: number): Transiti
 export function markNotSent(o: Order, step: OperationStep, at: number): Transition | null {
   const cur = o.operations[step];
   if (cur?.status !== 'recorded') return null;
-  if (step === 'collect') {
-    if (o.state !== 'collecting') return null;
-    const next = clone(o);
-    const op = next.operations.collect!;
-    op.status = 'failed';
-    op.settledAt = at;
-    event(next, at, 'collect:not_sent');
-    setState(next, 'collect_failed', at);
-    return { next, effects: [{ type: 'notify_collect_failed', errorType: null, notSent: true }] };
-  }
+  if (step === 'collect')
+    return o.state === 'collecting' ? failUnsentCollect(o, at, 'collect:not_sent') : null;
   if (step === 'receipt') return receiptFallback(o, 'not_sent', at);
   // A delivery stays 'recorded': the reconciler looks it up and resends the SAME id only if Intech lacks it.
   const next = clone(o);
@@ -235,11 +227,16 @@ export function markNotSent(o: Order, step: OperationStep, at: number): Transiti
 export function collectNeverArrived(o: Order, at: number): Transition | null {
   const cur = o.operations.collect;
   if (o.state !== 'collecting' || !cur || isSettled(cur)) return null;
+  return failUnsentCollect(o, at, 'collect:absent');
+}
+
+/** The collect never reached Intech: nothing was taken, the customer is told so. */
+function failUnsentCollect(o: Order, at: number, eventType: string): Transition {
   const next = clone(o);
   const op = next.operations.collect!;
   op.status = 'failed';
   op.settledAt = at;
-  event(next, at, 'collect:absent');
+  event(next, at, eventType);
   setState(next, 'collect_failed', at);
   return { next, effects: [{ type: 'notify_collect_failed', errorType: null, notSent: true }] };
 }

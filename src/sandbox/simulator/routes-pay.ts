@@ -28,11 +28,7 @@ export function payRouter(ctx: SimContext): Router {
     log(req);
     sweep(ctx);
     const tx = find(req);
-    if (!tx)
-      return res
-        .status(404)
-        .type('html')
-        .send(page('Lien de paiement introuvable', '<p>Ce lien de paiement est invalide.</p>'));
+    if (!tx) return notFound(res);
     if (req.query.auto === '1' && tx.status === 'PENDING' && !tx.approved) approve(ctx, tx.transactionId);
     return res.type('html').send(render(tx, String(req.params.id)));
   });
@@ -41,11 +37,7 @@ export function payRouter(ctx: SimContext): Router {
     log(req);
     sweep(ctx);
     const tx = find(req);
-    if (!tx)
-      return res
-        .status(404)
-        .type('html')
-        .send(page('Lien de paiement introuvable', '<p>Ce lien est invalide.</p>'));
+    if (!tx) return notFound(res);
     const approved = approve(ctx, tx.transactionId);
     const to = tx.extras.successRedirectUrl;
     if (approved && typeof to === 'string') return res.redirect(303, to);
@@ -55,17 +47,20 @@ export function payRouter(ctx: SimContext): Router {
   r.post('/:kind/:id/decline', (req: Request, res: Response) => {
     log(req);
     const tx = find(req);
-    if (!tx)
-      return res
-        .status(404)
-        .type('html')
-        .send(page('Lien de paiement introuvable', '<p>Ce lien est invalide.</p>'));
+    if (!tx) return notFound(res);
     const declined = !tx.approved && decline(ctx, tx.transactionId, null);
     const to = tx.extras.errorRedirectUrl;
     if (declined && typeof to === 'string') return res.redirect(303, to);
     return res.type('html').send(render(tx, String(req.params.id)));
   });
   return r;
+}
+
+function notFound(res: Response): Response {
+  return res
+    .status(404)
+    .type('html')
+    .send(page('Lien de paiement introuvable', '<p>Ce lien de paiement est invalide.</p>'));
 }
 
 function render(tx: SimTransaction, id: string): string {
