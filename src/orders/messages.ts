@@ -8,14 +8,10 @@ import type { Order } from './types.js';
 type Texts = Record<Lang, string>;
 const pick = (lang: Lang, t: Texts): string => t[lang] ?? t.fr;
 
-/** "Orange", "Woyofal"… for the delivery service; "Wave", "Orange Money"… for the wallet. */
-export const brandOf = serviceLabel;
-export const walletName = serviceLabel;
-
 /** "crédit Orange 1 000 FCFA pour 771234567" style one-liner. */
 export function describeOrder(o: Order, lang: Lang): string {
   const amount = formatXof(o.amount);
-  const brand = brandOf(o.codeService);
+  const brand = serviceLabel(o.codeService);
   const target = o.recipient ? displayPhone(o.recipient) : (o.account ?? '');
   if (o.kind === 'airtime')
     return pick(lang, {
@@ -48,7 +44,7 @@ export const orderMessages = {
 
   validateOnPhone(o: Order): string {
     const amount = formatXof(o.amount);
-    const wallet = walletName(o.payment.codeService);
+    const wallet = serviceLabel(o.payment.codeService);
     const orange = o.payment.codeService.startsWith('ORANGE_');
     const how = orange
       ? {
@@ -97,7 +93,7 @@ export const orderMessages = {
 
   refunded(o: Order): string {
     const d = describeOrder(o, o.lang);
-    const wallet = walletName(o.payment.codeService);
+    const wallet = serviceLabel(o.payment.codeService);
     return pick(o.lang, {
       fr: `Désolé, l'opérateur n'a pas pu effectuer votre ${d} (commande ${o.id}). Vos ${formatXof(o.amount)} ont été remboursés sur votre compte ${wallet}. Vous pouvez réessayer plus tard.`,
       en: `Sorry, the operator could not complete your ${d} (order ${o.id}). Your ${formatXof(o.amount)} were refunded to your ${wallet} account. You can try again later.`,
