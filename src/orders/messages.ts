@@ -186,4 +186,24 @@ export const orderMessages = {
       wo: `Mënunu xool factures yi léegi. Jéemaatal ci ay minute.`,
     });
   },
+  /** Paying from another number went past its limits (see orders/payer-limits.ts). */
+  payerLimit(lang: Lang, why: 'distinct' | 'pending' | 'daily_total'): string {
+    if (why === 'pending')
+      return pick(lang, {
+        fr: `Une demande de paiement attend déjà sur ce numéro. Attendez qu'elle soit validée ou refusée, ou payez avec votre propre numéro.`,
+        en: `A payment request is already waiting on that number. Wait until it is approved or declined, or pay with your own number.`,
+        wo: `Am na benn laaj fey buy xaar ci nimero boobu. Xaaral mu jeex, walla nga fey ak sa nimero.`,
+      });
+    if (why === 'distinct')
+      return pick(lang, {
+        fr: `Vous avez déjà payé avec plusieurs autres numéros aujourd'hui. Pour votre sécurité, payez avec votre propre numéro ou un numéro déjà utilisé aujourd'hui.`,
+        en: `You have already paid from several other numbers today. For your safety, pay with your own number or one already used today.`,
+        wo: `Fey nga ak ay nimero yu bees tey. Ngir sa kaaraange, fey ak sa nimero walla nimero bu nga jëfandikoo tey.`,
+      });
+    return pick(lang, {
+      fr: `Ce numéro de paiement a atteint le plafond du jour. Réessayez demain ou payez avec un autre numéro.`,
+      en: `This paying number has reached today's limit. Try again tomorrow or pay with another number.`,
+      wo: `Nimero fey bii jot na plafond bu tey. Jéemaatal ëllëg walla fey ak beneen nimero.`,
+    });
+  },
 };

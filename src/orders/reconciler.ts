@@ -4,17 +4,18 @@
 // and resent with the SAME externalTransactionId only when Intech does not know it.
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
-import { orderMessages as M } from './messages.js';
 import type { Saga } from './saga.js';
 import type { LookupResult } from './status-lookup.js';
 import {
-  addEvent,
-  addNotice,
+  claimUnknown,
   collectNeverArrived,
   completeReceipt,
+  confirmOutcome,
   type Outcome,
   receiptFallback,
   refundResult,
+  resendAbsent as resendAbsentTransition,
+  slowNotice as slowNoticeTransition,
 } from './transitions.js';
 import type { OperationStep, Order } from './types.js';
 
@@ -33,6 +34,8 @@ export function createReconciler(deps: {
   saga: Saga;
   store: Store;
   lookup: (ext: string, minSpacingMs?: number) => Promise<LookupResult>;
+  /** Without HMAC a recorded callback is a notification (confirmed by a lookup); with it, signed. */
+  signedCallbacks: boolean;
   /** Collect, after checking the merchant balance (used for orders stopped in 'created'). */
   proceedCollect: (o: Order) => Promise<void>;
   config: ReconcilerConfig;
@@ -58,7 +61,8 @@ export function createReconciler(deps: {
         ...(typeof body?.msg === 'string' ? { message: body.msg } : {}),
         data: (tx.data as Record<string, unknown> | null | undefined) ?? null,
       };
-      if ((await saga.applyOutcomeFor(o.id, step, outcome)) === 'applied') applied = true;
+      const source = deps.signedCallbacks ? 'signed' : 'callback';
+      if ((await saga.applyOutcomeFor(o.id, step, outcome, source)) === 'applied') applied = true;
     }
     return applied;
   }
@@ -79,11 +83,10 @@ export function createReconciler(deps: {
     if (res.kind === 'skipped') return;
     if (res.kind === 'found') {
       const r = res.result;
-      await saga.applyOutcomeFor(o.id, step, {
-        status: r.status,
-        transactionId: r.transactionId,
-        errorType: r.errorType,
-      });
+      // Also settles what a callback reported and was waiting for this confirmation.
+      await saga.apply(o.id, (x) =>
+        confirmOutcome(x, step, { status: r.status, transactionId: r.transactionId, errorType: r.errorType }, now()),
+      );
       return;
     }
     // Intech does not know it: the request never reached it.
@@ -97,31 +100,13 @@ export function createReconciler(deps: {
   async function resendAbsent(o: Order, step: OperationStep): Promise<void> {
     const fresh = await store.orders.get(o.id);
     if (!fresh) return;
-    if (step === 'collect') {
-      if (now() - fresh.createdAt > cfg.collectResendWithinMs) {
-        // Too late to ask the customer to validate: nothing was taken, say so.
-        await saga.apply(fresh.id, (x) => collectNeverArrived(x, now()));
-        return;
-      }
-      const r = await saga.mutate(fresh.id, (x) =>
-        x.state === 'collecting' &&
-        (x.operations.collect?.status === 'recorded' || x.operations.collect?.status === 'unknown')
-          ? addEvent(x, 'collect:resend', 'absent at Intech', now())
-          : null,
-      );
-      if (r.won) await saga.sendCollect(r.order);
+    if (step === 'collect' && now() - fresh.createdAt > cfg.collectResendWithinMs) {
+      // Too late to ask the customer to validate: nothing was taken, say so.
+      await saga.apply(fresh.id, (x) => collectNeverArrived(x, now()));
       return;
     }
-    if (step === 'deliver') {
-      const r = await saga.mutate(fresh.id, (x) =>
-        x.state === 'delivering' &&
-        x.operations.deliver &&
-        x.operations.deliver.status !== 'success' &&
-        x.operations.deliver.status !== 'failed'
-          ? addEvent(x, 'deliver:resend', 'absent at Intech', now())
-          : null,
-      );
-      if (r.won) await saga.sendDelivery(r.order);
+    if (step === 'collect' || step === 'deliver') {
+      await saga.apply(fresh.id, (x) => resendAbsentTransition(x, step, now()));
       return;
     }
     if (step === 'receipt') await saga.apply(fresh.id, (x) => receiptFallback(x, 'absent at Intech', now()));
@@ -153,6 +138,12 @@ export function createReconciler(deps: {
     const rf = o.operations.refund;
     const cl = o.operations.claim;
     if (cl && cl.status === 'recorded') return saga.claim(o);
+    if (cl && cl.status === 'sent') {
+      // 'claim_sent' without an answer: a crash came mid-call. Never a second claim: a person checks.
+      await saga.apply(o.id, (x) => claimUnknown(x, now()));
+      return;
+    }
+    if (cl) return;
     if (!rf) return;
     if (rf.status === 'failed') return saga.claim(o);
     const since = rf.status === 'recorded' ? rf.recordedAt : (rf.sentAt ?? rf.recordedAt);
@@ -163,7 +154,7 @@ export function createReconciler(deps: {
     if (res.kind !== 'found') return;
     const status = res.result.status;
     if (status === 'REFUNDED' || status === 'CANCELED') {
-      await saga.applyOutcomeFor(o.id, 'collect', { status: 'REFUNDED' });
+      await saga.applyOutcomeFor(o.id, 'collect', { status: 'REFUNDED' }, 'lookup');
       return;
     }
     if (rf.status === 'recorded') {
@@ -179,10 +170,8 @@ export function createReconciler(deps: {
 
   async function slowNotice(id: string): Promise<void> {
     const o = await store.orders.get(id);
-    if (!o || !['collecting', 'collected', 'delivering', 'refunding'].includes(o.state)) return;
-    if (now() - o.createdAt < cfg.slowNoticeAfterMs) return;
-    const r = await saga.mutate(o.id, (x) => addNotice(x, 'slow', now()));
-    if (r.won) await saga.say(r.order, M.slow(r.order));
+    if (o && slowNoticeTransition(o, now(), cfg.slowNoticeAfterMs))
+      await saga.apply(o.id, (x) => slowNoticeTransition(x, now(), cfg.slowNoticeAfterMs));
   }
 
   async function reconcileOrder(o: Order, startup: boolean): Promise<void> {

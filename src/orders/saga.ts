@@ -12,12 +12,15 @@ import { extIdFor } from './ext-ids.js';
 import { orderMessages as M } from './messages.js';
 import { normalizePhone } from '../phone/phone.js';
 import { collectRequest, deliveryRequest, type RequestConfig, receiptRequest } from './requests.js';
+import type { LookupResult } from './status-lookup.js';
 import {
   addEvent,
   applyOutcome,
+  beginClaim,
   beginDelivery,
   beginReceipt,
   completeReceipt,
+  confirmOutcome,
   type Effect,
   finishClaim,
   markNotSent,
@@ -25,6 +28,7 @@ import {
   markUnknown,
   newOperation,
   type Outcome,
+  type OutcomeSource,
   refundResult,
   type Transition,
 } from './transitions.js';
@@ -57,6 +61,8 @@ export interface SagaDeps {
   errorText: ErrorText;
   now: () => number;
   logger: Logger;
+  /** The rate-limited status lookup; `urgent` skips our own spacing, never Intech's 3-a-minute limit. */
+  lookup: (ext: string, minSpacingMs?: number, urgent?: boolean) => Promise<LookupResult>;
 }
 
 export interface MutateResult {
@@ -110,6 +116,9 @@ export function createSaga(deps: SagaDeps) {
     throw new Error(`order ${id}: too much contention`);
   }
 
+  /** Collect requests being sent in the background, so place() can wait briefly for the payment link. */
+  const collectStarts = new Map<string, Promise<unknown>>();
+
   /** mutate, then run the winner's side effects (the order counts as busy meanwhile). */
   function apply(id: string, decide: (o: Order) => Transition | null): Promise<MutateResult> {
     return busy(id, async () => {
@@ -124,10 +133,11 @@ export function createSaga(deps: SagaDeps) {
     id: string,
     step: OperationStep,
     outcome: Outcome,
+    source: OutcomeSource = 'lookup',
   ): Promise<'applied' | 'duplicate' | 'ignored'> {
     let tag: 'duplicate' | 'ignored' = 'ignored';
     const r = await apply(id, (o) => {
-      const res = applyOutcome(o, step, outcome, now());
+      const res = applyOutcome(o, step, outcome, now(), source);
       if (typeof res === 'string') {
         tag = res;
         return null;
@@ -173,46 +183,70 @@ export function createSaga(deps: SagaDeps) {
         return say(o, M.collected(o));
       case 'start_delivery':
         return deliver(o);
+      case 'send':
+        if (e.step === 'deliver') return sendDelivery(o);
+        {
+          // In the background: the customer hears about the payment through the channel.
+          const started = track(busy(o.id, () => sendCollect(o))).catch((err) =>
+            log.error({ orderId: o.id, err: (err as Error).message }, 'collect failed to start'),
+          );
+          collectStarts.set(o.id, started);
+          void started.finally(() => collectStarts.delete(o.id));
+        }
+        return;
+      case 'confirm':
+        return confirm(o, e.step);
       case 'notify_collect_failed': {
         const why = e.notSent
           ? M.paymentUnreachable(o)
           : M.collectFailed(o, deps.errorText(e.errorType, o.lang, { amount: o.amount, charged: false }));
         return say(o, why);
       }
-      case 'start_refund': {
-        const err = o.operations.deliver?.errorType;
-        if (err && (err.id === 26 || (err.code === 'insufficient_balance' && err.id !== 2))) {
-          await alert(
-            'merchant_balance',
-            `Order ${o.id}: delivery refused, merchant balance too low. Top up.`,
-            o.id,
-          );
-        }
+      case 'start_refund':
         return refund(o);
-      }
       case 'notify_delivered':
         if (deps.receiptVia === 'intech') await say(o, M.delivered(o));
-        if (o.kind === 'bill_reload' && o.codeService.startsWith('WOYOFAL') && !o.tokens?.length) {
-          // Without the code the customer has paid for electricity they cannot use: say so, and get a person on it.
-          await say(o, M.tokenPending(o));
-          await alert(
-            'missing_tokens',
-            `Order ${o.id}: Woyofal delivered but no token received. Get it from Intech.`,
-            o.id,
-          );
-        }
         return;
+      case 'notify_token_pending':
+        return say(o, M.tokenPending(o));
       case 'start_receipt':
         return receipt(o);
       case 'receipt_chat':
         return chatReceipt(o);
       case 'notify_refunded':
         return say(o, M.refunded(o));
+      case 'notify_refund_failed':
+        return say(o, M.refundFailed(o));
+      case 'notify_expired':
+        return say(o, M.expired(o));
+      case 'notify_slow':
+        return say(o, M.slow(o));
       case 'open_claim':
         return claim(o);
+      case 'send_claim':
+        return sendClaim(o);
       case 'alert':
         return alert(e.kind, e.message, o.id);
     }
+  }
+
+  /** One status lookup to confirm (or refute) what an unsigned callback reported; Intech's answer is applied. */
+  async function confirm(o: Order, step: OperationStep): Promise<void> {
+    const ext =
+      step === 'refund' || step === 'claim'
+        ? o.operations.collect?.externalTransactionId
+        : o.operations[step]?.externalTransactionId;
+    if (!ext) return;
+    const res = await deps.lookup(ext, 0, true);
+    if (res.kind !== 'found') {
+      // Limit reached or Intech unreachable: nothing is acted on; the reconciler asks again later.
+      log.warn({ orderId: o.id, step, why: res.kind === 'skipped' ? res.why : 'absent' }, 'callback not confirmed yet');
+      return;
+    }
+    const r = res.result;
+    await apply(o.id, (x) =>
+      confirmOutcome(x, step, { status: r.status, transactionId: r.transactionId, errorType: r.errorType }, now()),
+    );
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -265,9 +299,7 @@ export function createSaga(deps: SagaDeps) {
 
   async function deliverNow(o: Order): Promise<void> {
     const op = newOperation('deliver', extIdFor(o.id, 'deliver'), o.codeService, o.amount, now());
-    const r = await mutate(o.id, (x) => beginDelivery(x, op, now()));
-    if (!r.won) return;
-    await sendDelivery(r.order);
+    await apply(o.id, (x) => beginDelivery(x, op, now()));
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -366,51 +398,34 @@ export function createSaga(deps: SagaDeps) {
     }
   }
 
-  /** Refund failed: open a claim, alert the admins, tell the customer a person is on it. */
+  /** Refund failed: record 'claim_sent' (durable, with its key), then open the claim. */
   function claim(o: Order): Promise<void> {
-    return busy(o.id, () => claimNow(o));
+    return busy(o.id, async () => {
+      await apply(o.id, (x) => beginClaim(x, now()));
+    });
   }
 
-  async function claimNow(o: Order): Promise<void> {
-    const key = `claim:${o.id}`;
-    if (running.has(key)) return;
-    running.add(key);
-    try {
-      const cur = (await store.orders.get(o.id)) ?? o;
-      if (cur.state !== 'refunding' || !cur.operations.claim) return;
-      const tx = cur.operations.collect?.transactionId;
-      let claimRef: string | undefined;
-      if (tx) {
-        try {
-          const res = await intech.newClaim(
-            tx,
-            `Remboursement échoué ${cur.id}`,
-            `Commande ${cur.id}: livraison échouée (${cur.codeService}, ${cur.amount} XOF), le remboursement de la transaction ${tx} a échoué. Merci de rembourser le client.`,
-          );
-          claimRef = res.claimRef;
-        } catch (err) {
-          log.error({ orderId: cur.id, err: (err as Error).message }, 'claim could not be opened');
-        }
+  /** Only the writer that recorded 'claim_sent' gets here: at most one new-claim per order. */
+  async function sendClaim(o: Order): Promise<void> {
+    const tx = o.operations.collect?.transactionId;
+    let claimRef: string | undefined;
+    if (tx) {
+      try {
+        const res = await intech.newClaim(
+          tx,
+          `Remboursement échoué ${o.id}`,
+          `Commande ${o.id} (réf. ${o.operations.claim?.key ?? o.id}): livraison échouée (${o.codeService}, ${o.amount} XOF), le remboursement de la transaction ${tx} a échoué. Merci de rembourser le client.`,
+        );
+        claimRef = res.claimRef;
+      } catch (err) {
+        log.error({ orderId: o.id, err: (err as Error).message }, 'claim could not be opened');
       }
-      await alert(
-        'refund_failed',
-        `Order ${cur.id}: delivery failed and the refund of ${cur.amount} XOF (${cur.payment.codeService}, tx ${tx ?? '?'}) failed. ` +
-          (claimRef ? `Claim ${claimRef} opened.` : 'Claim NOT opened: open it by hand.') +
-          ' Refund the customer by hand.',
-        cur.id,
-      );
-      await say(
-        { ...cur, ...(claimRef ? { claimRef } : {}) },
-        M.refundFailed({ ...cur, ...(claimRef ? { claimRef } : {}) }),
-      );
-      await apply(cur.id, (x) => finishClaim(x, claimRef, now()));
-    } finally {
-      running.delete(key);
     }
+    await apply(o.id, (x) => finishClaim(x, claimRef, now()));
   }
 
   function isBusy(id: string): boolean {
-    return (busyCount.get(id) ?? 0) > 0 || running.has(`receipt:${id}`) || running.has(`claim:${id}`);
+    return (busyCount.get(id) ?? 0) > 0 || running.has(`receipt:${id}`);
   }
 
   async function drain(): Promise<void> {
@@ -418,8 +433,9 @@ export function createSaga(deps: SagaDeps) {
   }
 
   return {
-    mutate,
     apply,
+    /** The collect request of this order being sent now, if any. */
+    collectStarted: (id: string) => collectStarts.get(id),
     applyOutcomeFor,
     runEffects,
     sendCollect,

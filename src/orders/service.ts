@@ -16,7 +16,14 @@ import { orderMessages as M } from './messages.js';
 import { createReconciler } from './reconciler.js';
 import { createSaga, type ErrorText, type Notifier, type ReceiptRenderer } from './saga.js';
 import { createStatusLookup } from './status-lookup.js';
-import { beginCollect, cancelBeforeCollect, newOperation } from './transitions.js';
+import { checkPayerLimits, type PayerLimits } from './payer-limits.js';
+import {
+  beginCollect,
+  cancelForBalance,
+  expireBeforeCollect,
+  newOperation,
+  unknownCallback,
+} from './transitions.js';
 import type {
   BillLookup,
   Order,
@@ -45,6 +52,8 @@ export interface OrderServiceConfig {
   receiptGiveUpMs?: number;
   /** place() waits up to this long for the collect request's answer (payment link), default 5 s. */
   collectWaitMs?: number;
+  /** Paying from another number than the chat's: how far (finding 3 of #13). Defaults in payer-limits.ts. */
+  payerLimits?: Partial<PayerLimits>;
 }
 
 export interface OrderServiceDeps {
@@ -70,6 +79,9 @@ export interface OrderService extends OrderDesk {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** kv namespace: unknown externalTransactionIds already alerted (one alert each). */
+const UNKNOWN_NS = 'orders:unknown-callbacks';
 
 const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -112,7 +124,15 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
   const cfg = deps.config;
   const { store, intech } = deps;
 
+  const lookup = createStatusLookup({
+    intech,
+    store,
+    now,
+    spacingMs: cfg.lookupSpacingMs ?? 25_000,
+    logger: log,
+  });
   const saga = createSaga({
+    lookup,
     store,
     intech,
     notifier: deps.notifier,
@@ -128,50 +148,33 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     logger: log,
   });
   const balance = createBalanceGuard({ intech, store, cacheMs: cfg.balanceCacheMs, now });
-  const lookup = createStatusLookup({
-    intech,
-    store,
-    now,
-    spacingMs: cfg.lookupSpacingMs ?? 25_000,
-    logger: log,
-  });
   const collectResendWithinMs = cfg.collectResendWithinMs ?? 10 * 60_000;
 
-  /** Balance check, then record the CASHOUT (CAS) and send it in the background. */
+  /** Balance check, then record the CASHOUT (CAS); its 'send' effect sends it in the background. */
   async function proceedCollect(o: Order): Promise<PlaceOrderResult> {
     if (now() - o.createdAt > collectResendWithinMs) {
-      const r = await saga.mutate(o.id, (x) => cancelBeforeCollect(x, 'expired before collect', now()));
-      if (r.won) await saga.say(r.order, M.expired(r.order));
-      return { ok: false, reason: 'service_unavailable', message: M.expired(r.order) };
+      await saga.apply(o.id, (x) => expireBeforeCollect(x, now()));
+      return { ok: false, reason: 'service_unavailable', message: M.expired(o) };
     }
     const verdict = await balance.check(o);
     if (!verdict.ok) {
       const reason = verdict.reason === 'low' ? 'merchant_balance' : 'service_unavailable';
-      await saga.mutate(o.id, (x) => cancelBeforeCollect(x, reason, now()));
-      if (verdict.reason === 'low') {
-        await saga.alert(
-          'merchant_balance',
-          `Merchant balance ${verdict.balance} XOF cannot cover order ${o.id} (${o.amount} XOF) plus ${verdict.owed} XOF owed. Sales of this size are refused until topped up.`,
-          o.id,
-        );
-      }
+      await saga.apply(o.id, (x) =>
+        cancelForBalance(
+          x,
+          verdict.reason === 'low'
+            ? { reason: 'low', balance: verdict.balance ?? 0, owed: verdict.owed ?? 0 }
+            : { reason: 'unavailable' },
+          now(),
+        ),
+      );
       return { ok: false, reason, message: M.merchantBalanceLow(o.lang) };
     }
     const op = newOperation('collect', extIdFor(o.id, 'collect'), o.payment.codeService, o.amount, now());
-    const r = await saga.mutate(o.id, (x) => beginCollect(x, op, now()));
-    if (r.won) {
-      // In the background: the customer hears about the payment through the channel.
-      const started = saga
-        .track(saga.busy(o.id, () => saga.sendCollect(r.order)))
-        .catch((err) => log.error({ orderId: o.id, err: (err as Error).message }, 'collect failed to start'));
-      collectStarts.set(o.id, started);
-      void started.finally(() => collectStarts.delete(o.id));
-    }
+    const r = await saga.apply(o.id, (x) => beginCollect(x, op, now()));
     return { ok: true, order: r.order };
   }
 
-  /** Collects being sent, so place() can wait briefly for the payment link. */
-  const collectStarts = new Map<string, Promise<unknown>>();
   const collectWaitMs = cfg.collectWaitMs ?? 5_000;
 
   async function place(input: PlaceOrderInput): Promise<PlaceOrderResult> {
@@ -179,6 +182,11 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     if (bad) {
       log.warn({ field: bad, codeService: input.codeService }, 'invalid order refused');
       return { ok: false, reason: 'invalid', message: M.invalid(input.lang) };
+    }
+    const payerVerdict = await checkPayerLimits(store, input, now(), cfg.payerLimits);
+    if (!payerVerdict.ok) {
+      log.warn({ why: payerVerdict.why }, 'order refused: payer number limits');
+      return { ok: false, reason: 'payer_limit', message: M.payerLimit(input.lang, payerVerdict.why) };
     }
     const t = now();
     const order: Order = {
@@ -207,7 +215,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     const result = await saga.busy(stored.id, () => proceedCollect(stored));
     // Give Intech a moment to answer, so the payment link or instructions reach the customer while
     // their confirmation is being handled; a slow Intech never holds the conversation longer.
-    const started = collectStarts.get(stored.id);
+    const started = saga.collectStarted(stored.id);
     if (started && collectWaitMs > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([started, new Promise((resolve) => (timer = setTimeout(resolve, collectWaitMs)))]);
@@ -223,6 +231,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     proceedCollect: async (o) => {
       await proceedCollect(o);
     },
+    signedCallbacks: Boolean(cfg.hmacSecret),
     config: {
       reconcileAfterMs: cfg.reconcileAfterMs,
       slowNoticeAfterMs: cfg.slowNoticeAfterMs,
@@ -242,7 +251,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           | undefined)
       : undefined;
     if (!order || !step) {
-      log.warn({ ext, status: body.status }, 'callback for an unknown transaction: ignored');
+      await saga.track(unknown(ext, body.status));
       return 'unknown';
     }
     const known = order.operations[step]?.transactionId;
@@ -258,10 +267,30 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         ...(body.msg !== undefined ? { message: body.msg } : {}),
         data: body.transaction.data ?? null,
         sousServiceTransactionId: body.transaction.sousServiceTransactionId ?? null,
-      }),
+      }, cfg.hmacSecret ? 'signed' : 'callback'),
     );
     log.info({ orderId: order.id, step, status: body.status, result }, 'callback');
     return result;
+  }
+
+  /** A verified callback for no order of ours: alerted once and looked up, never silently dropped. */
+  async function unknown(ext: string, status: CallbackBody['status']): Promise<void> {
+    const seen = (await store.kv.get<number>(UNKNOWN_NS, ext)) !== undefined;
+    const d = unknownCallback(ext, status, seen);
+    if (!d.alert) return;
+    await store.kv.set(UNKNOWN_NS, ext, now());
+    let found = '';
+    if (d.lookup) {
+      const res = await lookup(ext, 0, true);
+      found =
+        res.kind === 'found'
+          ? ` Intech says ${res.result.status}.`
+          : res.kind === 'absent'
+            ? ' Intech does not know it either.'
+            : ' Status lookup not possible now.';
+    }
+    log.warn({ ext, status }, 'callback for an unknown transaction: kept and alerted');
+    await saga.alert(d.alert.kind, `${d.alert.message}${found}`);
   }
 
   async function lookupBills(codeService: string, account: string, lang: Order['lang']): Promise<BillLookup> {

@@ -34,11 +34,14 @@ export function createStatusLookup(deps: {
 }) {
   const last = new Map<string, number>();
 
-  /** `minSpacingMs`: the caller may ask for more room between lookups (e.g. a payment the customer has 15 min to validate). */
-  return async function lookup(ext: string, minSpacingMs = 0): Promise<LookupResult> {
+  /**
+   * `minSpacingMs`: the caller may ask for more room between lookups (e.g. a payment the customer has 15 min
+   * to validate). `urgent` (confirming a callback) skips our own spacing, never the durable 3-a-minute limit.
+   */
+  return async function lookup(ext: string, minSpacingMs = 0, urgent = false): Promise<LookupResult> {
     const t = deps.now();
     const prev = last.get(ext);
-    if (prev !== undefined && t - prev < Math.max(deps.spacingMs, minSpacingMs))
+    if (!urgent && prev !== undefined && t - prev < Math.max(deps.spacingMs, minSpacingMs))
       return { kind: 'skipped', why: 'spacing' };
     if (!(await deps.store.statusLookups.tryAcquire(ext, t, LOOKUP_MAX, LOOKUP_WINDOW_MS))) {
       return { kind: 'skipped', why: 'rate_limit' };

@@ -4,7 +4,7 @@
 // the same outcome act once.
 import type { IntechErrorType, IntechStatus, OperationAccepted } from '../intech/types.js';
 import { extractTokens } from './tokens.js';
-import type { Operation, OperationStep, Order, OrderState } from './types.js';
+import type { Operation, OperationStep, Order, OrderState, ReportedOutcome } from './types.js';
 
 export interface Outcome {
   status: IntechStatus;
@@ -15,8 +15,24 @@ export interface Outcome {
   sousServiceTransactionId?: string | null;
 }
 
+/**
+ * Where an outcome comes from. `lookup` (get-transaction-status) and `response` (the answer to our own
+ * request) are Intech's word. A `callback` without HMAC proves only which transaction it is about (the
+ * sha256Hash does not cover the status): its final status is confirmed by one lookup before anything acts
+ * on it. A `signed` callback (HMAC) is trusted as signed, except REFUNDED, which only our refund-cancel
+ * answer or a lookup can teach.
+ */
+export type OutcomeSource = 'lookup' | 'response' | 'signed' | 'callback';
+
 export type Effect =
   | { type: 'notify_pay_instructions' }
+  | { type: 'confirm'; step: OperationStep }
+  | { type: 'send'; step: 'collect' | 'deliver' }
+  | { type: 'send_claim' }
+  | { type: 'notify_token_pending' }
+  | { type: 'notify_refund_failed' }
+  | { type: 'notify_expired' }
+  | { type: 'notify_slow' }
   | { type: 'notify_collected' }
   | { type: 'start_delivery' }
   | { type: 'notify_collect_failed'; errorType: IntechErrorType | null; notSent?: boolean }
@@ -96,7 +112,7 @@ export function beginCollect(o: Order, op: Operation, at: number): Transition | 
   const next = clone(o);
   next.operations.collect = op;
   setState(next, 'collecting', at);
-  return { next, effects: [] };
+  return { next, effects: [{ type: 'send', step: 'collect' }] };
 }
 
 /** created -> cancelled: nothing was sent (merchant balance too low, service unavailable). */
@@ -115,7 +131,7 @@ export function beginDelivery(o: Order, op: Operation, at: number): Transition |
   const next = clone(o);
   next.operations.deliver = op;
   setState(next, 'delivering', at);
-  return { next, effects: [] };
+  return { next, effects: [{ type: 'send', step: 'deliver' }] };
 }
 
 /** delivered, no receipt path chosen yet -> chosen (and the WhatsApp op recorded when via intech). */
@@ -246,7 +262,146 @@ function failUnsentCollect(o: Order, at: number, eventType: string): Transition 
 
 export type OutcomeResult = Transition | 'duplicate' | 'ignored';
 
-export function applyOutcome(o: Order, step: OperationStep, out: Outcome, at: number): OutcomeResult {
+/** Money-moving steps: their outcome from an unsigned callback waits for a lookup. */
+const CONFIRMED_STEPS: OperationStep[] = ['collect', 'deliver'];
+
+/** A compact, bounded view of an outcome for an alert ("both bodies"). */
+export function describeOutcome(x: Omit<Partial<Outcome>, "status"> & { status?: string }): string {
+  const text = JSON.stringify({
+    status: x.status,
+    transactionId: x.transactionId ?? undefined,
+    errorType: x.errorType ?? undefined,
+    message: x.message ?? undefined,
+    data: x.data ?? undefined,
+  });
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
+}
+
+function recordedView(op: Operation): string {
+  return describeOutcome({
+    status: op.intechStatus ?? op.status,
+    ...(op.transactionId ? { transactionId: op.transactionId } : {}),
+    ...(op.errorType !== undefined ? { errorType: op.errorType } : {}),
+    ...(op.message !== undefined ? { message: op.message } : {}),
+    ...(op.data !== undefined ? { data: op.data } : {}),
+  });
+}
+
+function reportedOf(out: Outcome, at: number): ReportedOutcome {
+  return {
+    status: out.status,
+    at,
+    ...(out.transactionId ? { transactionId: out.transactionId } : {}),
+    ...(out.errorType !== undefined ? { errorType: out.errorType } : {}),
+    ...(out.message !== undefined ? { message: out.message } : {}),
+    ...(out.data !== undefined ? { data: out.data } : {}),
+    ...(out.sousServiceTransactionId ? { sousServiceTransactionId: out.sousServiceTransactionId } : {}),
+  };
+}
+
+/**
+ * A callback's outcome: acted on directly only when it can be trusted (signed, or a step that moves no
+ * money); otherwise kept on the operation and confirmed by one lookup. A callback that contradicts a
+ * recorded outcome changes nothing: admins get both bodies, and a lookup says who is right.
+ */
+export function applyOutcome(
+  o: Order,
+  step: OperationStep,
+  out: Outcome,
+  at: number,
+  source: OutcomeSource = 'lookup',
+): OutcomeResult {
+  const cur = o.operations[step];
+  if (!cur) return 'ignored';
+  const fromCallback = source === 'callback' || source === 'signed';
+  if (!fromCallback) return applyTrusted(o, step, out, at);
+  const final = FINAL_OK.includes(out.status) || FINAL_KO.includes(out.status);
+  const refunded = out.status === 'REFUNDED';
+  if (!final && !refunded) return applyTrusted(o, step, out, at); // PENDING / PROCESSING: moves nothing
+
+  if (isSettled(cur) && !refunded) {
+    if ((cur.status === 'success') === FINAL_OK.includes(out.status)) return 'duplicate';
+    // Contradiction: never changes the order. Both bodies to the admins, and Intech's own word asked.
+    const key = `contradicted:${step}:${out.status}`;
+    if (o.events.some((e) => e.type === key)) return 'duplicate';
+    const next = clone(o);
+    event(next, at, key, source);
+    return {
+      next,
+      effects: [
+        {
+          type: 'alert',
+          kind: 'conflicting_callback',
+          message: `Order ${o.id}: a ${source} callback says ${step} ${out.status}, we recorded ${cur.status}; state ${o.state}. Recorded: ${recordedView(cur)} Received: ${describeOutcome(out)}. Checking with Intech; nothing changed.`,
+        },
+        { type: 'confirm', step },
+      ],
+    };
+  }
+
+  const needsLookup = refunded || (source === 'callback' && CONFIRMED_STEPS.includes(step));
+  if (!needsLookup) return applyTrusted(o, step, out, at);
+  if (cur.reported?.status === out.status) return 'duplicate';
+  const next = clone(o);
+  next.operations[step]!.reported = reportedOf(out, at);
+  if (out.transactionId) next.operations[step]!.transactionId ??= out.transactionId;
+  event(next, at, `${step}:reported`, out.status);
+  return { next, effects: [{ type: 'confirm', step }] };
+}
+
+/**
+ * The answer of the lookup that confirms (or not) what a callback reported. Agreeing: the callback's
+ * details (tokens, message) are kept and the outcome applied. Disagreeing: Intech's answer wins and the
+ * admins see both. Not final yet: nothing changes (the reconciler looks again later).
+ */
+export function confirmOutcome(
+  o: Order,
+  step: OperationStep,
+  found: Outcome,
+  at: number,
+): Transition | null {
+  const cur = o.operations[step];
+  if (!cur) return null;
+  const reported = cur.reported;
+  const final =
+    FINAL_OK.includes(found.status) || FINAL_KO.includes(found.status) || found.status === 'REFUNDED';
+  if (!final) {
+    const r = applyTrusted(o, step, found, at);
+    return typeof r === 'string' ? null : r;
+  }
+  const agrees = reported?.status === found.status;
+  const merged: Outcome = agrees
+    ? {
+        ...reported,
+        status: found.status,
+        transactionId: found.transactionId ?? reported.transactionId ?? null,
+        errorType: found.errorType ?? reported.errorType ?? null,
+      }
+    : found;
+  const r = applyTrusted(o, step, merged, at);
+  let t: Transition;
+  if (typeof r === 'string') {
+    if (!reported) return null;
+    t = { next: clone(o), effects: [] };
+  } else t = r;
+  const op = t.next.operations[step];
+  if (op) delete op.reported;
+  if (reported && !agrees) {
+    event(t.next, at, `${step}:report_refuted`, `${reported.status}->${found.status}`);
+    t.effects = [
+      ...t.effects,
+      {
+        type: 'alert',
+        kind: 'callback_refuted',
+        message: `Order ${o.id}: a callback said ${step} ${reported.status}, Intech's status lookup says ${found.status}. Callback: ${describeOutcome(reported)} Lookup: ${describeOutcome(found)}. The callback was not acted on; it may be forged or replayed.`,
+      },
+    ];
+  }
+  t.next.updatedAt = at;
+  return t;
+}
+
+function applyTrusted(o: Order, step: OperationStep, out: Outcome, at: number): OutcomeResult {
   const cur = o.operations[step];
   if (!cur) return 'ignored';
   const ok = FINAL_OK.includes(out.status);
@@ -282,6 +437,7 @@ export function applyOutcome(o: Order, step: OperationStep, out: Outcome, at: nu
   const next = clone(o);
   const op = next.operations[step]!;
   fill(op, out);
+  delete op.reported;
   op.status = ok ? 'success' : 'failed';
   op.settledAt = at;
   event(next, at, `${step}:${ok ? 'success' : 'failed'}`, out.errorType?.code);
@@ -295,17 +451,42 @@ export function applyOutcome(o: Order, step: OperationStep, out: Outcome, at: nu
       }
       setState(next, 'collect_failed', at);
       return { next, effects: [{ type: 'notify_collect_failed', errorType: out.errorType ?? null }] };
-    case 'deliver':
+    case 'deliver': {
       if (o.state !== 'delivering') return { next, effects: [] };
       if (ok) {
         const tokens = extractTokens(out.data ?? null, out.message);
         if (tokens.length > 0) next.tokens = tokens;
         setState(next, 'delivered', at);
-        return { next, effects: [{ type: 'notify_delivered' }, { type: 'start_receipt' }] };
+        const effects: Effect[] = [{ type: 'notify_delivered' }];
+        if (o.kind === 'bill_reload' && o.codeService.startsWith('WOYOFAL') && tokens.length === 0) {
+          // Without the code the customer has paid for electricity they cannot use: say so, get a person on it.
+          effects.push(
+            { type: 'notify_token_pending' },
+            {
+              type: 'alert',
+              kind: 'missing_tokens',
+              message: `Order ${o.id}: Woyofal delivered but no token received. Get it from Intech.`,
+            },
+          );
+        }
+        effects.push({ type: 'start_receipt' });
+        return { next, effects };
       }
       next.operations.refund = refundOp(next, at);
       setState(next, 'refunding', at);
-      return { next, effects: [{ type: 'start_refund' }] };
+      const err = out.errorType;
+      const effects: Effect[] = [];
+      if (err && (err.id === 26 || (err.code === 'insufficient_balance' && err.id !== 2))) {
+        // Error 26 / insufficient balance on a delivery is OUR balance (id 2 is the customer's wallet).
+        effects.push({
+          type: 'alert',
+          kind: 'merchant_balance',
+          message: `Order ${o.id}: delivery refused, merchant balance too low. Top up.`,
+        });
+      }
+      effects.push({ type: 'start_refund' });
+      return { next, effects };
+    }
     case 'receipt':
       if (o.state !== 'delivered' || o.receiptVia !== 'intech') return { next, effects: [] };
       if (ok) {
@@ -320,7 +501,7 @@ export function applyOutcome(o: Order, step: OperationStep, out: Outcome, at: nu
   }
 }
 
-/** The collect shows REFUNDED: our refund went through (or Intech refunded on its own). */
+/** The collect shows REFUNDED (lookup or our refund's answer): our refund went through. */
 function collectRefunded(o: Order, out: Outcome, at: number): OutcomeResult {
   const refund = o.operations.refund;
   if (o.state !== 'refunding' || !refund || refund.status === 'success') return 'ignored';
@@ -334,7 +515,7 @@ function collectRefunded(o: Order, out: Outcome, at: number): OutcomeResult {
   return { next, effects: [{ type: 'notify_refunded' }] };
 }
 
-/** A second, contradicting final outcome for a settled operation. Money first: refund or alert, once. */
+/** Intech itself (lookup) contradicts a settled operation. Money first: refund or alert, once. */
 function conflict(o: Order, step: OperationStep, out: Outcome, at: number): OutcomeResult {
   const key = `conflict:${step}:${out.status}`;
   if (o.events.some((e) => e.type === key)) return 'duplicate';
@@ -342,7 +523,7 @@ function conflict(o: Order, step: OperationStep, out: Outcome, at: number): Outc
   event(next, at, key, out.errorType?.code);
   const ok = FINAL_OK.includes(out.status);
   if (step === 'collect' && ok && o.state === 'collect_failed') {
-    // The customer was charged after all, for an order we gave up on: give the money back.
+    // Intech says the customer was charged after all, for an order we gave up on: give the money back.
     const op = next.operations.collect!;
     fill(op, out);
     op.status = 'success';
@@ -368,7 +549,7 @@ function conflict(o: Order, step: OperationStep, out: Outcome, at: number): Outc
       {
         type: 'alert',
         kind: 'conflicting_outcome',
-        message: `Order ${o.id}: ${step} reported ${out.status} after being ${o.operations[step]?.status}; state ${o.state}. Check by hand.`,
+        message: `Order ${o.id}: ${step} reported ${out.status} after being ${o.operations[step]?.status}; state ${o.state}. Recorded: ${recordedView(o.operations[step]!)} Intech: ${describeOutcome(out)}. Check by hand.`,
       },
     ],
   };
@@ -405,6 +586,7 @@ export function refundResult(
   next.operations.claim = {
     step: 'claim',
     externalTransactionId: '',
+    key: claimKey(o.id),
     codeService: o.payment.codeService,
     amount: o.amount,
     status: 'recorded',
@@ -414,17 +596,152 @@ export function refundResult(
   return { next, effects: [{ type: 'open_claim' }] };
 }
 
-/** refunding -> needs_human once the claim is opened (or could not be), admins alerted, customer told. */
+/** The claim's idempotency key: one claim per order, whatever the restarts. */
+export function claimKey(orderId: string): string {
+  return `${orderId}-CLM`;
+}
+
+/**
+ * Before the claim is sent: 'claim_sent' durably recorded with its key. Intech's new-claim takes no
+ * idempotency key, so a claim found 'sent' without an answer after a crash is never sent again.
+ */
+export function beginClaim(o: Order, at: number): Transition | null {
+  const cur = o.operations.claim;
+  if (o.state !== 'refunding' || cur?.status !== 'recorded') return null;
+  const next = clone(o);
+  const op = next.operations.claim!;
+  op.status = 'sent';
+  op.key = claimKey(o.id);
+  op.sentAt = at;
+  event(next, at, 'claim_sent', op.key);
+  return { next, effects: [{ type: 'send_claim' }] };
+}
+
+function refundFailedAlert(o: Order, note: string): Effect {
+  const tx = o.operations.collect?.transactionId;
+  return {
+    type: 'alert',
+    kind: 'refund_failed',
+    message: `Order ${o.id}: delivery failed and the refund of ${o.amount} XOF (${o.payment.codeService}, tx ${tx ?? '?'}) failed. ${note} Refund the customer by hand.`,
+  };
+}
+
+/** refunding -> needs_human once the claim's answer is known (or it could not be opened). */
 export function finishClaim(o: Order, claimRef: string | undefined, at: number): Transition | null {
   const cur = o.operations.claim;
-  if (o.state !== 'refunding' || !cur) return null;
+  if (o.state !== 'refunding' || !cur || isSettled(cur)) return null;
   const next = clone(o);
   const op = next.operations.claim!;
   op.status = claimRef ? 'success' : 'failed';
   op.settledAt = at;
   if (claimRef) next.claimRef = claimRef;
   setState(next, 'needs_human', at);
-  return { next, effects: [] };
+  const note = claimRef
+    ? `Claim ${claimRef} opened (key ${op.key ?? claimKey(o.id)}).`
+    : 'Claim NOT opened: open it by hand.';
+  return { next, effects: [refundFailedAlert(next, note), { type: 'notify_refund_failed' }] };
+}
+
+/** A claim recorded as sent, without an answer (crash mid-call): never a second claim; a person checks. */
+export function claimUnknown(o: Order, at: number): Transition | null {
+  const cur = o.operations.claim;
+  if (o.state !== 'refunding' || cur?.status !== 'sent') return null;
+  const next = clone(o);
+  const op = next.operations.claim!;
+  op.status = 'unknown';
+  event(next, at, 'claim:unknown', op.key);
+  setState(next, 'needs_human', at);
+  return {
+    next,
+    effects: [
+      refundFailedAlert(
+        next,
+        `A claim (key ${op.key ?? claimKey(o.id)}) may have been opened before a restart: check Intech's claims before opening one.`,
+      ),
+      { type: 'notify_refund_failed' },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reconciler decisions
+
+/** A collect or delivery Intech does not know (never reached it): resend with the SAME id. */
+export function resendAbsent(o: Order, step: 'collect' | 'deliver', at: number): Transition | null {
+  const op = o.operations[step];
+  const state = step === 'collect' ? 'collecting' : 'delivering';
+  if (o.state !== state || !op || isSettled(op)) return null;
+  if (step === 'collect' && op.status !== 'recorded' && op.status !== 'unknown') return null;
+  const next = clone(o);
+  event(next, at, `${step}:resend`, 'absent at Intech');
+  return { next, effects: [{ type: 'send', step }] };
+}
+
+/** The one "this takes longer than expected" notice, once per order. */
+export function slowNotice(o: Order, at: number, afterMs: number): Transition | null {
+  if (!['collecting', 'collected', 'delivering', 'refunding'].includes(o.state)) return null;
+  if (at - o.createdAt < afterMs || o.notices?.includes('slow')) return null;
+  const next = clone(o);
+  next.notices = [...(next.notices ?? []), 'slow'];
+  next.updatedAt = at;
+  return { next, effects: [{ type: 'notify_slow' }] };
+}
+
+/** An order stopped in 'created' past the time a customer would still validate a payment. */
+export function expireBeforeCollect(o: Order, at: number): Transition | null {
+  const t = cancelBeforeCollect(o, 'expired before collect', at);
+  if (!t) return null;
+  t.effects.push({ type: 'notify_expired' });
+  return t;
+}
+
+/** Merchant balance too low for this order: cancelled before anything was sent, admins told. */
+export function cancelForBalance(
+  o: Order,
+  verdict: { reason: 'low'; balance: number; owed: number } | { reason: 'unavailable' },
+  at: number,
+): Transition | null {
+  const t = cancelBeforeCollect(o, verdict.reason === 'low' ? 'merchant_balance' : 'service_unavailable', at);
+  if (!t) return null;
+  if (verdict.reason === 'low') {
+    t.effects.push({
+      type: 'alert',
+      kind: 'merchant_balance',
+      message: `Merchant balance ${verdict.balance} XOF cannot cover order ${o.id} (${o.amount} XOF) plus ${verdict.owed} XOF owed. Sales of this size are refused until topped up.`,
+    });
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Callbacks for transactions we do not know
+
+export interface UnknownCallbackDecision {
+  /** Alert the admins (once per externalTransactionId). */
+  alert: { kind: string; message: string } | null;
+  /** Ask Intech about it (status lookup, within the limit). */
+  lookup: boolean;
+}
+
+/**
+ * A verified callback whose externalTransactionId matches no order: it may be a paid order we lost (a
+ * damaged file, another instance's store), so it is never just dropped: kept (by the route), alerted once,
+ * looked up once.
+ */
+export function unknownCallback(
+  ext: string,
+  status: IntechStatus,
+  alreadyAlerted: boolean,
+): UnknownCallbackDecision {
+  if (alreadyAlerted) return { alert: null, lookup: false };
+  const moneyMoved = status === 'SUCCESS';
+  return {
+    alert: {
+      kind: 'unknown_callback',
+      message: `Callback ${status} for unknown transaction ${ext}${moneyMoved ? ': a customer may have paid for an order we do not have. Check it at Intech.' : '.'}`,
+    },
+    lookup: true,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

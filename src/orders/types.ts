@@ -83,6 +83,23 @@ export interface Operation {
   settledAt?: number;
   /** Wave payment link etc. */
   deepLinkUrl?: string;
+  /**
+   * An outcome reported by an unsigned callback, waiting for one status lookup to confirm it (the callback's
+   * hash does not cover its status). Kept for its details (Woyofal tokens, message) once confirmed.
+   */
+  reported?: ReportedOutcome;
+  /** Claims: our idempotency key, recorded before the claim is sent (Intech's claims take none). */
+  key?: string;
+}
+
+export interface ReportedOutcome {
+  status: IntechStatus;
+  at: number;
+  transactionId?: string | null;
+  errorType?: IntechErrorType | null;
+  message?: string;
+  data?: Record<string, unknown> | null;
+  sousServiceTransactionId?: string | null;
 }
 
 export interface OrderEvent {
@@ -140,7 +157,7 @@ export type PlaceOrderResult =
   | { ok: true; order: Order }
   | {
       ok: false;
-      reason: 'merchant_balance' | 'service_unavailable' | 'invalid';
+      reason: 'merchant_balance' | 'service_unavailable' | 'invalid' | 'payer_limit';
       /** Localized text for the customer. */
       message: string;
     };

@@ -6,6 +6,8 @@ import type { Order, OrderState } from '../orders/types.js';
 
 export interface OrderQuery {
   customerId?: string;
+  /** The wallet number the money is collected from (order.payment.payer). */
+  payer?: string;
   states?: OrderState[];
   /** epoch ms, createdAt >= since */
   since?: number;
