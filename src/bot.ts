@@ -147,6 +147,11 @@ export async function startBot(
       publicUrl,
       apiKey,
       ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
+      payerLimits: {
+        distinctPerDay: config.PAYER_MAX_NUMBERS_PER_DAY,
+        pendingPerPayer: config.PAYER_MAX_PENDING,
+        dailyTotalXof: config.LIMIT_DAILY_TOTAL_XOF,
+      },
     },
     logger: logger.child({ area: 'orders' }),
   });
@@ -185,6 +190,8 @@ export async function startBot(
         isBroadcastExtId(body.transaction.externalTransactionId)
           ? admin.broadcasts.handleCallback(body)
           : orders.handleCallback(body),
+      isKnown: async (ext) => isBroadcastExtId(ext) || (await store.orders.findByExternalId(ext)) !== undefined,
+      unknownPerMinute: config.CALLBACK_UNKNOWN_PER_MINUTE,
       logger: logger.child({ area: 'callback' }),
     }),
     ...(sandbox ? { sandboxRouter: createSandboxRouter({ channel: sandbox }) } : {}),

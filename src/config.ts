@@ -68,6 +68,11 @@ export const configSchema = z
     LIMIT_MESSAGES_PER_MINUTE: int(20, 1),
     LIMIT_ORDER_MAX_XOF: int(200_000, 100),
     LIMIT_DAILY_TOTAL_XOF: int(500_000, 100),
+    // Paying from another number than the chat's (#13 finding 3).
+    PAYER_MAX_NUMBERS_PER_DAY: int(2, 0),
+    PAYER_MAX_PENDING: int(1, 1),
+    // Callbacks for ids we do not know, recorded per minute (#13 finding 7).
+    CALLBACK_UNKNOWN_PER_MINUTE: int(20, 1),
 
     // Orders.
     RECEIPT_VIA: z.enum(['intech', 'chat']).default('intech'),

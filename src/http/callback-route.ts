@@ -1,6 +1,11 @@
 // POST /intech/callback: verify (sha256Hash, HMAC when enabled) on the raw bytes, record, answer 200 at
-// once, then apply. Forged, stale or malformed callbacks get a 4xx and change nothing. Duplicates and
-// unknown ids get a 200; applying them is a no-op downstream (the order's operation is already settled).
+// once, then apply. Forged, stale or malformed callbacks get a 4xx and change nothing. Duplicates get a
+// 200; applying them is a no-op downstream (the order's operation is already settled).
+// Bounds (finding 7 of #13): bodies over 1 MB are not read (413); a body over 64 KB or deeper than 32
+// levels is verified, acknowledged (200) and recorded bounded (ids, status, error; `data` dropped, with
+// its size and depth), so a genuine but bloated callback is never lost nor stored whole. Callbacks for
+// ids we do not know are kept and handed on (alert + lookup), at most `unknownPerMinute` a minute; past
+// that they get a 429 and the provider retries later.
 import express, { type Router } from 'express';
 import { verifyCallback } from '../intech/verify-callback.js';
 import type { CallbackBody } from '../intech/types.js';
@@ -14,7 +19,14 @@ export interface CallbackRouterDeps {
   store: Store;
   onCallback: (body: CallbackBody) => Promise<unknown>;
   logger?: Logger;
+  /** Whether an externalTransactionId belongs to one of our orders (unknown ones are rate-limited). */
+  isKnown?: (externalTransactionId: string) => Promise<boolean>;
+  /** Unknown-id callbacks recorded per minute, across ids. Default 20. */
+  unknownPerMinute?: number;
 }
+
+/** Read at most this much; anything bigger is not a callback of Intech's. */
+const RAW_LIMIT = '1mb';
 
 function rawOf(body: unknown): string | Buffer | null {
   if (Buffer.isBuffer(body)) return body;
@@ -28,8 +40,10 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
   const now = deps.now ?? Date.now;
   const log = deps.logger ?? silentLogger;
   const router = express.Router();
+  const unknownMax = deps.unknownPerMinute ?? 20;
+  let unknownTimes: number[] = [];
 
-  router.post('/intech/callback', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
+  router.post('/intech/callback', express.raw({ type: () => true, limit: RAW_LIMIT }), async (req, res) => {
     const raw = rawOf(req.body);
     if (raw === null || raw.length === 0) {
       res.status(400).json({ ok: false, error: 'empty body' });
@@ -51,12 +65,25 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
     const tx = body.transaction;
     let recorded: 'new' | 'duplicate';
     try {
+      if (deps.isKnown && !(await deps.isKnown(tx.externalTransactionId))) {
+        const t = now();
+        unknownTimes = unknownTimes.filter((x) => t - x < 60_000);
+        if (unknownTimes.length >= unknownMax) {
+          log.warn({ ext: tx.externalTransactionId }, 'unknown-id callbacks over the limit: retry later');
+          res.status(429).set('Retry-After', '60').json({ ok: false, error: 'rate_limited' });
+          return;
+        }
+        unknownTimes.push(t);
+      }
+      if (verdict.truncated) {
+        log.warn({ ext: tx.externalTransactionId, ...verdict.truncated }, 'callback body bounded before storing');
+      }
       recorded = await deps.store.callbacks.record({
         externalTransactionId: tx.externalTransactionId,
         transactionId: tx.transactionId,
         status: body.status,
         receivedAt: now(),
-        body,
+        body: verdict.truncated ? { ...body, truncated: verdict.truncated } : body,
       });
     } catch (err) {
       // Not recorded: let Intech retry rather than acknowledge something we may lose.

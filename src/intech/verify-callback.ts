@@ -12,8 +12,18 @@ export type CallbackRejection =
   | 'stale'
   | 'future';
 
+/** Bodies bigger or deeper than this are kept as a bounded record (ids, status, error), never whole. */
+export const CALLBACK_MAX_BYTES = 64 * 1024;
+export const CALLBACK_MAX_DEPTH = 32;
+
+export interface CallbackTruncation {
+  bytes: number;
+  /** Depth found, up to CALLBACK_MAX_DEPTH + 1 (the walk stops there). */
+  depth: number;
+}
+
 export type VerifyCallbackResult =
-  | { ok: true; body: CallbackBody }
+  | { ok: true; body: CallbackBody; truncated?: CallbackTruncation }
   | { ok: false; reason: CallbackRejection; detail?: string };
 
 export interface VerifyCallbackInput {
@@ -40,6 +50,48 @@ function header(headers: VerifyCallbackInput['headers'], name: string): string |
   return undefined;
 }
 
+/** Nesting depth of a parsed JSON value, without recursion; stops counting past `limit`. */
+export function jsonDepth(value: unknown, limit = CALLBACK_MAX_DEPTH): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function pick(obj: unknown, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!obj || typeof obj !== 'object') return out;
+  for (const k of keys) {
+    const v = (obj as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    // Only flat values, or a shallow errorType: anything else is what made the body too big or deep.
+    if (v === null || typeof v !== 'object' || (k === 'errorType' && jsonDepth(v, 2) <= 1)) out[k] = v;
+  }
+  return out;
+}
+
+/** What is kept of an oversized or too deep body: what identifies the transaction and its outcome. */
+function boundedBody(parsed: unknown): Record<string, unknown> {
+  const top = pick(parsed, ['status', 'sha256Hash', 'msg']);
+  if (typeof top.msg === 'string' && top.msg.length > 500) top.msg = top.msg.slice(0, 500);
+  const tx = pick((parsed as Record<string, unknown> | null)?.transaction, [
+    'transactionId',
+    'externalTransactionId',
+    'codeService',
+    'phone',
+    'amount',
+    'sousServiceTransactionId',
+    'errorType',
+  ]);
+  return { ...top, transaction: { ...tx, data: null } };
+}
+
 export function verifyCallback(input: VerifyCallbackInput): VerifyCallbackResult {
   const maxAgeMs = input.maxAgeMs ?? 5 * 60_000;
   const skewMs = input.skewMs ?? 30_000;
@@ -51,6 +103,11 @@ export function verifyCallback(input: VerifyCallbackInput): VerifyCallbackResult
   } catch {
     return { ok: false, reason: 'malformed', detail: 'body is not JSON' };
   }
+  // Bounded before anything else walks it: JSON.stringify of a 200 000-deep value overflows the stack.
+  const bytes = Buffer.byteLength(raw);
+  const depth = jsonDepth(parsed);
+  const truncated = bytes > CALLBACK_MAX_BYTES || depth > CALLBACK_MAX_DEPTH ? { bytes, depth } : undefined;
+  if (truncated) parsed = boundedBody(parsed);
   const shape = callbackBodySchema.safeParse(parsed);
   if (!shape.success) return { ok: false, reason: 'malformed', detail: describeIssues(shape.error) };
 
@@ -66,7 +123,8 @@ export function verifyCallback(input: VerifyCallbackInput): VerifyCallbackResult
     // The provider signs JSON.stringify(body): try the raw bytes first, then the re-serialised body.
     const genuine =
       safeEqual(hmacSignature(input.hmacSecret, 'POST', timestamp, raw), received) ||
-      safeEqual(hmacSignature(input.hmacSecret, 'POST', timestamp, JSON.stringify(parsed)), received);
+      (!truncated &&
+        safeEqual(hmacSignature(input.hmacSecret, 'POST', timestamp, JSON.stringify(parsed)), received));
     if (!genuine) return { ok: false, reason: 'bad_signature' };
     // Documented as unix ms; a 10-digit value can only be seconds (ms would be 1970).
     const tsMs = timestamp.length <= 11 ? Number(timestamp) * 1000 : Number(timestamp);
@@ -82,5 +140,5 @@ export function verifyCallback(input: VerifyCallbackInput): VerifyCallbackResult
     return { ok: false, reason: 'bad_hash' };
 
   const body: CallbackBody = shape.data;
-  return { ok: true, body };
+  return truncated ? { ok: true, body, truncated } : { ok: true, body };
 }

@@ -18,6 +18,7 @@ import {
   applyOutcome,
   beginClaim,
   beginDelivery,
+  claimUnknown,
   beginReceipt,
   completeReceipt,
   confirmOutcome,
@@ -418,6 +419,12 @@ export function createSaga(deps: SagaDeps) {
         );
         claimRef = res.claimRef;
       } catch (err) {
+        if (!(err instanceof IntechRejectedError) && !(err instanceof IntechTransportError)) {
+          // Answer lost: the claim may exist. Never a second one; a person checks.
+          log.error({ orderId: o.id, err: (err as Error).message }, 'claim outcome unknown');
+          await apply(o.id, (x) => claimUnknown(x, now()));
+          return;
+        }
         log.error({ orderId: o.id, err: (err as Error).message }, 'claim could not be opened');
       }
     }

@@ -181,7 +181,14 @@ describe('callback chaos', () => {
       { apiKey: API_KEY },
     );
     expect(await post(hh.config.callbackUrl, cb.rawBody, cb.headers)).toBe(200);
-    await hh.waitFor(() => hh.alerter.alerts.find((a) => a.kind === 'conflicting_outcome'), 'conflict alert');
+    const alert = await hh.waitFor(
+      () => hh.alerter.alerts.find((a) => a.kind === 'conflicting_callback'),
+      'conflict alert',
+    );
+    // Both bodies: what we recorded and what the callback says.
+    expect(alert.message).toContain('Recorded: {"status":"SUCCESS"');
+    expect(alert.message).toContain('Received: {"status":"FAILLED"');
+    await new Promise((r) => setTimeout(r, 150)); // the confirmation lookup answers SUCCESS: nothing more
     const after = (await hh.store.orders.get(o.id))!;
     expect(after.state).toBe('completed');
     expect(after.operations.refund).toBeUndefined();

@@ -67,6 +67,8 @@ export interface HarnessOptions {
   store?: Store;
   /** Do not start the reconciler timer (tests call reconcileOnce themselves). */
   manualReconcile?: boolean;
+  /** Unknown-id callbacks recorded per minute by the route (default 20). */
+  unknownPerMinute?: number;
   /** Wraps the real client, e.g. to lose an answer after the request reached the simulator. */
   wrapIntech?: (api: IntechApi) => IntechApi;
 }
@@ -93,6 +95,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
       apiKey: API_KEY,
       ...(opts.hmacSecret ? { hmacSecret: opts.hmacSecret } : {}),
       store,
+      isKnown: async (ext) => (await store.orders.findByExternalId(ext)) !== undefined,
+      ...(opts.unknownPerMinute ? { unknownPerMinute: opts.unknownPerMinute } : {}),
       onCallback: async (body) => {
         const result = service ? await service.handleCallback(body) : 'no-service';
         callbacks.push({ body, result });
