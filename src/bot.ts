@@ -190,7 +190,8 @@ export async function startBot(
         isBroadcastExtId(body.transaction.externalTransactionId)
           ? admin.broadcasts.handleCallback(body)
           : orders.handleCallback(body),
-      isKnown: async (ext) => isBroadcastExtId(ext) || (await store.orders.findByExternalId(ext)) !== undefined,
+      isKnown: async (ext) =>
+        isBroadcastExtId(ext) || (await store.orders.findByExternalId(ext)) !== undefined,
       unknownPerMinute: config.CALLBACK_UNKNOWN_PER_MINUTE,
       logger: logger.child({ area: 'callback' }),
     }),

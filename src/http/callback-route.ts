@@ -76,7 +76,10 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
         unknownTimes.push(t);
       }
       if (verdict.truncated) {
-        log.warn({ ext: tx.externalTransactionId, ...verdict.truncated }, 'callback body bounded before storing');
+        log.warn(
+          { ext: tx.externalTransactionId, ...verdict.truncated },
+          'callback body bounded before storing',
+        );
       }
       recorded = await deps.store.callbacks.record({
         externalTransactionId: tx.externalTransactionId,

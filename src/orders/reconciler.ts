@@ -85,7 +85,12 @@ export function createReconciler(deps: {
       const r = res.result;
       // Also settles what a callback reported and was waiting for this confirmation.
       await saga.apply(o.id, (x) =>
-        confirmOutcome(x, step, { status: r.status, transactionId: r.transactionId, errorType: r.errorType }, now()),
+        confirmOutcome(
+          x,
+          step,
+          { status: r.status, transactionId: r.transactionId, errorType: r.errorType },
+          now(),
+        ),
       );
       return;
     }

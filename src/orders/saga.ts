@@ -111,6 +111,7 @@ export function createSaga(deps: SagaDeps) {
       if (!cur) throw new Error(`order ${id} not found`);
       const t = decide(cur);
       if (!t) return { won: false, order: cur, effects: [] };
+      if (t.next === cur) return { won: true, order: cur, effects: t.effects };
       const stored = await store.orders.update(t.next, cur.version);
       if (stored) return { won: true, order: stored, effects: t.effects };
     }
@@ -137,15 +138,19 @@ export function createSaga(deps: SagaDeps) {
     source: OutcomeSource = 'lookup',
   ): Promise<'applied' | 'duplicate' | 'ignored'> {
     let tag: 'duplicate' | 'ignored' = 'ignored';
+    let stored = false;
     const r = await apply(id, (o) => {
       const res = applyOutcome(o, step, outcome, now(), source);
       if (typeof res === 'string') {
         tag = res;
         return null;
       }
+      // Nothing stored (a copy of a report still being confirmed): a duplicate that only asks again.
+      stored = res.next !== o;
+      if (!stored) tag = 'duplicate';
       return res;
     });
-    return r.won ? 'applied' : tag;
+    return r.won && stored ? 'applied' : tag;
   }
 
   async function say(o: Order, text: string): Promise<void> {
@@ -241,12 +246,20 @@ export function createSaga(deps: SagaDeps) {
     const res = await deps.lookup(ext, 0, true);
     if (res.kind !== 'found') {
       // Limit reached or Intech unreachable: nothing is acted on; the reconciler asks again later.
-      log.warn({ orderId: o.id, step, why: res.kind === 'skipped' ? res.why : 'absent' }, 'callback not confirmed yet');
+      log.warn(
+        { orderId: o.id, step, why: res.kind === 'skipped' ? res.why : 'absent' },
+        'callback not confirmed yet',
+      );
       return;
     }
     const r = res.result;
     await apply(o.id, (x) =>
-      confirmOutcome(x, step, { status: r.status, transactionId: r.transactionId, errorType: r.errorType }, now()),
+      confirmOutcome(
+        x,
+        step,
+        { status: r.status, transactionId: r.transactionId, errorType: r.errorType },
+        now(),
+      ),
     );
   }
 

@@ -260,14 +260,19 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       return 'ignored';
     }
     const result = await saga.track(
-      saga.applyOutcomeFor(order.id, step, {
-        status: body.status,
-        transactionId: body.transaction.transactionId,
-        errorType: body.transaction.errorType ?? null,
-        ...(body.msg !== undefined ? { message: body.msg } : {}),
-        data: body.transaction.data ?? null,
-        sousServiceTransactionId: body.transaction.sousServiceTransactionId ?? null,
-      }, cfg.hmacSecret ? 'signed' : 'callback'),
+      saga.applyOutcomeFor(
+        order.id,
+        step,
+        {
+          status: body.status,
+          transactionId: body.transaction.transactionId,
+          errorType: body.transaction.errorType ?? null,
+          ...(body.msg !== undefined ? { message: body.msg } : {}),
+          data: body.transaction.data ?? null,
+          sousServiceTransactionId: body.transaction.sousServiceTransactionId ?? null,
+        },
+        cfg.hmacSecret ? 'signed' : 'callback',
+      ),
     );
     log.info({ orderId: order.id, step, status: body.status, result }, 'callback');
     return result;

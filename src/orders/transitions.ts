@@ -45,6 +45,7 @@ export type Effect =
   | { type: 'alert'; kind: string; message: string };
 
 export interface Transition {
+  /** The same object as the input order: nothing to store, only the effects to run. */
   next: Order;
   effects: Effect[];
 }
@@ -266,7 +267,7 @@ export type OutcomeResult = Transition | 'duplicate' | 'ignored';
 const CONFIRMED_STEPS: OperationStep[] = ['collect', 'deliver'];
 
 /** A compact, bounded view of an outcome for an alert ("both bodies"). */
-export function describeOutcome(x: Omit<Partial<Outcome>, "status"> & { status?: string }): string {
+export function describeOutcome(x: Omit<Partial<Outcome>, 'status'> & { status?: string }): string {
   const text = JSON.stringify({
     status: x.status,
     transactionId: x.transactionId ?? undefined,
@@ -341,7 +342,9 @@ export function applyOutcome(
 
   const needsLookup = refunded || (source === 'callback' && CONFIRMED_STEPS.includes(step));
   if (!needsLookup) return applyTrusted(o, step, out, at);
-  if (cur.reported?.status === out.status) return 'duplicate';
+  // Reported already and not confirmed yet (Intech said PENDING, or the lookup was not possible): this copy
+  // asks again, without writing anything (the 3-a-minute limit bounds the lookups).
+  if (cur.reported?.status === out.status) return { next: o, effects: [{ type: 'confirm', step }] };
   const next = clone(o);
   next.operations[step]!.reported = reportedOf(out, at);
   if (out.transactionId) next.operations[step]!.transactionId ??= out.transactionId;
@@ -354,12 +357,7 @@ export function applyOutcome(
  * details (tokens, message) are kept and the outcome applied. Disagreeing: Intech's answer wins and the
  * admins see both. Not final yet: nothing changes (the reconciler looks again later).
  */
-export function confirmOutcome(
-  o: Order,
-  step: OperationStep,
-  found: Outcome,
-  at: number,
-): Transition | null {
+export function confirmOutcome(o: Order, step: OperationStep, found: Outcome, at: number): Transition | null {
   const cur = o.operations[step];
   if (!cur) return null;
   const reported = cur.reported;

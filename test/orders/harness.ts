@@ -129,6 +129,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     publicUrl: appUrl,
     apiKey: API_KEY,
     lookupSpacingMs: 500,
+    ...(opts.hmacSecret ? { hmacSecret: opts.hmacSecret } : {}),
     ...opts.config,
   };
   service = createOrderService({ store, intech, notifier, alerter, config });
