@@ -309,7 +309,13 @@ describe('claims: at most one, whatever the crashes', () => {
     const client = createIntechClient({ baseUrl: hh.sim.url, apiKey: API_KEY, timeoutMs: 1_000 });
     const restarted = createOrderService({
       store: hh.store,
-      intech: { ...client, newClaim: async (...a) => (claims++, client.newClaim(...a)) },
+      intech: {
+        ...client,
+        newClaim: async (...a) => {
+          claims++;
+          return client.newClaim(...a);
+        },
+      },
       notifier,
       alerter,
       config: { ...hh.config },
