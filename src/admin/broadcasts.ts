@@ -2,12 +2,13 @@
 // every recipient is marked 'attempting' durably (only if unmarked) BEFORE the send and 'sent'/'failed'
 // after, so a restart never sends twice (an 'attempting' left by a crash is not resent through chat:
 // at most once beats twice) and never skips anyone (unmarked recipients are sent on resume).
+import { knownAtIntech } from '../intech/known.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Channel } from '../channels/channel.js';
 import type { Lang } from '../i18n/lang.js';
 import type { IntechApi } from '../intech/api.js';
 import type { CallbackBody } from '../intech/types.js';
-import { IntechRejectedError, IntechUnknownOutcomeError } from '../intech/errors.js';
+import { IntechUnknownOutcomeError } from '../intech/errors.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { Broadcast, Customer, RecipientMark, Store } from '../store/types.js';
 
@@ -279,9 +280,9 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       if (s.status === 'FAILLED' || s.status === 'CANCELED' || s.status === 'REFUNDED') return 'failed';
       return 'sent';
     } catch (err) {
-      // Intech does not know this id: the request never reached it, so sending it now is the first time.
-      if (err instanceof IntechRejectedError) return 'not_found';
-      return 'unknown';
+      // Intech does not know this id (the orders' rule): the request never reached it, so sending it now
+      // is the first time. Any other refusal says nothing: never resend on it.
+      return knownAtIntech({ ok: false, error: err }) === 'absent' ? 'not_found' : 'unknown';
     }
   }
 

@@ -2,7 +2,7 @@
 // IP). Every lookup goes through here: a durable reservation (the limit holds across restarts) plus our own
 // spacing between lookups of the same transaction.
 import type { IntechApi } from '../intech/api.js';
-import { IntechRejectedError } from '../intech/errors.js';
+import { knownAtIntech } from '../intech/known.js';
 import type { TransactionStatusResult } from '../intech/types.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
@@ -17,13 +17,7 @@ export type LookupResult =
   /** Not looked up now (spacing / limit) or the lookup itself failed: try again later. */
   | { kind: 'skipped'; why: string };
 
-/** Intech's answer for an id it does not know is undocumented: a refusal that says "not found". */
-export function meansNotFound(err: unknown): boolean {
-  if (!(err instanceof IntechRejectedError)) return false;
-  if (err.code === 404 || err.code === 4004) return true;
-  const text = `${err.msg} ${err.errorType?.code ?? ''} ${err.errorType?.message ?? ''}`;
-  return /not[\s_-]?found|introuvable|inexistant|n'existe|does not exist|unknown transaction/i.test(text);
-}
+export { meansNotFound } from '../intech/known.js';
 
 export function createStatusLookup(deps: {
   intech: IntechApi;
@@ -51,7 +45,7 @@ export function createStatusLookup(deps: {
       const result = await deps.intech.getTransactionStatus(ext);
       return { kind: 'found', result };
     } catch (err) {
-      if (meansNotFound(err)) return { kind: 'absent' };
+      if (knownAtIntech({ ok: false, error: err }) === 'absent') return { kind: 'absent' };
       deps.logger.warn({ ext, err: (err as Error).message }, 'status lookup failed');
       return { kind: 'skipped', why: 'error' };
     }

@@ -103,7 +103,12 @@ function simulate(truth: Truth, events: Ev[], hmac: boolean) {
             markSent(
               o,
               e.step,
-              { transactionId: `TX-${e.step}`, externalTransactionId: 'x', status: 'PENDING' },
+              {
+                transactionId: `TX-${e.step}`,
+                externalTransactionId: 'x',
+                status: 'PENDING',
+                raw: {},
+              } as never,
               at,
             ),
           );
