@@ -1,9 +1,9 @@
-// The reconciler: finds operations without an outcome and resolves them (recorded callbacks first, then a
-// rate-limited status lookup), resumes orders a restart interrupted, and tells customers when something
-// takes longer than expected. Never resends blindly: a recorded-but-maybe-sent operation is looked up first
-// and resent with the SAME externalTransactionId only when Intech does not know it.
+// The reconciler's thin impure runner: for each open order, asks the pure planner (reconcile-plan.ts) what it
+// needs to know, fetches it (recorded callbacks, one rate-limited status lookup), and hands the planned
+// events to the saga, which decides through transitions.ts and runs the effects.
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
+import { type Lookups, planReconcile, type ReconcileEvent, type ReconcilerConfig } from './reconcile-plan.js';
 import type { Saga } from './saga.js';
 import type { LookupResult } from './status-lookup.js';
 import {
@@ -11,24 +11,14 @@ import {
   collectNeverArrived,
   completeReceipt,
   confirmOutcome,
-  type Outcome,
   receiptFallback,
   refundResult,
-  resendAbsent as resendAbsentTransition,
-  slowNotice as slowNoticeTransition,
+  resendAbsent,
+  slowNotice,
 } from './transitions.js';
-import type { OperationStep, Order } from './types.js';
+import type { Order } from './types.js';
 
-export interface ReconcilerConfig {
-  reconcileAfterMs: number;
-  slowNoticeAfterMs: number;
-  /** A collect found never sent is resent only while the customer is likely still waiting. */
-  collectResendWithinMs: number;
-  /** An Intech receipt without outcome after this goes through the chat instead. */
-  receiptGiveUpMs: number;
-}
-
-const FINAL = ['SUCCESS', 'FAILLED', 'CANCELED', 'REFUNDED'];
+export type { ReconcilerConfig } from './reconcile-plan.js';
 
 export function createReconciler(deps: {
   saga: Saga;
@@ -44,165 +34,73 @@ export function createReconciler(deps: {
 }) {
   const { saga, store, config: cfg, now, logger: log } = deps;
 
-  /** Callbacks recorded but maybe never applied (crash between record and apply): cheaper than a lookup. */
-  async function replayCallbacks(o: Order, step: OperationStep): Promise<boolean> {
-    const ext = o.operations[step]?.externalTransactionId;
-    if (!ext) return false;
-    const recs = await store.callbacks.list(ext);
-    let applied = false;
-    for (const rec of recs) {
-      if (!FINAL.includes(rec.status)) continue;
-      const body = rec.body as { msg?: string; transaction?: Record<string, unknown> } | null;
-      const tx = body?.transaction ?? {};
-      const outcome: Outcome = {
-        status: rec.status,
-        transactionId: rec.transactionId,
-        errorType: (tx.errorType as Outcome['errorType']) ?? null,
-        ...(typeof body?.msg === 'string' ? { message: body.msg } : {}),
-        data: (tx.data as Record<string, unknown> | null | undefined) ?? null,
-      };
-      const source = deps.signedCallbacks ? 'signed' : 'callback';
-      if ((await saga.applyOutcomeFor(o.id, step, outcome, source)) === 'applied') applied = true;
+  async function run(o: Order, e: ReconcileEvent): Promise<void> {
+    const t = now();
+    switch (e.type) {
+      case 'proceed_collect':
+        return deps.proceedCollect(o);
+      case 'deliver':
+        return saga.deliver(o);
+      case 'outcome':
+        await saga.applyOutcomeFor(o.id, e.step, e.outcome, e.source);
+        return;
+      case 'confirm':
+        // Also settles what a callback reported and was waiting for this confirmation.
+        await saga.apply(o.id, (x) => confirmOutcome(x, e.step, e.found, t));
+        return;
+      case 'resend':
+        await saga.apply(o.id, (x) => resendAbsent(x, e.step, t));
+        return;
+      case 'collect_absent':
+        await saga.apply(o.id, (x) => collectNeverArrived(x, t));
+        return;
+      case 'receipt':
+        return saga.receipt(o);
+      case 'chat_receipt':
+        return saga.chatReceipt(o);
+      case 'receipt_fallback':
+        await saga.apply(o.id, (x) => receiptFallback(x, e.reason, t));
+        return;
+      case 'complete_receipt':
+        await saga.apply(o.id, (x) => completeReceipt(x, t));
+        return;
+      case 'refund':
+        return saga.refund(o);
+      case 'refund_failed':
+        await saga.apply(o.id, (x) => refundResult(x, 'failed', e.detail, t));
+        return;
+      case 'claim':
+        return saga.claim(o);
+      case 'claim_unknown':
+        await saga.apply(o.id, (x) => claimUnknown(x, t));
+        return;
+      case 'slow_notice':
+        await saga.apply(o.id, (x) => slowNotice(x, t, cfg.slowNoticeAfterMs));
+        return;
     }
-    return applied;
-  }
-
-  /**
-   * Resolves one operation without an outcome: recorded callbacks, else a status lookup, else (Intech does
-   * not know it) a resend with the same id.
-   * `startup`: the operation may have been interrupted by a crash, look it up whatever its age.
-   */
-  async function settle(o: Order, step: OperationStep, startup: boolean): Promise<void> {
-    const op = o.operations[step];
-    if (!op || op.status === 'success' || op.status === 'failed') return;
-    const since = op.status === 'recorded' ? op.recordedAt : (op.sentAt ?? op.recordedAt);
-    if (!startup && now() - since < cfg.reconcileAfterMs) return;
-    if (await replayCallbacks(o, step)) return;
-    // Once due, look again at most every reconcileAfterMs: enough to converge, far from Intech's limit.
-    const res = await deps.lookup(op.externalTransactionId, cfg.reconcileAfterMs);
-    if (res.kind === 'skipped') return;
-    if (res.kind === 'found') {
-      const r = res.result;
-      // Also settles what a callback reported and was waiting for this confirmation.
-      await saga.apply(o.id, (x) =>
-        confirmOutcome(
-          x,
-          step,
-          { status: r.status, transactionId: r.transactionId, errorType: r.errorType },
-          now(),
-        ),
-      );
-      return;
-    }
-    // Intech does not know it: the request never reached it.
-    if (op.status === 'sent') {
-      log.warn({ orderId: o.id, step }, 'accepted operation unknown to status lookup; waiting');
-      return;
-    }
-    await resendAbsent(o, step);
-  }
-
-  async function resendAbsent(o: Order, step: OperationStep): Promise<void> {
-    const fresh = await store.orders.get(o.id);
-    if (!fresh) return;
-    if (step === 'collect' && now() - fresh.createdAt > cfg.collectResendWithinMs) {
-      // Too late to ask the customer to validate: nothing was taken, say so.
-      await saga.apply(fresh.id, (x) => collectNeverArrived(x, now()));
-      return;
-    }
-    if (step === 'collect' || step === 'deliver') {
-      await saga.apply(fresh.id, (x) => resendAbsentTransition(x, step, now()));
-      return;
-    }
-    if (step === 'receipt') await saga.apply(fresh.id, (x) => receiptFallback(x, 'absent at Intech', now()));
-  }
-
-  async function reconcileReceipt(o: Order, startup: boolean): Promise<void> {
-    if (!o.receiptVia) return saga.receipt(o);
-    if (o.receiptVia === 'chat') {
-      if (startup || now() - o.updatedAt >= cfg.reconcileAfterMs) await saga.chatReceipt(o);
-      return;
-    }
-    const op = o.operations.receipt;
-    if (!op || op.status === 'failed') {
-      await saga.apply(o.id, (x) => receiptFallback(x, 'receipt failed', now()));
-      return;
-    }
-    if (op.status === 'success') {
-      await saga.apply(o.id, (x) => completeReceipt(x, now()));
-      return;
-    }
-    if (now() - (op.sentAt ?? op.recordedAt) >= cfg.receiptGiveUpMs) {
-      await saga.apply(o.id, (x) => receiptFallback(x, 'no outcome', now()));
-      return;
-    }
-    await settle(o, 'receipt', startup);
-  }
-
-  async function reconcileRefund(o: Order, startup: boolean): Promise<void> {
-    const rf = o.operations.refund;
-    const cl = o.operations.claim;
-    if (cl && cl.status === 'recorded') return saga.claim(o);
-    if (cl && cl.status === 'sent') {
-      // 'claim_sent' without an answer: a crash came mid-call. Never a second claim: a person checks.
-      await saga.apply(o.id, (x) => claimUnknown(x, now()));
-      return;
-    }
-    if (cl) return;
-    if (!rf) return;
-    if (rf.status === 'failed') return saga.claim(o);
-    const since = rf.status === 'recorded' ? rf.recordedAt : (rf.sentAt ?? rf.recordedAt);
-    if (!startup && now() - since < cfg.reconcileAfterMs) return;
-    const colExt = o.operations.collect?.externalTransactionId;
-    if (!colExt) return saga.refund(o);
-    const res = await deps.lookup(colExt, cfg.reconcileAfterMs);
-    if (res.kind !== 'found') return;
-    const status = res.result.status;
-    if (status === 'REFUNDED' || status === 'CANCELED') {
-      await saga.applyOutcomeFor(o.id, 'collect', { status: 'REFUNDED' }, 'lookup');
-      return;
-    }
-    if (rf.status === 'recorded') {
-      // Recorded but not known to be sent (crash, or Intech unreachable) and not refunded: send it now.
-      await saga.refund(o);
-      return;
-    }
-    // The refund request's outcome was unknown and the payment is still not refunded: a person takes over.
-    await saga.apply(o.id, (x) =>
-      refundResult(x, 'failed', `collect still ${status} after refund request`, now()),
-    );
-  }
-
-  async function slowNotice(id: string): Promise<void> {
-    const o = await store.orders.get(id);
-    if (o && slowNoticeTransition(o, now(), cfg.slowNoticeAfterMs))
-      await saga.apply(o.id, (x) => slowNoticeTransition(x, now(), cfg.slowNoticeAfterMs));
   }
 
   async function reconcileOrder(o: Order, startup: boolean): Promise<void> {
-    switch (o.state) {
-      case 'created':
-        if (startup || now() - o.createdAt >= cfg.reconcileAfterMs) await deps.proceedCollect(o);
-        break;
-      case 'collecting':
-        await settle(o, 'collect', startup);
-        break;
-      case 'collected':
-        await saga.deliver(o);
-        break;
-      case 'delivering':
-        await settle(o, 'deliver', startup);
-        break;
-      case 'delivered':
-        await reconcileReceipt(o, startup);
-        break;
-      case 'refunding':
-        await reconcileRefund(o, startup);
-        break;
-      default:
-        break;
+    const got: Lookups = {};
+    for (let i = 0; i < 4; i++) {
+      const plan = planReconcile(
+        o,
+        { now: now(), startup, config: cfg, signedCallbacks: deps.signedCallbacks },
+        got,
+      );
+      if ('need' in plan) {
+        if (plan.need === 'callbacks') got.callbacks = await store.callbacks.list(plan.externalTransactionId);
+        else got.status = await deps.lookup(plan.externalTransactionId, plan.minSpacingMs);
+        continue;
+      }
+      for (const e of plan.events) {
+        const cur = e.type === 'slow_notice' ? ((await store.orders.get(o.id)) ?? o) : o;
+        await run(cur, e);
+      }
+      if (got.status?.kind === 'absent')
+        log.warn({ orderId: o.id, state: o.state }, 'operation unknown to Intech');
+      return;
     }
-    await slowNotice(o.id);
   }
 
   let passing: Promise<void> | null = null;
