@@ -30,6 +30,7 @@ import {
   newOperation,
   type Outcome,
   type OutcomeSource,
+  refundNotSent,
   refundResult,
   type Transition,
 } from './transitions.js';
@@ -71,8 +72,6 @@ export interface MutateResult {
   order: Order;
 }
 
-/** Number of times a refund request that provably never left is retried before a person takes over. */
-const REFUND_SEND_ATTEMPTS = 3;
 /** A rejection saying our externalTransactionId exists already (a resend raced the first request). */
 const ALREADY_EXISTS = /existe d[ée]j[àa]|already exists|duplicate/i;
 
@@ -400,12 +399,7 @@ export function createSaga(deps: SagaDeps) {
       if (err instanceof IntechRejectedError) {
         await apply(cur.id, (x) => refundResult(x, 'failed', err.msg, now()));
       } else if (err instanceof IntechTransportError) {
-        const tries = cur.events.filter((e) => e.type === 'refund:not_sent').length + 1;
-        if (tries >= REFUND_SEND_ATTEMPTS) {
-          await apply(cur.id, (x) => refundResult(x, 'failed', 'refund service unreachable', now()));
-        } else {
-          await apply(cur.id, (x) => addEvent(x, 'refund:not_sent', err.message, now()));
-        }
+        await apply(cur.id, (x) => refundNotSent(x, err.message, now()));
       } else {
         await apply(cur.id, (x) => refundResult(x, 'unknown', (err as Error).message, now()));
       }

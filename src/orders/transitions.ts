@@ -594,6 +594,17 @@ export function refundResult(
   return { next, effects: [{ type: 'open_claim' }] };
 }
 
+/** Number of times a refund request that provably never left is retried before a person takes over. */
+const REFUND_SEND_ATTEMPTS = 3;
+
+/** The refund request provably never reached Intech: noted (the reconciler retries), or a person takes over. */
+export function refundNotSent(o: Order, detail: string, at: number): Transition | null {
+  if (o.state !== 'refunding') return null;
+  const tries = o.events.filter((e) => e.type === 'refund:not_sent').length + 1;
+  if (tries >= REFUND_SEND_ATTEMPTS) return refundResult(o, 'failed', 'refund service unreachable', at);
+  return addEvent(o, 'refund:not_sent', detail, at);
+}
+
 /** The claim's idempotency key: one claim per order, whatever the restarts. */
 export function claimKey(orderId: string): string {
   return `${orderId}-CLM`;
