@@ -344,7 +344,17 @@ export function applyOutcome(
   if (!needsLookup) return applyTrusted(o, step, out, at);
   // Reported already and not confirmed yet (Intech said PENDING, or the lookup was not possible): this copy
   // asks again, without writing anything (the 3-a-minute limit bounds the lookups).
-  if (cur.reported?.status === out.status) return { next: o, effects: [{ type: 'confirm', step }] };
+  if (cur.reported?.status === out.status) {
+    const same =
+      JSON.stringify([cur.reported.data ?? null, cur.reported.message ?? null]) ===
+      JSON.stringify([out.data ?? null, out.message ?? null]);
+    if (same || cur.reported.ambiguous) return { next: o, effects: [{ type: 'confirm', step }] };
+    // One of the copies is not Intech's: keep neither's details (a Woyofal code then comes from a person).
+    const next = clone(o);
+    next.operations[step]!.reported = { ...cur.reported, ambiguous: true };
+    event(next, at, `${step}:reported_ambiguous`);
+    return { next, effects: [{ type: 'confirm', step }] };
+  }
   const next = clone(o);
   next.operations[step]!.reported = reportedOf(out, at);
   if (out.transactionId) next.operations[step]!.transactionId ??= out.transactionId;
@@ -368,12 +378,13 @@ export function confirmOutcome(o: Order, step: OperationStep, found: Outcome, at
     return typeof r === 'string' ? null : r;
   }
   const agrees = reported?.status === found.status;
+  const details = reported && !reported.ambiguous ? reported : {};
   const merged: Outcome = agrees
     ? {
-        ...reported,
+        ...details,
         status: found.status,
-        transactionId: found.transactionId ?? reported.transactionId ?? null,
-        errorType: found.errorType ?? reported.errorType ?? null,
+        transactionId: found.transactionId ?? reported?.transactionId ?? null,
+        errorType: found.errorType ?? reported?.errorType ?? null,
       }
     : found;
   const r = applyTrusted(o, step, merged, at);

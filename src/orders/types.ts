@@ -100,6 +100,8 @@ export interface ReportedOutcome {
   message?: string;
   data?: Record<string, unknown> | null;
   sousServiceTransactionId?: string | null;
+  /** Two copies with the same status but different details: neither copy's details (tokens) are trusted. */
+  ambiguous?: boolean;
 }
 
 export interface OrderEvent {
