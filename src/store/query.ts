@@ -3,7 +3,10 @@ import { TERMINAL_STATES, type Order, type OrderState } from '../orders/types.js
 import type { CallbackRecord, OrderQuery } from './types.js';
 
 /** The fields list() filters and sorts on; an archived order is indexed by these alone. */
-export type OrderSummary = Pick<Order, 'id' | 'customerId' | 'state' | 'createdAt' | 'recipient' | 'account'> & {
+export type OrderSummary = Pick<
+  Order,
+  'id' | 'customerId' | 'state' | 'createdAt' | 'recipient' | 'account'
+> & {
   payment?: { payer: string };
 };
 

@@ -38,7 +38,7 @@ export class AppendLog {
     try {
       const good = await scan(readFh, file, onLine);
       const { size } = await readFh.stat();
-      if (good < size) await cutTornTail(file, readFh, good, size, logger);
+      if (good < size) await cutTornTail(file, readFh, appendFh, good, size, logger);
       return new AppendLog(file, appendFh, readFh, good);
     } catch (err) {
       await appendFh.close();

@@ -48,9 +48,7 @@ export async function openCallbacks(dir: string, logger: Logger, guard: () => vo
       },
       async list(ext) {
         guard();
-        return Promise.all(
-          (refs.get(ext) ?? []).map(async (r) => ((await log.read(r)) as CallbackLine).cb),
-        );
+        return Promise.all((refs.get(ext) ?? []).map(async (r) => ((await log.read(r)) as CallbackLine).cb));
       },
     },
     async close() {

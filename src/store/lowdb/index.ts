@@ -71,7 +71,8 @@ async function openLocked(
 
     // Failures of the order and callback files count for ping too.
     let fileFailure: unknown;
-    const watch = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    const watch =
+      <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
       async (...a: A): Promise<R> => {
         try {
           const r = await fn(...a);

@@ -203,9 +203,7 @@ export class LowdbOrderRepo implements OrderRepo {
     return Promise.all(page.map((h) => this.materialize(h.loc)));
   }
 
-  async page(
-    q: Omit<OrderQuery, 'limit'> & { limit: number; cursor?: string | null },
-  ): Promise<Page<Order>> {
+  async page(q: Omit<OrderQuery, 'limit'> & { limit: number; cursor?: string | null }): Promise<Page<Order>> {
     this.guard();
     const hits = this.hits(q).map((h) => ({ ...h.s, loc: h.loc }));
     const { items, next } = pageOrders(hits, q.limit, q.cursor);

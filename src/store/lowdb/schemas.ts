@@ -9,7 +9,7 @@ const intechStatus = z.enum(['SUCCESS', 'FAILLED', 'PENDING', 'PROCESSING', 'REF
 
 export const orderSchema = z.looseObject({
   id: z.string().min(1),
-  version: z.number().int().positive(),
+  version: z.number().int().nonnegative(),
   customerId: z.string(),
   lang: langSchema,
   kind: z.string(),

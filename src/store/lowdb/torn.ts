@@ -8,6 +8,7 @@ import { fsyncDir, writeFileDurable } from './durable-file.js';
 export async function cutTornTail(
   file: string,
   fh: FileHandle,
+  writeFh: FileHandle,
   good: number,
   size: number,
   logger: Logger,
@@ -21,8 +22,8 @@ export async function cutTornTail(
   }
   const aside = `${file}.torn-${Date.now()}`;
   await writeFileDurable(aside, buf.subarray(0, done));
-  await fh.truncate(good);
-  await fh.sync();
+  await writeFh.truncate(good);
+  await writeFh.sync();
   await fsyncDir(dirname(file));
   logger.warn(
     { file: basename(file), keptAs: basename(aside), bytes: done },

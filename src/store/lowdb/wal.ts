@@ -187,9 +187,11 @@ export class Wal implements Persister {
     return this.size;
   }
 
+  /** After a clean close the snapshots alone hold the whole state. */
   async close(): Promise<void> {
     await this.idle();
     await this.compacting;
+    if (this.size > 0 || this.dirty.size) await this.compact();
     await this.fh.close();
   }
 }
@@ -223,7 +225,7 @@ async function replay(file: string, db: Tables, logger: Logger, dirty: Set<strin
     if (nl === -1 || (!ops && isLast)) {
       const fh = await open(file, 'r+');
       try {
-        await cutTornTail(file, fh, start, buf.length, logger);
+        await cutTornTail(file, fh, fh, start, buf.length, logger);
       } finally {
         await fh.close();
       }

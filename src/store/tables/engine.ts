@@ -13,7 +13,12 @@ export interface Op {
 }
 
 /** Index maintenance: called on every change (writes, undo, load), with the parsed row when at hand. */
-export type Hook = (key: string, next: string | undefined, prev: string | undefined, parsed?: unknown) => void;
+export type Hook = (
+  key: string,
+  next: string | undefined,
+  prev: string | undefined,
+  parsed?: unknown,
+) => void;
 
 export interface Persister {
   /** Resolves once `ops` are durable; on failure the engine undoes them (and everything after). */

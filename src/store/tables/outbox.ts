@@ -1,13 +1,7 @@
 // The outbox: one row per message, plus in-memory indexes rebuilt from the rows (per-chat queue of
 // unfinished messages in seq order, WhatsApp id, order, broadcast). Claiming looks at each chat's head
 // only, so its cost follows the chats with work waiting, not the history.
-import type {
-  DeliveryStatus,
-  OutboxInput,
-  OutboxMessage,
-  OutboxRepo,
-  OutboxState,
-} from '../types.js';
+import type { DeliveryStatus, OutboxInput, OutboxMessage, OutboxRepo, OutboxState } from '../types.js';
 import type { Tables, Tx } from './engine.js';
 
 export const OUTBOX = 'outbox';
@@ -123,7 +117,7 @@ export function outboxTables(db: Tables): OutboxTables {
   ): Promise<boolean> =>
     db.write((tx) => {
       const m = read(id);
-      if (!m || m.state !== 'sending' || m.owner !== owner) return false;
+      if (m?.state !== 'sending' || m.owner !== owner) return false;
       const next = change(m);
       delete next.owner;
       delete next.leaseUntil;

@@ -9,13 +9,7 @@ import { kvRepo } from './kv.js';
 import { localLocks } from './locks.js';
 import { callbacksRepo, ordersRepo } from './orders.js';
 import { outboxTables } from './outbox.js';
-import {
-  alertsRepo,
-  conversationsRepo,
-  leasesRepo,
-  saveConversation,
-  statusLookupsRepo,
-} from './small.js';
+import { alertsRepo, conversationsRepo, leasesRepo, saveConversation, statusLookupsRepo } from './small.js';
 
 export interface TablesStoreOptions {
   kind: Store['kind'];
