@@ -32,6 +32,16 @@ export function describeOrder(o: Order, lang: Lang): string {
   });
 }
 
+/**
+ * Intech ends an accepted payment-link collect (Wave page, card 3-D Secure page) with unknown_error and
+ * no error id when the customer presses "Annuler" or abandons the page. A link was handed out, so the
+ * customer saw the page; nothing was taken.
+ */
+export function cancelledOnPaymentPage(o: Order): boolean {
+  const c = o.operations.collect;
+  return Boolean(c?.deepLinkUrl) && c?.errorType?.code === 'unknown_error' && (c.errorType.id ?? null) === null;
+}
+
 export const orderMessages = {
   payWithLink(o: Order, url: string): string {
     const amount = formatXof(o.amount);
@@ -159,10 +169,21 @@ export const orderMessages = {
   },
 
   collectFailed(o: Order, reason: string): string {
+    if (cancelledOnPaymentPage(o)) return orderMessages.paymentCancelled(o);
     return pick(o.lang, {
       fr: `Commande ${o.id} annulée : ${reason}`,
       en: `Order ${o.id} cancelled: ${reason}`,
       wo: `Commande ${o.id} neenal nanu ko : ${reason}`,
+    });
+  },
+
+  /** The customer pressed "Annuler" on the payment page (or left it): say so plainly, not "try again later". */
+  paymentCancelled(o: Order): string {
+    const wallet = serviceLabel(o.payment.codeService);
+    return pick(o.lang, {
+      fr: `Commande ${o.id} : vous avez annulé le paiement ${wallet}, rien n'a été débité. Pour la refaire, écrivez *encore* ; pour autre chose, écrivez *menu*.`,
+      en: `Order ${o.id}: you cancelled the ${wallet} payment; nothing was charged. To place it again, write *encore*; for something else, write *menu*.`,
+      wo: `Commande ${o.id} : neenal nga fey ${wallet} bi, jëluñu sa xaalis. Ngir defaat ko, bindal *encore* ; ngir leneen, bindal *menu*.`,
     });
   },
 
