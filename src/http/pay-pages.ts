@@ -18,7 +18,11 @@ const ORDER_ID = /^[A-Z0-9]{4,32}$/;
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** The texts use WhatsApp's *bold* for the keyword to write back; render it the same way. */
-const rich = (s: string): string => esc(s).replace(/\*([^*\n]+)\*/g, '<b>$1</b>');
+const rich = (s: string): string =>
+  esc(s)
+    .replace(/\*([^*\n]+)\*/g, '<b>$1</b>')
+    // "5 000 FCFA" stays on one line.
+    .replace(/(\d) (?=\d{3}\b|FCFA)/g, '$1&nbsp;');
 
 function queryLang(raw: unknown): Lang | undefined {
   return typeof raw === 'string' && (LANGS as readonly string[]).includes(raw) ? (raw as Lang) : undefined;
@@ -43,7 +47,9 @@ export function renderPayPage(v: PayPageView, back: string | undefined): string 
 *{box-sizing:border-box}
 body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111b21;background:#f0f2f5}
 main{max-width:28rem;margin:0 auto;padding:2.5rem 1.25rem;text-align:center}
-.icon{font-size:3rem;line-height:1;margin-bottom:.5rem}
+.icon{width:4rem;height:4rem;margin:0 auto .75rem;border-radius:50%;display:grid;place-items:center;
+font-size:2.2rem;font-weight:700;color:#fff;background:#8a5a00}
+.ok .icon{background:#0a7a2f}.ko .icon{background:#b00020}
 h1{font-size:1.5rem;margin:.25rem 0 1rem}
 p{margin:.6rem 0;overflow-wrap:anywhere}
 .ok h1{color:#0a7a2f}.ko h1{color:#b00020}.wait h1{color:#8a5a00}
@@ -52,7 +58,7 @@ text-decoration:none;font-weight:600;font-size:1.1rem}
 .hint{color:#667781;margin-top:1.5rem}
 </style></head>
 <body><main class="${v.tone}" data-testid="pay-result" data-phase="${v.phase}">
-<div class="icon" aria-hidden="true">${v.tone === 'ok' ? '✅' : v.tone === 'ko' ? '✖️' : '⏳'}</div>
+<div class="icon" aria-hidden="true">${v.tone === 'ko' ? '✕' : '✓'}</div>
 <h1>${esc(v.title)}</h1>
 ${v.lines.map((l) => `<p>${rich(l)}</p>`).join('\n')}
 ${button}
