@@ -34,6 +34,7 @@ async function page(path: string): Promise<{ status: number; html: string; text:
     .replace(/<style>[\s\S]*?<\/style>/, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, ' ')
     .replace(/\s+/g, ' ');
   return { status: res.status, html, text, headers: res.headers };
 }
