@@ -87,7 +87,7 @@ const TEXTS: Record<Lang, Texts> = {
       ],
       problem: (f) => [
         `L'opération${f.ref ? ` de la commande ${f.ref}` : ''} n'a pas pu aboutir après votre paiement.`,
-        "Nous vous remboursons, ou notre équipe vous contacte : les détails sont sur WhatsApp. Ne payez pas une deuxième fois.",
+        'Nous vous remboursons, ou notre équipe vous contacte : les détails sont sur WhatsApp. Ne payez pas une deuxième fois.',
       ],
     },
     back: 'Revenir sur WhatsApp',

@@ -79,7 +79,8 @@ export function createPayPagesRouter(deps: PayPagesDeps): Router {
         'referrer-policy': 'no-referrer',
         'x-content-type-options': 'nosniff',
         // Styles only: the page runs no script and loads nothing.
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+        'content-security-policy':
+          "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
       })
       .type('html')
       .send(renderPayPage(view, deps.backLink(order)));

@@ -58,7 +58,9 @@ function nextStep(o: Order): Texts {
  */
 export function cancelledOnPaymentPage(o: Order): boolean {
   const c = o.operations.collect;
-  return Boolean(c?.deepLinkUrl) && c?.errorType?.code === 'unknown_error' && (c.errorType.id ?? null) === null;
+  return (
+    Boolean(c?.deepLinkUrl) && c?.errorType?.code === 'unknown_error' && (c.errorType.id ?? null) === null
+  );
 }
 
 export const orderMessages = {

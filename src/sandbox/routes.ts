@@ -97,7 +97,11 @@ export function createSandboxRouter(deps: { channel: SandboxChannel }): Router {
   r.use('/sandbox/messages', ((err, _req, _res, next) => {
     if ((err as { type?: string })?.type === 'entity.too.large')
       return next(
-        new HttpError(413, 'message_too_long', `message too long: at most ${MAX_MESSAGE_CHARS} characters, like WhatsApp`),
+        new HttpError(
+          413,
+          'message_too_long',
+          `message too long: at most ${MAX_MESSAGE_CHARS} characters, like WhatsApp`,
+        ),
       );
     return next(err);
   }) as ErrorRequestHandler);

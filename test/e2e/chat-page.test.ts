@@ -18,7 +18,8 @@ async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const doc = document.documentElement;
-    if (doc.scrollWidth > innerWidth) problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${innerWidth}`);
+    if (doc.scrollWidth > innerWidth)
+      problems.push(`page scrolls sideways: ${doc.scrollWidth} > ${innerWidth}`);
     for (const id of ['send', 'add-chat']) {
       const el = document.getElementById(id)!;
       const r = el.getBoundingClientRect();
@@ -137,7 +138,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)',
     const image = page.getByTestId('receipt-image');
     await image.waitFor({ timeout: 20_000 });
     await expect
-      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 5000 })
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
+        timeout: 5000,
+      })
       .toBeGreaterThan(300);
     // Readable: the receipt takes most of the screen's width, not a thumbnail.
     const shown = await image.boundingBox();
@@ -158,7 +161,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)',
     // Tapping the receipt shows it full size; tapping again closes it.
     await page.getByTestId('receipt-open').last().click();
     const full = page.getByTestId('viewer-image');
-    await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(720);
+    await expect
+      .poll(() => full.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(720);
     expect((await full.boundingBox())!.width).toBe(720);
     await page.screenshot({ path: '/tmp/xaalis-chat-phone-receipt.png' });
     await page.getByTestId('viewer').click();
@@ -182,7 +187,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)',
     await wave.page.close();
 
     const last = page.getByTestId('msg-out').last();
-    await expect.poll(() => last.textContent(), { timeout: 10_000 }).toContain('vous avez annulé le paiement Wave');
+    await expect
+      .poll(() => last.textContent(), { timeout: 10_000 })
+      .toContain('vous avez annulé le paiement Wave');
     expect(await last.textContent()).toContain("rien n'a été débité");
     expect(await last.textContent()).not.toMatch(/n'a pas pu être traitée|Réessayez dans quelques minutes/);
     expect(await lastMessageInView(page)).toBe(true);
@@ -231,7 +238,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)',
       // Long but allowed: an answer comes back.
       const before = await page.getByTestId('msg-out').count();
       await send(page, `bonjour ${'très '.repeat(800)}`);
-      await expect.poll(() => page.getByTestId('msg-out').count(), { timeout: 10_000 }).toBeGreaterThan(before);
+      await expect
+        .poll(() => page.getByTestId('msg-out').count(), { timeout: 10_000 })
+        .toBeGreaterThan(before);
       expect(await page.getByTestId('status').textContent()).toBe('');
       expect(await lastMessageInView(page)).toBe(true);
       await page.screenshot({ path: `/tmp/xaalis-chat-format-${name}.png` });

@@ -85,7 +85,9 @@ describe('payment result pages', () => {
     expect(p.text).toContain('Paiement reçu');
     expect(p.text).not.toContain('rien n');
     orders.set('REFUNDED', makeOrder({ id: 'REFUNDED', state: 'refunded' }));
-    expect((await page('/pay/done?order=REFUNDED')).text).toContain("n'a pas pu aboutir après votre paiement");
+    expect((await page('/pay/done?order=REFUNDED')).text).toContain(
+      "n'a pas pu aboutir après votre paiement",
+    );
   });
 
   it('unknown, malformed or missing orders still get a clear page (language from the link, French by default)', async () => {

@@ -43,7 +43,9 @@ describe('receipts speak one language', () => {
   }
 
   it('every Wolof label is its own, not the French one', () => {
-    const same = (Object.keys(WORDS.fr) as (keyof typeof WORDS.fr)[]).filter((k) => WORDS.wo[k] === WORDS.fr[k]);
+    const same = (Object.keys(WORDS.fr) as (keyof typeof WORDS.fr)[]).filter(
+      (k) => WORDS.wo[k] === WORDS.fr[k],
+    );
     expect(same).toEqual([]);
   });
 });
