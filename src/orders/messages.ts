@@ -71,7 +71,7 @@ export const orderMessages = {
     return pick(o.lang, {
       fr: `Commande ${o.id} : ${d}.\nPour payer ${amount} avec Wave, ouvrez ce lien (valable 15 minutes) :\n${url}\nDès que le paiement est validé, nous nous occupons du reste et vous envoyons le reçu ici.`,
       en: `Order ${o.id}: ${d}.\nTo pay ${amount} with Wave, open this link (valid for 15 minutes):\n${url}\nAs soon as the payment is approved, we do the rest and send your receipt here.`,
-      wo: `Commande ${o.id} : ${d}.\nNgir fey ${amount} ak Wave, ubbil lien bii (15 minute lay dure) :\n${url}\nSu fey bi jàllee, nu def li ci des te yónnee la kayitu fey bi fii.`,
+      wo: `Commande ${o.id} : ${d}.\nNgir fey ${amount} ak Wave, ubbil lien bii (15 minute rekk la baax) :\n${url}\nSu fey bi jàllee, nu def li ci des te yónnee la kayitu fey bi fii.`,
     });
   },
 

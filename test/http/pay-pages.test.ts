@@ -117,3 +117,32 @@ describe('payment result pages', () => {
     expect(waMeLink('')).toBeUndefined();
   });
 });
+
+describe('payment result pages in the running bot (no browser)', () => {
+  it('the Wave page\'s "Payer" and "Annuler" redirect to our pages, which answer 200 in the order\'s language', async () => {
+    const { startTestBot, say } = await import('../e2e/helpers.js');
+    const bot = await startTestBot({ SIM_APPROVAL_DELAY_MS: '600000' });
+    try {
+      for (const [phone, button, path, words] of [
+        ['+221771110001', 'approve', '/pay/done', 'Merci, paiement validé'],
+        ['+221771110002', 'decline', '/pay/failed', "rien n'a été débité"],
+      ] as const) {
+        const summary = (await say(bot, phone, 'crédit 1000 pour 78 000 11 22')).replies[0]!.text;
+        const option = summary.match(/(\d)\W{0,3}\s*Wave/)?.[1] ?? '1';
+        const link = (await say(bot, phone, option)).replies
+          .map((r) => r.text)
+          .join('\n')
+          .match(/https?:\/\/\S+/)![0];
+        const res = await fetch(`${link}/${button}`, { method: 'POST' });
+        expect(res.status).toBe(200);
+        expect(new URL(res.url).pathname).toBe(path);
+        const html = (await res.text()).replace(/&#39;/g, "'");
+        expect(html).toContain(words);
+        // Back to this customer's conversation on the sandbox chat page.
+        expect(html).toContain(`href="/?phone=${encodeURIComponent(phone)}"`);
+      }
+    } finally {
+      await bot.stop();
+    }
+  }, 30_000);
+});
