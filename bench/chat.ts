@@ -62,9 +62,24 @@ async function drive(url: string, seconds: number): Promise<Load> {
   };
 }
 
-async function measure(url: string): Promise<Load> {
-  await drive(url, WARMUP_SECONDS);
-  return drive(url, SECONDS);
+const ROUNDS = 3;
+
+/** Bare and bot measured in alternating rounds, so the machine's other load hits both alike. */
+async function measurePair(bareUrl: string, botUrl: string): Promise<[Load, Load]> {
+  await drive(bareUrl, WARMUP_SECONDS);
+  await drive(botUrl, WARMUP_SECONDS);
+  const bare: Load[] = [];
+  const bot: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bare.push(await drive(bareUrl, SECONDS / ROUNDS));
+    bot.push(await drive(botUrl, SECONDS / ROUNDS));
+  }
+  const sum = (xs: Load[]): Load => ({
+    perSecond: xs.reduce((n, x) => n + x.perSecond, 0) / xs.length,
+    p50: [...xs.map((x) => x.p50)].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!,
+    errors: xs.reduce((n, x) => n + x.errors, 0),
+  });
+  return [sum(bare), sum(bot)];
 }
 
 const botEnv = (dir: string): NodeJS.ProcessEnv => ({
@@ -86,10 +101,9 @@ async function main(): Promise<void> {
       const dir = await mkdtemp(join(tmpdir(), 'xb-bench-chat-'));
       try {
         if (stored) await seedStore(dir, stored);
-        const bareLoad = await measure(bare.url);
         const bot = await startProcess(node, [...tsx, join(root, 'src/main.ts')], botEnv(dir));
         try {
-          const load = await measure(bot.url);
+          const [bareLoad, load] = await measurePair(bare.url, bot.url);
           const mem = await rssOf(bot.child.pid!);
           const label = stored ? `lowdb, ${stored.toLocaleString('en')} customers stored` : 'lowdb, fresh';
           rows.push([
@@ -119,7 +133,7 @@ async function main(): Promise<void> {
     await stopProcess(bare.child);
   }
   console.log(
-    `sandbox chat vs bare express: ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, new customer per request`,
+    `sandbox chat vs bare express: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each after ${WARMUP_SECONDS} s warm-up, new customer per request`,
   );
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows)
