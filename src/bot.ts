@@ -13,9 +13,13 @@ import type { Config } from './config.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
 import { createCallbackRouter } from './http/callback-route.js';
-import { createHealthCheck } from './http/health.js';
+import { createHealthCheck, createReadyCheck } from './http/health.js';
+import { createSandboxGate } from './http/sandbox-gate.js';
 import { createIntechClient } from './intech/client.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type BotMetrics } from './metrics/registry.js';
+import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
+import { instrumentStore } from './metrics/store.js';
 import { createOrderService } from './orders/service.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
@@ -31,6 +35,9 @@ export interface RunningBot {
   sandbox?: SandboxChannel;
   simulator?: Simulator;
   server: Server;
+  metrics: BotMetrics;
+  /** Set with METRICS_PORT: where GET /metrics answers (no token there). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -54,8 +61,13 @@ export async function startBot(
   const localUrl = `http://127.0.0.1:${port}`;
   const publicUrl = config.PORT === 0 ? localUrl : config.PUBLIC_URL;
 
-  const store =
-    config.STORE === 'memory' ? createMemoryStore() : await openLowdbStore({ dir: config.DATA_DIR, logger });
+  // One registry per bot (tests run several bots in one process); every part records into it.
+  const metrics = createMetrics();
+  const instrumented = instrumentStore(
+    config.STORE === 'memory' ? createMemoryStore() : await openLowdbStore({ dir: config.DATA_DIR, logger }),
+    metrics,
+  );
+  const store = instrumented.store;
 
   const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
   const channel: Channel =
@@ -100,6 +112,7 @@ export async function startBot(
     ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
     timeoutMs: config.INTECH_TIMEOUT_MS,
     logger: logger.child({ area: 'intech' }),
+    onCall: (c) => metrics.intechCall(c.endpoint, c.ms / 1000, c.error),
   });
 
   const catalog = await createCatalog({ kv: store.kv, logger: logger.child({ area: 'catalog' }) });
@@ -167,11 +180,57 @@ export async function startBot(
     logger: logger.child({ area: 'conversation' }),
   });
 
+  metrics.setSources({
+    channel,
+    llm: () => parser.metrics,
+    // Bounded: the reconciler's work list; more than this many open orders is an incident anyway.
+    openOrders: async () =>
+      (await store.orders.listOpen()).slice(0, 10_000).map((o) => ({ state: o.state, service: o.codeService })),
+  });
+
+  const metricsServer =
+    config.METRICS_PORT !== undefined
+      ? await startMetricsServer({
+          registry: metrics.registry,
+          port: config.METRICS_PORT,
+          host: config.HOST,
+          logger: logger.child({ area: 'metrics' }),
+        })
+      : undefined;
+
+  let accepting = true;
   const app = createApp({
     logger,
+    trustProxy: config.TRUST_PROXY,
+    onCallbackHandled: (status, seconds) => metrics.callbackHandled(status, seconds),
+    ...(metricsServer
+      ? {}
+      : {
+          metricsRouter: createMetricsRouter({
+            registry: metrics.registry,
+            token: config.ADMIN_TOKEN,
+            logger: logger.child({ area: 'metrics' }),
+          }),
+        }),
+    ...(config.SANDBOX_TOKEN
+      ? {
+          sandboxGate: createSandboxGate({
+            token: config.SANDBOX_TOKEN,
+            onRefused: ({ address, reason }) =>
+              logger.warn({ ip: address, reason }, 'sandbox: refused token'),
+          }),
+        }
+      : {}),
+    ready: createReadyCheck({
+      channel,
+      storePing: () => store.ping(),
+      writeHealth: instrumented.writeHealth,
+      accepting: () => accepting,
+    }),
     health: createHealthCheck({
       channel,
       storePing: () => store.ping(),
+      writeHealth: instrumented.writeHealth,
       intechPing: () => intech.getBalance(),
       intechMode: simulator ? 'simulator' : 'live',
       metrics: () => ({ ...parser.metrics }),
@@ -218,7 +277,10 @@ export async function startBot(
     ...(sandbox ? { sandbox } : {}),
     ...(simulator ? { simulator } : {}),
     server,
+    metrics,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
+      accepting = false;
       await channel.stop();
       await admin.stop();
       await runner.idle();
@@ -228,6 +290,7 @@ export async function startBot(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await metricsServer?.close();
       await store.close();
     },
   };

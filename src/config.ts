@@ -53,7 +53,14 @@ export const configSchema = z
     /** Proxies whose X-Forwarded-For is believed (admin lockout, logs). Unset = none. */
     TRUST_PROXY: trustProxy,
     /** Serve /metrics on its own port (no token there) instead of the main port behind ADMIN_TOKEN. */
-    METRICS_PORT: optionalString.pipe(z.coerce.number().int().min(0).max(65535).optional()),
+    METRICS_PORT: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a port number')
+        .transform(Number)
+        .refine((n) => n <= 65535, 'must be a port number')
+        .optional(),
+    ),
     PUBLIC_URL: optionalString.pipe(z.url().optional()),
     DATA_DIR: z.string().default('data'),
     STORE: z.enum(['lowdb', 'memory']).default('lowdb'),
