@@ -27,6 +27,7 @@ import { parseRules } from './parser/rules.js';
 import { createSandboxRouter } from './sandbox/routes.js';
 import { createSimulator, type Simulator } from './sandbox/simulator/index.js';
 import { createMemoryStore, openLowdbStore } from './store/index.js';
+import type { Store } from './store/types.js';
 
 export interface RunningBot {
   url: string;
@@ -44,6 +45,8 @@ export interface RunningBot {
 export interface BotOverrides {
   /** Replaces the channel built from the config (tests: a fake WhatsApp channel). */
   channel?: Channel;
+  /** Replaces the store built from the config (tests: a store whose disk is full). */
+  store?: Store;
 }
 
 export async function startBot(
@@ -64,7 +67,10 @@ export async function startBot(
   // One registry per bot (tests run several bots in one process); every part records into it.
   const metrics = createMetrics();
   const instrumented = instrumentStore(
-    config.STORE === 'memory' ? createMemoryStore() : await openLowdbStore({ dir: config.DATA_DIR, logger }),
+    overrides.store ??
+      (config.STORE === 'memory'
+        ? createMemoryStore()
+        : await openLowdbStore({ dir: config.DATA_DIR, logger })),
     metrics,
   );
   const store = instrumented.store;
@@ -185,7 +191,9 @@ export async function startBot(
     llm: () => parser.metrics,
     // Bounded: the reconciler's work list; more than this many open orders is an incident anyway.
     openOrders: async () =>
-      (await store.orders.listOpen()).slice(0, 10_000).map((o) => ({ state: o.state, service: o.codeService })),
+      (await store.orders.listOpen())
+        .slice(0, 10_000)
+        .map((o) => ({ state: o.state, service: o.codeService })),
   });
 
   const metricsServer =

@@ -13,7 +13,10 @@ const phoneList = z
   .default('')
   .transform((v, ctx) => {
     const out: string[] = [];
-    for (const raw of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const raw of v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const p = normalizePhone(raw);
       // A valid foreign number (an admin abroad, written +33…/0033…) is accepted as E.164 too.
       const e164 = p.ok ? p.e164 : p.reason === 'foreign' ? p.e164 : undefined;

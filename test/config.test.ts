@@ -55,9 +55,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...live, SANDBOX_WITH_LIVE_INTECH: 'true' })).toThrow(
       /SANDBOX_TOKEN: required for the sandbox chat with a live INTECH_API_KEY/,
     );
-    expect(() =>
-      loadConfig({ ...live, SANDBOX_WITH_LIVE_INTECH: 'true', SANDBOX_TOKEN: 'short' }),
-    ).toThrow(/SANDBOX_TOKEN: must be at least 16/);
+    expect(() => loadConfig({ ...live, SANDBOX_WITH_LIVE_INTECH: 'true', SANDBOX_TOKEN: 'short' })).toThrow(
+      /SANDBOX_TOKEN: must be at least 16/,
+    );
     const ok = loadConfig({
       ...live,
       SANDBOX_WITH_LIVE_INTECH: 'true',
@@ -79,7 +79,8 @@ describe('loadConfig', () => {
 
   it('reads admin numbers in every written form as E.164, once each', () => {
     const c = loadConfig({
-      ADMIN_NUMBERS: '770009999, 00221770009999,77.000.99.99 ,+221 77 000 99 99,07-07-07-07-07,+33 6 12 34 56 78',
+      ADMIN_NUMBERS:
+        '770009999, 00221770009999,77.000.99.99 ,+221 77 000 99 99,07-07-07-07-07,+33 6 12 34 56 78',
     });
     expect(c.ADMIN_NUMBERS).toEqual(['+221770009999', '+2250707070707', '+33612345678']);
   });

@@ -111,7 +111,8 @@ export function createTokenGate(opts: {
     addressOf,
     /** For a route that needs the token. */
     check(req: GateRequest): GateVerdict {
-      if (tokenMatches(bearerOf(req.get('authorization')), opts.token)) return { ok: true, authenticated: true };
+      if (tokenMatches(bearerOf(req.get('authorization')), opts.token))
+        return { ok: true, authenticated: true };
       const address = addressOf(req);
       if (failures.blocked(address)) {
         opts.onRefused?.({ address, reason: 'locked' });
@@ -123,7 +124,8 @@ export function createTokenGate(opts: {
     },
     /** For a route open without the token (the dashboard page): the token skips the limit. */
     anonymous(req: GateRequest): GateVerdict {
-      if (tokenMatches(bearerOf(req.get('authorization')), opts.token)) return { ok: true, authenticated: true };
+      if (tokenMatches(bearerOf(req.get('authorization')), opts.token))
+        return { ok: true, authenticated: true };
       const address = addressOf(req);
       if (!perAddress.hit(address))
         return { ok: false, status: 429, retryAfter: perAddress.retryAfter(address), message: 'slow down' };
@@ -141,5 +143,7 @@ export function refuse(
 ): void {
   if (v.retryAfter) res.setHeader('Retry-After', String(v.retryAfter));
   if (v.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  res.status(v.status).json({ error: v.status === 401 ? 'unauthorized' : 'too_many_requests', message: v.message });
+  res
+    .status(v.status)
+    .json({ error: v.status === 401 ? 'unauthorized' : 'too_many_requests', message: v.message });
 }

@@ -82,7 +82,11 @@ export function createHealthCheck(
     const channel = { kind: deps.channel.kind, ...deps.channel.health() };
     const lastWriteError = deps.writeHealth?.().lastError;
     const status =
-      sOk && i.ok && channel.connected ? 'ok' : sOk && !channel.connected && channel.pairing ? 'pairing' : 'degraded';
+      sOk && i.ok && channel.connected
+        ? 'ok'
+        : sOk && !channel.connected && channel.pairing
+          ? 'pairing'
+          : 'degraded';
     return {
       status,
       channel,
@@ -114,7 +118,11 @@ export function createReadyCheck(
 ): ReadyCheck {
   return async () => {
     const h = deps.channel.health();
-    const channel = { kind: deps.channel.kind, connected: h.connected, ...(h.detail ? { detail: h.detail } : {}) };
+    const channel = {
+      kind: deps.channel.kind,
+      connected: h.connected,
+      ...(h.detail ? { detail: h.detail } : {}),
+    };
     const sOk = await storeOk(deps, deps.storeTimeoutMs ?? 2_000);
     const reason =
       deps.accepting && !deps.accepting()

@@ -59,30 +59,35 @@ export function createSandboxGate(opts: {
   };
   const r = Router();
 
-  r.post('/sandbox/session', express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
-    const given = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
-    const v = gate.check({
-      ip: req.ip,
-      socket: req.socket,
-      get: (n: string) => (n.toLowerCase() === 'authorization' ? `Bearer ${given}` : req.get(n)),
-    });
-    const form = !req.is('application/json');
-    if (!v.ok) {
-      if (form && v.status === 401) {
-        res.status(401).type('html').setHeader('Cache-Control', 'no-store');
-        res.send(signInPage(true));
+  r.post(
+    '/sandbox/session',
+    express.urlencoded({ extended: false, limit: '4kb' }),
+    express.json({ limit: '4kb' }),
+    (req, res) => {
+      const given = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
+      const v = gate.check({
+        ip: req.ip,
+        socket: req.socket,
+        get: (n: string) => (n.toLowerCase() === 'authorization' ? `Bearer ${given}` : req.get(n)),
+      });
+      const form = !req.is('application/json');
+      if (!v.ok) {
+        if (form && v.status === 401) {
+          res.status(401).type('html').setHeader('Cache-Control', 'no-store');
+          res.send(signInPage(true));
+          return;
+        }
+        refuse(res, v);
         return;
       }
-      refuse(res, v);
-      return;
-    }
-    res.setHeader(
-      'Set-Cookie',
-      `${COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict${req.secure ? '; Secure' : ''}`,
-    );
-    if (form) res.redirect(303, '/');
-    else res.status(204).end();
-  });
+      res.setHeader(
+        'Set-Cookie',
+        `${COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict${req.secure ? '; Secure' : ''}`,
+      );
+      if (form) res.redirect(303, '/');
+      else res.status(204).end();
+    },
+  );
 
   const guard = (req: Request, res: Response, next: NextFunction) => {
     if (hasSession(req)) return next();

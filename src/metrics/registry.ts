@@ -108,7 +108,8 @@ export function createMetrics(registry: Registry = new Registry()) {
     registers: r,
     collect() {
       this.reset();
-      if (sources.channel) this.set({ channel: sources.channel.kind }, sources.channel.health().connected ? 1 : 0);
+      if (sources.channel)
+        this.set({ channel: sources.channel.kind }, sources.channel.health().connected ? 1 : 0);
     },
   });
   new Gauge({
@@ -135,7 +136,11 @@ export function createMetrics(registry: Registry = new Registry()) {
       },
     });
   llm('xaalis_llm_calls_total', 'Times the optional LLM parser was consulted.', 'llmCalls');
-  llm('xaalis_llm_failures_total', 'LLM calls that failed (error, timeout, malformed answer).', 'llmFailures');
+  llm(
+    'xaalis_llm_failures_total',
+    'LLM calls that failed (error, timeout, malformed answer).',
+    'llmFailures',
+  );
   llm('xaalis_llm_dropped_total', 'LLM values refused (not in the text, unknown service…).', 'llmDropped');
   const storeErrors = new Counter({
     name: 'xaalis_store_write_errors_total',

@@ -42,8 +42,7 @@ const WRITES = new Set([
 export function systemErrorCode(err: unknown): string | undefined {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (/^E[A-Z0-9]+$/.test(code) || /^(08|53|57P|58)/.test(code)))
-      return code;
+    if (typeof code === 'string' && (/^E[A-Z0-9]+$/.test(code) || /^(08|53|57P|58)/.test(code))) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
@@ -146,7 +145,9 @@ export function instrumentStore(
 
   const statusLookups = store.statusLookups;
   const lookupsExtra = {
-    tryAcquire: wrapCall('statusLookups', 'tryAcquire', (async (...a: Parameters<typeof statusLookups.tryAcquire>) => {
+    tryAcquire: wrapCall('statusLookups', 'tryAcquire', (async (
+      ...a: Parameters<typeof statusLookups.tryAcquire>
+    ) => {
       const ok = await statusLookups.tryAcquire(...a);
       metrics.statusLookup(ok);
       return ok;
