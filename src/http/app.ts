@@ -28,6 +28,8 @@ export interface AppDeps {
   simulator?: Express | Router;
   /** /admin and /admin/api. */
   adminRouter?: Router;
+  /** Customer pages: /pay/done and /pay/failed (payment result pages). */
+  payPagesRouter?: Router;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.metricsRouter) app.use(deps.metricsRouter);
   if (deps.simulator) app.use('/intech-sim', deps.simulator);
   if (deps.adminRouter) app.use(deps.adminRouter);
+  if (deps.payPagesRouter) app.use(deps.payPagesRouter);
   if (deps.sandboxRouter) {
     if (deps.sandboxGate) app.use(deps.sandboxGate);
     app.use(deps.sandboxRouter);

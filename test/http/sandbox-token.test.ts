@@ -40,7 +40,10 @@ describe('sandbox chat with a live Intech key', () => {
       `/sandbox/events?phone=${encodeURIComponent(ADMIN)}`,
       '/sandbox/media/x',
     ];
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: TOKEN }] as Record<
+      string,
+      string
+    >[]) {
       // 401, or 429 once this address has made 10 wrong guesses.
       for (const p of paths)
         expect([401, 429], `${p} ${JSON.stringify(headers)}`).toContain(
