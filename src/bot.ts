@@ -192,9 +192,9 @@ export async function startBot(
     llm: () => parser.metrics,
     // Bounded: the reconciler's work list; more than this many open orders is an incident anyway.
     openOrders: async () =>
-      (await store.orders.listOpen())
-        .slice(0, 10_000)
-        .map((o) => ({ state: o.state, service: o.codeService })),
+      (await store.orders.listOpen(10_000)).map((o) => ({ state: o.state, service: o.codeService })),
+    // The durable outbox (contract): messages waiting to leave.
+    outboxDepth: () => store.outbox.depth(),
   });
 
   const metricsServer =
