@@ -70,3 +70,19 @@ describe('admin lockout', () => {
     expect(addressKey('127.0.0.1')).toBe('127.0.0.1');
   });
 });
+
+describe('admin numbers', () => {
+  it('ADMIN_NUMBERS=770009999 makes +221770009999 an admin, whatever form the chat number is typed in', async () => {
+    bot = await startTestBot({ ADMIN_NUMBERS: '770009999' });
+    expect(bot.config.ADMIN_NUMBERS).toEqual(['+221770009999']);
+    for (const from of ['77.000.99.99', '00221770009999', '+221 77 000 99 99']) {
+      const res = await fetch(`${bot.url}/sandbox/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from, text: 'solde' }),
+      });
+      const body = (await res.json()) as { replies: { text: string }[] };
+      expect(body.replies.map((r) => r.text).join('\n'), from).toMatch(/Solde marchand/);
+    }
+  });
+});
