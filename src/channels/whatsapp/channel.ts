@@ -396,6 +396,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       await presence(current, jidFor(customerId), typing);
     },
 
-    health: () => ({ connected: state === 'open', detail: state, pairing: state !== 'open' && awaitingLink }),
+    health: () => ({
+      connected: state === 'open',
+      detail: state,
+      ...(state !== 'open' && awaitingLink ? { pairing: true } : {}),
+    }),
   };
 }
