@@ -12,10 +12,14 @@ import type { Config } from './config.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
 import { createCallbackRouter } from './http/callback-route.js';
-import { createHealthCheck } from './http/health.js';
+import { createHealthCheck, createReadyCheck } from './http/health.js';
 import { createPayPagesRouter, waMeLink } from './http/pay-pages.js';
+import { createSandboxGate } from './http/sandbox-gate.js';
 import { createIntechClient } from './intech/client.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type BotMetrics } from './metrics/registry.js';
+import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
+import { instrumentStore } from './metrics/store.js';
 import { createOrderService } from './orders/service.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
@@ -23,6 +27,7 @@ import { parseRules } from './parser/rules.js';
 import { createSandboxRouter } from './sandbox/routes.js';
 import { createSimulator, type Simulator } from './sandbox/simulator/index.js';
 import { createMemoryStore, openLowdbStore } from './store/index.js';
+import type { Store } from './store/types.js';
 
 export interface RunningBot {
   url: string;
@@ -31,12 +36,17 @@ export interface RunningBot {
   sandbox?: SandboxChannel;
   simulator?: Simulator;
   server: Server;
+  metrics: BotMetrics;
+  /** Set with METRICS_PORT: where GET /metrics answers (no token there). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
 export interface BotOverrides {
   /** Replaces the channel built from the config (tests: a fake WhatsApp channel). */
   channel?: Channel;
+  /** Replaces the store built from the config (tests: a store whose disk is full). */
+  store?: Store;
 }
 
 export async function startBot(
@@ -54,8 +64,16 @@ export async function startBot(
   const localUrl = `http://127.0.0.1:${port}`;
   const publicUrl = config.PORT === 0 ? localUrl : config.PUBLIC_URL;
 
-  const store =
-    config.STORE === 'memory' ? createMemoryStore() : await openLowdbStore({ dir: config.DATA_DIR, logger });
+  // One registry per bot (tests run several bots in one process); every part records into it.
+  const metrics = createMetrics();
+  const instrumented = instrumentStore(
+    overrides.store ??
+      (config.STORE === 'memory'
+        ? createMemoryStore()
+        : await openLowdbStore({ dir: config.DATA_DIR, logger })),
+    metrics,
+  );
+  const store = instrumented.store;
 
   const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
   const channel: Channel =
@@ -101,6 +119,7 @@ export async function startBot(
     ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
     timeoutMs: config.INTECH_TIMEOUT_MS,
     logger: logger.child({ area: 'intech' }),
+    onCall: (c) => metrics.intechCall(c.endpoint, c.ms / 1000, c.error),
   });
 
   const catalog = await createCatalog({ kv: store.kv, logger: logger.child({ area: 'catalog' }) });
@@ -173,11 +192,59 @@ export async function startBot(
     logger: logger.child({ area: 'conversation' }),
   });
 
+  metrics.setSources({
+    channel,
+    llm: () => parser.metrics,
+    // Bounded: the reconciler's work list; more than this many open orders is an incident anyway.
+    openOrders: async () =>
+      (await store.orders.listOpen(10_000)).map((o) => ({ state: o.state, service: o.codeService })),
+    // The durable outbox (contract): messages waiting to leave.
+    outboxDepth: () => store.outbox.depth(),
+  });
+
+  const metricsServer =
+    config.METRICS_PORT !== undefined
+      ? await startMetricsServer({
+          registry: metrics.registry,
+          port: config.METRICS_PORT,
+          host: config.HOST,
+          logger: logger.child({ area: 'metrics' }),
+        })
+      : undefined;
+
+  let accepting = true;
   const app = createApp({
     logger,
+    trustProxy: config.TRUST_PROXY,
+    onCallbackHandled: (status, seconds) => metrics.callbackHandled(status, seconds),
+    ...(metricsServer
+      ? {}
+      : {
+          metricsRouter: createMetricsRouter({
+            registry: metrics.registry,
+            token: config.ADMIN_TOKEN,
+            logger: logger.child({ area: 'metrics' }),
+          }),
+        }),
+    ...(config.SANDBOX_TOKEN
+      ? {
+          sandboxGate: createSandboxGate({
+            token: config.SANDBOX_TOKEN,
+            onRefused: ({ address, reason }) =>
+              logger.warn({ ip: address, reason }, 'sandbox: refused token'),
+          }),
+        }
+      : {}),
+    ready: createReadyCheck({
+      channel,
+      storePing: () => store.ping(),
+      writeHealth: instrumented.writeHealth,
+      accepting: () => accepting,
+    }),
     health: createHealthCheck({
       channel,
       storePing: () => store.ping(),
+      writeHealth: instrumented.writeHealth,
       intechPing: () => intech.getBalance(),
       intechMode: simulator ? 'simulator' : 'live',
       metrics: () => ({ ...parser.metrics }),
@@ -235,7 +302,10 @@ export async function startBot(
     ...(sandbox ? { sandbox } : {}),
     ...(simulator ? { simulator } : {}),
     server,
+    metrics,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
+      accepting = false;
       await channel.stop();
       await admin.stop();
       await runner.idle();
@@ -245,6 +315,7 @@ export async function startBot(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await metricsServer?.close();
       await store.close();
     },
   };

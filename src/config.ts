@@ -1,27 +1,69 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import { z } from 'zod';
+import { normalizePhone } from './phone/phone.js';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+/** Comma-separated phone numbers read like customers' (phone.ts): every written form -> E.164, else refused. */
 const phoneList = z
   .string()
   .default('')
-  .transform((v) =>
-    v
+  .transform((v, ctx) => {
+    const out: string[] = [];
+    for (const raw of v
       .split(',')
-      .map((s) => s.replace(/[\s.-]/g, ''))
-      .filter(Boolean)
-      .map((s) => (s.startsWith('+') ? s : s.startsWith('00') ? `+${s.slice(2)}` : `+${s}`)),
-  );
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const p = normalizePhone(raw);
+      // A valid foreign number (an admin abroad, written +33…/0033…) is accepted as E.164 too.
+      const e164 = p.ok ? p.e164 : p.reason === 'foreign' ? p.e164 : undefined;
+      if (e164 === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${raw}" is not a valid phone number (e.g. 77 123 45 67, +221771234567, 0707070707)`,
+        });
+        continue;
+      }
+      if (!out.includes(e164)) out.push(e164);
+    }
+    return out;
+  });
+const secret = optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional());
+/** Express "trust proxy": unset = trust no proxy (X-Forwarded-For ignored); a hop count; or addresses/subnets. */
+const trustProxy = optionalString.transform((v, ctx): false | number | string => {
+  if (v === undefined || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'true would trust any X-Forwarded-For (spoofable); give the proxy hop count (e.g. 1) or its address/subnet (e.g. loopback, 10.0.0.0/8)',
+    });
+    return false;
+  }
+  return v;
+});
 
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: int(3000, 0),
-    HOST: z.string().default('0.0.0.0'),
+    /** Default: 127.0.0.1 with CHANNEL=sandbox (the chat lets anyone act as any customer), else 0.0.0.0. */
+    HOST: optionalString,
+    /** Proxies whose X-Forwarded-For is believed (admin lockout, logs). Unset = none. */
+    TRUST_PROXY: trustProxy,
+    /** Serve /metrics on its own port (no token there) instead of the main port behind ADMIN_TOKEN. */
+    METRICS_PORT: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a port number')
+        .transform(Number)
+        .refine((n) => n <= 65535, 'must be a port number')
+        .optional(),
+    ),
     PUBLIC_URL: optionalString.pipe(z.url().optional()),
     DATA_DIR: z.string().default('data'),
     STORE: z.enum(['lowdb', 'memory']).default('lowdb'),
@@ -41,6 +83,8 @@ export const configSchema = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    /** Bearer token for every /sandbox/* request; required for the sandbox chat with a live Intech key. */
+    SANDBOX_TOKEN: secret,
 
     // Simulator knobs (sandbox only).
     SIM_API_KEY: z.string().default('sandbox-api-key'),
@@ -57,7 +101,7 @@ export const configSchema = z
 
     // Admins.
     ADMIN_NUMBERS: phoneList,
-    ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    ADMIN_TOKEN: secret,
 
     // Optional LLM parser.
     OPENAI_API_KEY: optionalString,
@@ -92,6 +136,7 @@ export const configSchema = z
   .transform((c) => ({
     ...c,
     SANDBOX_INTECH: c.INTECH_API_KEY === undefined,
+    HOST: c.HOST ?? (c.CHANNEL === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
     PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
   }));
 
@@ -117,8 +162,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (!c.SANDBOX_INTECH && c.CHANNEL === 'sandbox' && !c.SANDBOX_WITH_LIVE_INTECH) {
     problems.push(
-      'CHANNEL: the sandbox chat lets anyone act as any customer; with a live INTECH_API_KEY use CHANNEL=whatsapp (or SANDBOX_WITH_LIVE_INTECH=true for a local test)',
+      'CHANNEL: the sandbox chat lets anyone act as any customer; with a live INTECH_API_KEY use CHANNEL=whatsapp (or SANDBOX_WITH_LIVE_INTECH=true and a SANDBOX_TOKEN for a local test)',
     );
+  }
+  if (!c.SANDBOX_INTECH && c.CHANNEL === 'sandbox' && !c.SANDBOX_TOKEN) {
+    problems.push(
+      'SANDBOX_TOKEN: required for the sandbox chat with a live INTECH_API_KEY (16+ characters; send it as Authorization: Bearer <token>)',
+    );
+  }
+  if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT');
   }
   if (problems.length) throw new ConfigError(problems);
   return c;

@@ -24,13 +24,16 @@ const SECRET_PATHS = [
   '*.creds',
 ];
 
-/** +221771234567 -> +22177***4567. Keeps enough to correlate, not enough to call. */
+/**
+ * +221771234567 -> +***567: at most the last 3 digits, enough to tell two customers apart in one
+ * incident, never enough to call (the country code and prefix would narrow the rest).
+ */
 export function maskPhone(value: string): string {
   return value.replace(/\+?\d[\d\s.-]{7,}\d/g, (m) => {
     const digits = m.replace(/\D/g, '');
     if (digits.length < 8) return m;
     const plus = m.startsWith('+') ? '+' : '';
-    return `${plus}${digits.slice(0, digits.length - 7)}***${digits.slice(-4)}`;
+    return `${plus}***${digits.slice(-3)}`;
   });
 }
 

@@ -49,10 +49,64 @@ describe('loadConfig', () => {
     );
   });
 
-  it('with live Intech, refuses the sandbox chat unless explicitly allowed', () => {
+  it('with live Intech, refuses the sandbox chat unless explicitly allowed and token-protected', () => {
     const live = { INTECH_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.sn' };
     expect(() => loadConfig(live)).toThrow(/CHANNEL: the sandbox chat lets anyone act as any customer/);
-    expect(loadConfig({ ...live, SANDBOX_WITH_LIVE_INTECH: 'true' }).CHANNEL).toBe('sandbox');
+    expect(() => loadConfig({ ...live, SANDBOX_WITH_LIVE_INTECH: 'true' })).toThrow(
+      /SANDBOX_TOKEN: required for the sandbox chat with a live INTECH_API_KEY/,
+    );
+    expect(() => loadConfig({ ...live, SANDBOX_WITH_LIVE_INTECH: 'true', SANDBOX_TOKEN: 'short' })).toThrow(
+      /SANDBOX_TOKEN: must be at least 16/,
+    );
+    const ok = loadConfig({
+      ...live,
+      SANDBOX_WITH_LIVE_INTECH: 'true',
+      SANDBOX_TOKEN: 'sandbox-token-0123456789',
+    });
+    expect(ok.CHANNEL).toBe('sandbox');
+    expect(ok.SANDBOX_TOKEN).toBe('sandbox-token-0123456789');
+    // The simulator needs no token: npm start stays zero-configuration.
+    expect(loadConfig({}).SANDBOX_TOKEN).toBeUndefined();
+  });
+
+  it('listens on 127.0.0.1 in sandbox mode unless HOST says otherwise', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: ' ' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ CHANNEL: 'whatsapp' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ CHANNEL: 'whatsapp', HOST: '10.0.0.5' }).HOST).toBe('10.0.0.5');
+  });
+
+  it('reads admin numbers in every written form as E.164, once each', () => {
+    const c = loadConfig({
+      ADMIN_NUMBERS:
+        '770009999, 00221770009999,77.000.99.99 ,+221 77 000 99 99,07-07-07-07-07,+33 6 12 34 56 78',
+    });
+    expect(c.ADMIN_NUMBERS).toEqual(['+221770009999', '+2250707070707', '+33612345678']);
+  });
+
+  it('refuses an invalid admin number at start, naming ADMIN_NUMBERS', () => {
+    for (const bad of ['12345', '+221 12 345', 'admin', '77 000 99 9']) {
+      expect(() => loadConfig({ ADMIN_NUMBERS: `770009999,${bad}` }), bad).toThrow(
+        /ADMIN_NUMBERS: ".*" is not a valid phone number/,
+      );
+    }
+  });
+
+  it('trusts no proxy by default; TRUST_PROXY takes a hop count or addresses, never a blanket true', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true would trust any/);
+  });
+
+  it('validates METRICS_PORT', () => {
+    expect(loadConfig({}).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '' }).METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(() => loadConfig({ METRICS_PORT: 'x' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT/);
   });
 
   it('refuses a short admin token', () => {

@@ -21,7 +21,32 @@ describe('logger', () => {
     expect(out).not.toContain('771234567');
     expect(out).not.toContain('0707070707');
     expect(out).not.toContain('77 123 45 67');
-    expect(out).toContain('***4567');
+    expect(out).toContain('***567');
+    expect(out).not.toContain('4567');
+  });
+
+  it('shows at most the last 3 digits of a phone number, in every written form', () => {
+    const forms = [
+      '+221771230001',
+      '221771230001',
+      '00221771230001',
+      '77 123 00 01',
+      '77.123.00.01',
+      '771230001',
+      '+225 07 07 07 0001',
+      '221771230001@s.whatsapp.net',
+    ];
+    for (const f of forms) {
+      const masked = maskPhone(`to ${f} now`);
+      const digits = masked.replace(/\D/g, '');
+      expect(digits, `${f} -> ${masked}`).toBe('001');
+    }
+    const { lines, logger } = capture();
+    logger.warn({ customerId: '+221771230001', chat: '221771230001@s.whatsapp.net' }, 'x +22177123 0001');
+    const entry = JSON.parse(lines.join('')) as Record<string, string>;
+    expect(entry.customerId).toBe('+***001');
+    expect(entry.chat).toBe('***001@s.whatsapp.net');
+    expect(entry.msg).toBe('x +***001');
   });
 
   it('never writes secrets', () => {
@@ -38,6 +63,7 @@ describe('logger', () => {
 
   it('maskPhone keeps short numbers (amounts) readable', () => {
     expect(maskPhone('amount 5000')).toBe('amount 5000');
-    expect(maskPhone('+2250544332211')).toBe('+225054***2211');
+    expect(maskPhone('+2250544332211')).toBe('+***211');
+    expect(maskPhone('order XB7K2M9Q for 1000 XOF')).toBe('order XB7K2M9Q for 1000 XOF');
   });
 });

@@ -8,7 +8,7 @@ import type { IntechApi } from '../intech/api.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { ORDER_STATES, type OrderState } from '../orders/types.js';
 import type { Store } from '../store/types.js';
-import { bearerOf, createRateLimiter, tokenMatches } from './auth.js';
+import { createTokenGate, refuse } from './auth.js';
 import type { BalanceWatch } from './balance-watch.js';
 import { type BroadcastService, countAudience } from './broadcasts.js';
 import type { CatalogSync } from './catalog-sync.js';
@@ -80,35 +80,30 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     return router;
   }
 
-  const perIp = createRateLimiter({ max: deps.perMinute ?? 120, windowMs: 60_000, now });
-  const failures = createRateLimiter({ max: deps.maxAuthFailures ?? 10, windowMs: 15 * 60_000, now });
-  const ipOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  const gate = createTokenGate({
+    token,
+    now,
+    ...(deps.perMinute !== undefined ? { perMinute: deps.perMinute } : {}),
+    ...(deps.maxAuthFailures !== undefined ? { maxFailures: deps.maxAuthFailures } : {}),
+    onRefused: ({ address, reason }) => logger.warn({ ip: address, reason }, 'admin API: refused token'),
+  });
 
   const limit = (req: Request, res: Response, next: NextFunction) => {
-    const ip = ipOf(req);
-    if (failures.blocked(ip)) {
-      res.setHeader('Retry-After', String(failures.retryAfter(ip)));
-      res.status(429).json({ error: 'too_many_requests', message: 'too many failed attempts' });
-      return;
-    }
-    if (!perIp.hit(ip)) {
-      res.setHeader('Retry-After', String(perIp.retryAfter(ip)));
-      res.status(429).json({ error: 'too_many_requests', message: 'slow down' });
-      return;
-    }
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
-    next();
+    // The API checks the token itself (auth); the page carries no data and is only rate limited.
+    if (req.path.startsWith('/api')) return next();
+    const v = gate.anonymous(req);
+    if (v.ok) return next();
+    refuse(res, v);
   };
 
   const auth = (req: Request, res: Response, next: NextFunction) => {
-    if (tokenMatches(bearerOf(req.get('authorization')), token)) return next();
-    failures.hit(ipOf(req));
-    logger.warn({ ip: ipOf(req), path: req.path }, 'admin API: refused token');
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    res.status(401).json({ error: 'unauthorized', message: 'missing or wrong token' });
+    const v = gate.check(req);
+    if (v.ok) return next();
+    refuse(res, v);
   };
 
   router.use('/admin', limit);

@@ -15,6 +15,8 @@ export interface InboundMessage {
 export interface ChannelHealth {
   connected: boolean;
   detail?: string;
+  /** Not linked yet: waiting for a QR scan or a pairing code (nothing to restart; /healthz stays 200). */
+  pairing?: boolean;
 }
 
 export interface Channel {

@@ -2,13 +2,26 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logger.js';
 import { errorHandler } from './errors.js';
-import type { HealthCheck } from './health.js';
+import { type HealthCheck, healthHttpStatus, type ReadyCheck } from './health.js';
 
 export interface AppDeps {
   logger: Logger;
   health: HealthCheck;
+  /** GET /readyz; absent = ready whenever /healthz is not degraded. */
+  ready?: ReadyCheck;
+  /**
+   * Express "trust proxy" (TRUST_PROXY): false = req.ip is the socket's address and X-Forwarded-For is
+   * ignored, so nobody can pick their own address for the admin lockout.
+   */
+  trustProxy?: false | number | string;
   /** POST /intech/callback (keeps the raw body: mount before any JSON parser). */
   callbackRouter: Router;
+  /** Observes each callback's handling time and answer (metrics). */
+  onCallbackHandled?: (status: number, seconds: number) => void;
+  /** GET /metrics on this app (behind ADMIN_TOKEN); absent with METRICS_PORT. */
+  metricsRouter?: Router;
+  /** SANDBOX_TOKEN gate in front of the sandbox routes and page. */
+  sandboxGate?: Router;
   /** Sandbox chat routes and page; absent with CHANNEL=whatsapp. */
   sandboxRouter?: Router;
   /** The embedded Intech simulator, mounted at /intech-sim when no real Intech key is configured. */
@@ -22,19 +35,50 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? false);
 
+  if (deps.onCallbackHandled) {
+    const observe = deps.onCallbackHandled;
+    app.use('/intech/callback', (_req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => observe(res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+      next();
+    });
+  }
   app.use(deps.callbackRouter);
+
+  // Liveness: answering at all is the proof the event loop turns. Use this for restarts, never /healthz.
+  app.get('/livez', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ status: 'live' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (deps.ready) {
+      const r = await deps.ready();
+      res.status(r.ready ? 200 : 503).json(r);
+      return;
+    }
+    const h = await deps.health();
+    const ready = h.status === 'ok';
+    res.status(ready ? 200 : 503).json({ ready, ...(ready ? {} : { reason: h.status }) });
+  });
 
   app.get('/healthz', async (_req, res) => {
     const report = await deps.health();
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(healthHttpStatus(report)).json(report);
   });
 
+  if (deps.metricsRouter) app.use(deps.metricsRouter);
   if (deps.simulator) app.use('/intech-sim', deps.simulator);
   if (deps.adminRouter) app.use(deps.adminRouter);
   if (deps.payPagesRouter) app.use(deps.payPagesRouter);
-  if (deps.sandboxRouter) app.use(deps.sandboxRouter);
+  if (deps.sandboxRouter) {
+    if (deps.sandboxGate) app.use(deps.sandboxGate);
+    app.use(deps.sandboxRouter);
+  }
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });

@@ -49,6 +49,8 @@ export interface IntechClientOptions {
   retry?: { attempts: number; baseMs: number; maxMs: number };
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Observes every attempt (metrics): endpoint, duration, and the error class when it failed. */
+  onCall?: (call: { endpoint: string; ms: number; error?: string }) => void;
 }
 
 const DEFAULT_RETRY = { attempts: 3, baseMs: 500, maxMs: 5_000 };
@@ -189,11 +191,13 @@ export function createIntechClient(opts: IntechClientOptions): IntechApi {
       const started = now();
       try {
         const result = await attempt(call);
+        opts.onCall?.({ endpoint: call.endpoint, ms: now() - started });
         log.info({ ...fields, ms: now() - started, attempt: n }, 'intech call ok');
         return result;
       } catch (e) {
         if (!(e instanceof Failure)) throw e;
         const err = mapIntechFailure(e.failure, ctx);
+        opts.onCall?.({ endpoint: call.endpoint, ms: now() - started, error: err.name });
         const logged = {
           ...fields,
           ms: now() - started,

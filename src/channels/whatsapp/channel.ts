@@ -122,6 +122,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   let current: WaSocketLike | undefined;
   let stopped = false;
   let attempts = 0;
+  /** A QR / pairing code is out and not used yet: waiting for a human, not broken (health().pairing). */
+  let awaitingLink = false;
   let openWaiters: { resolve: (s: WaSocketLike) => void; reject: (e: Error) => void }[] = [];
 
   const alert = (kind: string, message: string) => {
@@ -195,6 +197,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     sock.ev.on('connection.update', (update: Partial<ConnectionState>) => {
       if (current !== sock) return; // a dead socket's late events
       if (update.qr) {
+        awaitingLink = true;
         if (pairingDigits && !authState.state.creds.registered) {
           if (!pairingRequested) {
             pairingRequested = true;
@@ -215,6 +218,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       }
       if (update.connection === 'open') {
         state = 'open';
+        awaitingLink = false;
         attempts = 0;
         log.info({ me: sock.user?.id }, 'WhatsApp connected');
         settleWaiters(sock);
@@ -392,6 +396,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       await presence(current, jidFor(customerId), typing);
     },
 
-    health: () => ({ connected: state === 'open', detail: state }),
+    health: () => ({
+      connected: state === 'open',
+      detail: state,
+      ...(state !== 'open' && awaitingLink ? { pairing: true } : {}),
+    }),
   };
 }
