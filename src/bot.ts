@@ -23,7 +23,7 @@ import { createParser } from './parser/parser.js';
 import { parseRules } from './parser/rules.js';
 import { createSandboxRouter } from './sandbox/routes.js';
 import { createSimulator, type Simulator } from './sandbox/simulator/index.js';
-import { createMemoryStore, openLowdbStore } from './store/index.js';
+import { createMemoryStore, openLowdbStore, openPostgresStore } from './store/index.js';
 
 export interface RunningBot {
   url: string;
@@ -56,7 +56,16 @@ export async function startBot(
   const publicUrl = config.PORT === 0 ? localUrl : config.PUBLIC_URL;
 
   const store =
-    config.STORE === 'memory' ? createMemoryStore() : await openLowdbStore({ dir: config.DATA_DIR, logger });
+    config.STORE === 'memory'
+      ? createMemoryStore()
+      : config.STORE === 'postgres'
+        ? await openPostgresStore({
+            url: config.DATABASE_URL!,
+            poolSize: config.DATABASE_POOL_SIZE,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+            logger,
+          })
+        : await openLowdbStore({ dir: config.DATA_DIR, logger });
 
   const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
   const channel: Channel =

@@ -24,7 +24,11 @@ export const configSchema = z
     HOST: z.string().default('0.0.0.0'),
     PUBLIC_URL: optionalString.pipe(z.url().optional()),
     DATA_DIR: z.string().default('data'),
-    STORE: z.enum(['lowdb', 'memory']).default('lowdb'),
+    STORE: z.enum(['lowdb', 'memory', 'postgres']).default('lowdb'),
+    // STORE=postgres: one database shared by every instance.
+    DATABASE_URL: optionalString,
+    DATABASE_POOL_SIZE: int(10, 1),
+    DATABASE_STATEMENT_TIMEOUT_MS: int(10_000, 100),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     // Intech. No API key = sandbox: the embedded simulator plays Intech.
@@ -114,6 +118,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(
       'CHANNEL: the sandbox chat lets anyone act as any customer; with a live INTECH_API_KEY use CHANNEL=whatsapp (or SANDBOX_WITH_LIVE_INTECH=true for a local test)',
     );
+  }
+  if (c.STORE === 'postgres' && !c.DATABASE_URL) {
+    problems.push('DATABASE_URL: required with STORE=postgres (e.g. postgres://user:password@host:5432/xaalis)');
+  }
+  if (c.DATABASE_URL && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
+    problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
   }
   if (problems.length) throw new ConfigError(problems);
   return c;
