@@ -8,7 +8,6 @@ import { createAdminArea } from './admin/index.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
-import { createWhatsAppChannel } from './channels/whatsapp/index.js';
 import type { Config } from './config.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
@@ -71,7 +70,8 @@ export async function startBot(
   const channel: Channel =
     overrides.channel ??
     sandbox ??
-    createWhatsAppChannel({
+    // Baileys (and libsignal) load only for CHANNEL=whatsapp: the sandbox never pays their memory.
+    (await import('./channels/whatsapp/index.js')).createWhatsAppChannel({
       kv: store.kv,
       dedupe: store.dedupe,
       logger: logger.child({ area: 'whatsapp' }),

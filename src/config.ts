@@ -120,7 +120,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   if (c.STORE === 'postgres' && !c.DATABASE_URL) {
-    problems.push('DATABASE_URL: required with STORE=postgres (e.g. postgres://user:password@host:5432/xaalis)');
+    problems.push(
+      'DATABASE_URL: required with STORE=postgres (e.g. postgres://user:password@host:5432/xaalis)',
+    );
   }
   if (c.DATABASE_URL && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
     problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
