@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/postgres/migrate.js';
@@ -57,5 +59,24 @@ describe('postgres store: migrations', () => {
     for (const s of stores) await s.close();
     expect(await stores[0]!.ping()).toBe(false);
     expect(n).toBeGreaterThan(0);
+  });
+
+  it('npm run db:migrate applies the migrations alone, then finds nothing to do', async () => {
+    const fresh = await freshDatabase();
+    const run = (): Promise<{ stdout: string }> =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/tools/db-migrate.ts'], {
+        env: { ...process.env, DATABASE_URL: fresh },
+        timeout: 30_000,
+      });
+    expect((await run()).stdout).toContain('applied: 001_init.sql');
+    expect((await run()).stdout).toContain('up to date');
+    const c = new pg.Client({ connectionString: fresh });
+    await c.connect();
+    const t = await c.query(
+      "SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('orders', 'order_ext_ids', 'outbox')",
+    );
+    await c.end();
+    expect(t.rows[0].n).toBe(3);
+    await dropDatabase(fresh);
   });
 });
