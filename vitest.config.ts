@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores on CI: keep parallelism modest so timing-based tests stay stable.
     maxWorkers: 2,
+    // A real PostgreSQL for the postgres store tests (TEST_DATABASE_URL, or a throwaway embedded server).
+    globalSetup: ['./test/setup/postgres.ts'],
   },
 });

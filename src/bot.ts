@@ -26,7 +26,7 @@ import { createParser } from './parser/parser.js';
 import { parseRules } from './parser/rules.js';
 import { createSandboxRouter } from './sandbox/routes.js';
 import { createSimulator, type Simulator } from './sandbox/simulator/index.js';
-import { createMemoryStore, openLowdbStore } from './store/index.js';
+import { createMemoryStore, openLowdbStore, openPostgresStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
 export interface RunningBot {
@@ -70,7 +70,14 @@ export async function startBot(
     overrides.store ??
       (config.STORE === 'memory'
         ? createMemoryStore()
-        : await openLowdbStore({ dir: config.DATA_DIR, logger })),
+        : config.STORE === 'postgres'
+          ? await openPostgresStore({
+              url: config.DATABASE_URL!,
+              poolSize: config.DATABASE_POOL_SIZE,
+              statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+              logger,
+            })
+          : await openLowdbStore({ dir: config.DATA_DIR, logger })),
     metrics,
   );
   const store = instrumented.store;

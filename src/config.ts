@@ -66,7 +66,11 @@ export const configSchema = z
     ),
     PUBLIC_URL: optionalString.pipe(z.url().optional()),
     DATA_DIR: z.string().default('data'),
-    STORE: z.enum(['lowdb', 'memory']).default('lowdb'),
+    STORE: z.enum(['lowdb', 'memory', 'postgres']).default('lowdb'),
+    // STORE=postgres: one database shared by every instance.
+    DATABASE_URL: optionalString,
+    DATABASE_POOL_SIZE: int(10, 1),
+    DATABASE_STATEMENT_TIMEOUT_MS: int(10_000, 100),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     // Intech. No API key = sandbox: the embedded simulator plays Intech.
@@ -172,6 +176,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (c.METRICS_PORT !== undefined && c.METRICS_PORT !== 0 && c.METRICS_PORT === c.PORT) {
     problems.push('METRICS_PORT: must differ from PORT');
+  }
+  if (c.STORE === 'postgres' && !c.DATABASE_URL) {
+    problems.push(
+      'DATABASE_URL: required with STORE=postgres (e.g. postgres://user:password@host:5432/xaalis)',
+    );
+  }
+  if (c.DATABASE_URL && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
+    problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
   }
   if (problems.length) throw new ConfigError(problems);
   return c;

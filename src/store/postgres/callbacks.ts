@@ -1,0 +1,31 @@
+// Callbacks: the primary key (ext, txid, status) records each copy once, whichever instance receives it.
+import type { CallbackRecord, CallbackRepo } from '../types.js';
+import { type Db, json } from './db.js';
+
+export function callbacksRepo(db: Db): CallbackRepo {
+  return {
+    async record(rec) {
+      const rows = await db.q(
+        `INSERT INTO callbacks (ext, txid, status, received_at, body) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [rec.externalTransactionId, rec.transactionId, rec.status, rec.receivedAt, json(rec.body ?? null)],
+      );
+      return rows.length ? 'new' : 'duplicate';
+    },
+    async list(ext) {
+      const rows = await db.q<{
+        txid: string;
+        status: CallbackRecord['status'];
+        received_at: number;
+        body: unknown;
+      }>('SELECT txid, status, received_at, body FROM callbacks WHERE ext = $1 ORDER BY seq', [ext]);
+      return rows.map((r) => ({
+        externalTransactionId: ext,
+        transactionId: r.txid,
+        status: r.status,
+        receivedAt: r.received_at,
+        body: r.body,
+      }));
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The PostgreSQL store: every repo of the contract on one database, shared by any number of instances.
+import type { Logger } from '../../logger.js';
+import type { Store } from '../types.js';
+import { alertsRepo } from './alerts.js';
+import { broadcastsRepo } from './broadcasts.js';
+import { callbacksRepo } from './callbacks.js';
+import { saveConversation, conversationsRepo } from './conversations.js';
+import { customersRepo } from './customers.js';
+import { makePool, openDb } from './db.js';
+import { dedupeRepo } from './dedupe.js';
+import { kvRepo } from './kv.js';
+import { leasesRepo } from './leases.js';
+import { locksRepo } from './locks.js';
+import { migrate } from './migrate.js';
+import { ordersRepo } from './orders.js';
+import { enqueueRows, outboxRepo } from './outbox.js';
+import { statusLookupsRepo } from './status-lookups.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const poolSize = opts.poolSize ?? 10;
+  const timeout = opts.statementTimeoutMs ?? 10_000;
+  const pool = makePool(opts.url, poolSize, timeout);
+  // Locks hold a connection for fn's whole duration: their own pool, so fn's queries never starve.
+  const lockPool = makePool(opts.url, poolSize, 0);
+  for (const p of [pool, lockPool])
+    p.on('error', (err) => opts.logger?.warn({ err }, 'postgres idle client error'));
+  const db = openDb(pool);
+  try {
+    const applied = await migrate(pool);
+    if (applied.length) opts.logger?.info({ applied }, 'database migrations applied');
+  } catch (err) {
+    await pool.end();
+    await lockPool.end();
+    throw err;
+  }
+  let closed = false;
+  return {
+    kind: 'postgres',
+    orders: ordersRepo(db),
+    callbacks: callbacksRepo(db),
+    statusLookups: statusLookupsRepo(db),
+    customers: customersRepo(db),
+    conversations: conversationsRepo(db),
+    broadcasts: broadcastsRepo(db),
+    alerts: alertsRepo(db),
+    kv: kvRepo(db),
+    dedupe: dedupeRepo(db),
+    leases: leasesRepo(db),
+    locks: locksRepo(lockPool),
+    outbox: outboxRepo(db),
+    async commit(unit, at) {
+      await db.tx(async (c) => {
+        if (unit.conversation)
+          await saveConversation(c, unit.conversation.customerId, unit.conversation.state);
+        if (unit.outbox?.length) await enqueueRows(c, unit.outbox, at);
+      });
+    },
+    async ping() {
+      if (closed) return false;
+      try {
+        await db.q('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.close();
+      await lockPool.end();
+    },
+  };
+}

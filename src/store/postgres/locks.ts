@@ -1,0 +1,41 @@
+// Per-key mutual exclusion across instances: a session advisory lock held on a dedicated connection
+// for fn's duration. Callers in this process queue per key first, so they run in arrival order and
+// hold one connection per key at most.
+import type pg from 'pg';
+import type { LockRepo } from '../types.js';
+
+export function locksRepo(pool: pg.Pool): LockRepo {
+  const tails = new Map<string, Promise<unknown>>();
+  const underPgLock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const c = await pool.connect();
+    let broken = false;
+    try {
+      await c.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      try {
+        return await fn();
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {
+          broken = true;
+        });
+      }
+    } finally {
+      // A connection whose unlock failed is discarded: closing it frees the lock.
+      c.release(broken);
+    }
+  };
+  return {
+    run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+      const prev = tails.get(key) ?? Promise.resolve();
+      const mine = prev.then(
+        () => underPgLock(key, fn),
+        () => underPgLock(key, fn),
+      );
+      const tail = mine.catch(() => {});
+      tails.set(key, tail);
+      void tail.then(() => {
+        if (tails.get(key) === tail) tails.delete(key);
+      });
+      return mine;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// A fresh database per test file (or per call), so files run in parallel on one server.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+
+export function serverUrl(): string {
+  const url = inject('postgresUrl');
+  if (!url) throw new Error('no PostgreSQL for the tests: globalSetup test/setup/postgres.ts did not run');
+  return url;
+}
+
+/** Creates an empty database and returns its URL. */
+export async function freshDatabase(): Promise<string> {
+  const name = `xb_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(serverUrl());
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

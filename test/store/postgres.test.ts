@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/store/postgres/migrate.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
+import type { Store } from '../../src/store/types.js';
+import { runStoreContract } from './contract.js';
+import { dropDatabase, freshDatabase } from './pg-db.js';
+
+let url: string;
+let n = 0;
+beforeAll(async () => {
+  url = await freshDatabase();
+});
+
+// Each contract test gets an empty database of its own (tables truncated would race nothing, but a
+// database per test keeps tests independent even when one fails mid-way).
+runStoreContract('postgres', async () => {
+  n++;
+  const dbUrl = await freshDatabase();
+  let store: Store = await openPostgresStore({ url: dbUrl, poolSize: 10 });
+  return {
+    get store() {
+      return store;
+    },
+    async reopen() {
+      await store.close();
+      store = await openPostgresStore({ url: dbUrl, poolSize: 10 });
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      await dropDatabase(dbUrl);
+    },
+  };
+});
+
+describe('postgres store: migrations', () => {
+  const pools: pg.Pool[] = [];
+  afterAll(async () => {
+    for (const p of pools) await p.end();
+    await dropDatabase(url);
+  });
+
+  it('two instances opening together apply each migration once', async () => {
+    const stores = await Promise.all([
+      openPostgresStore({ url }),
+      openPostgresStore({ url }),
+      openPostgresStore({ url }),
+    ]);
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    const rows = (await pool.query('SELECT name FROM schema_migrations ORDER BY name')).rows;
+    expect(rows.map((r) => r.name)).toEqual(['001_init.sql']);
+    expect(await migrate(pool)).toEqual([]);
+    await stores[0]!.orders.create({ ...(await import('./fixtures.js')).makeOrder('M1') });
+    expect((await stores[1]!.orders.get('M1'))?.id).toBe('M1');
+    for (const s of stores) await s.close();
+    expect(await stores[0]!.ping()).toBe(false);
+    expect(n).toBeGreaterThan(0);
+  });
+
+  it('npm run db:migrate applies the migrations alone, then finds nothing to do', async () => {
+    const fresh = await freshDatabase();
+    const run = (): Promise<{ stdout: string }> =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/tools/db-migrate.ts'], {
+        env: { ...process.env, DATABASE_URL: fresh },
+        timeout: 30_000,
+      });
+    expect((await run()).stdout).toContain('applied: 001_init.sql');
+    expect((await run()).stdout).toContain('up to date');
+    const c = new pg.Client({ connectionString: fresh });
+    await c.connect();
+    const t = await c.query(
+      "SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('orders', 'order_ext_ids', 'outbox')",
+    );
+    await c.end();
+    expect(t.rows[0].n).toBe(3);
+    await dropDatabase(fresh);
+  });
+});
