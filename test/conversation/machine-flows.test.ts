@@ -382,7 +382,7 @@ describe('machine details', () => {
     const d = new Dialog(catalog);
     const conv = {
       ...initialConversation(d.ctx.now),
-      pending: 'placing' as const,
+      pending: { q: 'placing' as const },
       draft: { kind: 'airtime' as const, amount: 1000 },
     };
     d.conv = conv;

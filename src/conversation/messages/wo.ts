@@ -7,14 +7,19 @@ const list = (items: string[]): string => items.map((l, i) => `${i + 1}. ${l}`).
 const or = (items: string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} walla ${items[items.length - 1]}`;
 
+/** The main menu's labels, numbered from 1 (the parser is tested against them). */
+export const WO_MENU = [
+  'Kredi telefon',
+  'Facture ak Woyofal (Senelec, SenEau…)',
+  'Sama commande yi',
+  'Làkk / Langue / Language',
+];
+
 export const wo: Messages = {
   ...fr,
   menu: () =>
     'Salaam aleekum 👋 Lan nga bëgg ?\n' +
-    '1. Kredi telefon\n' +
-    '2. Facture ak Woyofal (Senelec, SenEau…)\n' +
-    '3. Sama commande yi\n' +
-    '4. Làkk / Langue / Language\n' +
+    `${list(WO_MENU)}\n` +
     'Mën nga bind ni nga bëgge, ex. *kredi 1000 77 123 45 67*.',
   notUnderstood: 'Baal ma, dégguma bu baax.',
   noted: (what) => `Baax na : ${what}.`,
@@ -28,36 +33,66 @@ export const wo: Messages = {
     `Ci yow la, *${phone}* ?\nTontul *waaw*, walla yónnee nimero bi ngay rechargé.`,
   askRecipient: 'Ban nimero lañuy rechargé ? (ex. 77 123 45 67)',
   askAmount: (service, examples) => `Ñaata ngay jënd ci ${service} ? (ex. ${examples})`,
+  amountInvalid: (problem, rules, service, suggestions, typed) => {
+    const range =
+      rules.multiple === '1 FCFA' || rules.multiple === '5 FCFA'
+        ? `${rules.min} ba ${rules.max}`
+        : `${rules.min} ba ${rules.max}, ay ${rules.multiple}`;
+    const why =
+      problem === 'below_min'
+        ? `${typed} dafa néew ci ${service} (${range}).`
+        : problem === 'above_max'
+          ? `${typed} dafa bare ci ${service} (${range}).`
+          : `${typed} manuñu ko jënd ci ${service} (${range}).`;
+    return suggestions.length ? `${why} Xaalis bu jege : ${or(suggestions)}.` : why;
+  },
   summary: (v) => {
-    const parts = ['*Récapitulatif*', v.item, ...v.details];
+    const parts = ['*Li nga laaj*', v.item, ...v.details];
     if (v.operatorHint)
       parts.push(
-        `Opérateur : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
+        `Operatëer : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
       );
+    if (v.payer) parts.push(`Laaj bu fey bi dina dem ci ${v.payer}.`);
     if (v.remembered) {
-      const others = v.wallets.slice(1).map((w, i) => `${i + 2} ngir ${w}`);
-      if (others.length <= 2)
-        parts.push(
-          `Fey ak ${v.remembered.label} (${v.remembered.payer}) — tontul *waaw* ngir confirmer${others.length ? `, walla ${or(others)}` : ''}. *déedéet* ngir annuler.`,
-        );
-      else
-        parts.push(
-          `Fey ak ${v.remembered.label} (${v.remembered.payer}) — tontul *waaw* ngir confirmer, walla ${or(others.slice(0, 2))}.`,
-          `Yeneen : ${v.wallets
-            .slice(3)
-            .map((w, i) => `${i + 4}. ${w}`)
-            .join(', ')}. *déedéet* ngir annuler.`,
-        );
+      const r = v.remembered;
+      const others = v.wallets.flatMap((w, i) => (i + 1 === r.n ? [] : [`${i + 1} ngir ${w}`]));
+      parts.push(
+        `Fey ak ${r.label} (${r.payer}) — tontul *waaw* ngir dëggal${others.length ? `, walla ${or(others)}` : ''}. *déedéet* ngir bàyyi.`,
+      );
     } else {
-      if (v.payer) parts.push(`Nimero buy fey : ${v.payer}`);
       parts.push(`Fey ak :\n${list(v.wallets)}`);
       const n = v.wallets.length;
       parts.push(
-        `Tontul ${n > 2 ? `ak nimero bi (1 ba ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} ngir confirmer, *déedéet* ngir annuler.`,
+        `Tontul ak nimero bi ${n > 2 ? `(1 ba ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} ngir dëggal, *déedéet* ngir bàyyi.`,
       );
     }
     return parts.join('\n');
   },
+  choiceUnclear: (quote) =>
+    `Jàng naa « ${quote} », waaye du benn tànn : tontul ak benn nimero rekk, walla *déedéet* ngir bàyyi.`,
+  phoneNotRead: (raw, reason) =>
+    reason === 'incomplete'
+      ? `Nimero « ${raw} » matul : 9 siffar la war am ci Senegaal (ex. 77 123 45 67), 10 ci Kodiwaar (ex. 07 07 07 07 07).`
+      : reason === 'too_long'
+        ? `Nimero « ${raw} » siffar yi dañoo bare : bindal ko nii : 77 123 45 67.`
+        : `Nimero « ${raw} » amul operatëer (Senegaal : 70, 76, 77, 78 ; Kodiwaar : 01, 05, 07).`,
+  amountNotRead: (raw) => `Mënuma jàng « ${raw} » ni xaalis : bindal ab lim bu mat, ex. 1000.`,
+  notPlaced: (message) => `${message}\nDara yónneewuñu ngir fey.`,
+  badPhone: 'Nimero bii baaxul. Bindal ko nii : 77 123 45 67.',
+  askPayer: 'Ak ban nimero ngay fey (Wave, Orange Money…) ? ex. 77 123 45 67',
+  cancelled: 'Bàyyi nanu ko, dara jëlewuñu. Bindal *menu* bu la neexee.',
+  nothingToCancel: 'Amul dara bu ñuy def. Bindal *menu* ngir xool li ma mën.',
+  billServices: (labels) => `Ban facture walla ban recharge ?\n${list(labels)}\nTontul ak nimero bi.`,
+  billPickHint: (count) => `Tontul ak nimero facture bi ngay fey (1 ba ${count}).`,
+  placeFailed: (message) => `${message}\nDara jëlewuñu. Bindal *menu* ngir tàmbali.`,
+  technicalError:
+    'Am na jafe-jafe. Bul fey leneen : bindal *statut* ci ay simili ngir xam fu sa commande tollu.',
+  orderMax: (max) => `Baal ma, benn commande mënul weesu ${max}. Bindal xaalis bu gën a néew.`,
+  dailyLimit: (remaining, limit) => `Baal ma, ${limit} ci bés la. Des na la ${remaining} tey.`,
+  expired: (item) => `Sa laaj bu jëkk${item ? ` (${item})` : ''} jeex na, dara jëlewuñu.`,
+  unknownNickname: (nickname) => `Xamaguma « ${nickname} ».`,
+  noOrders: 'Amaguloo commande. Bindal *menu* ngir tàmbali.',
+  billLabels: { name: 'Tur', due: 'Bés bu mujj', reference: 'Référence' },
   placed: (ref, item, wallet) =>
     `Commande *${ref}* : ${item}, fey ak ${wallet}. Topp li ñu la wax ngir fey. Jërëjëf 🙏`,
   pickWallet: (labels) => `Ak lan ngay fey ?\n${list(labels)}\nTontul ak nimero bi.`,
