@@ -123,7 +123,14 @@ export function expecting(conv: Conversation): Expecting | undefined {
     case 'menu':
       return {
         slot: 'choice',
-        options: numbered([0, 1, 2, 3].map((i) => LANG_OPTIONS.map((l) => MENU_LABELS[l][i]!))),
+        options: numbered(
+          [0, 1, 2, 3].map((i) =>
+            LANG_OPTIONS.flatMap((l) => {
+              const label = MENU_LABELS[l][i]!;
+              return [label, label.split(' (')[0]!, label.split(' / ')[0]!];
+            }),
+          ),
+        ),
       };
     case 'language':
       return { slot: 'choice', options: numbered(LANG_NAMES) };
@@ -323,6 +330,7 @@ function onMessage(t: Turn, msg: Msg): void {
       return;
     }
   }
+  if (saveOfferDue(t)) return; // "merci" after the receipt: the offer, alone, instead of the menu
   if (p.intent === 'unknown') t.say(t.m.notUnderstood);
   t.reset();
   t.ask({ q: 'menu' }, t.m.menu());
@@ -868,14 +876,21 @@ function onPlaced(t: Turn, result: PlaceOrderResult): void {
 
 /** At the end of a turn that asked nothing, once its order is paid: the save offer, alone. */
 function offerSaveIfQuiet(t: Turn): void {
+  if (!t.conv.pending) saveOfferDue(t);
+}
+
+/** Asks the waiting save offer when its order is paid; drops it when that order failed. */
+function saveOfferDue(t: Turn): boolean {
   const offer = t.conv.saveLater;
-  if (!offer || t.conv.pending) return;
+  if (!offer) return false;
   const order = t.ctx.recentOrders.find((o) => o.id === offer.orderId);
-  if (!order || order.state === 'created' || order.state === 'collecting') return;
+  if (!order || order.state === 'created' || order.state === 'collecting') return false;
   delete t.conv.saveLater;
-  if (!PAID.includes(order.state)) return;
+  if (!PAID.includes(order.state)) return false;
   const shown = offer.kind === 'phone' ? showPhone(offer.value) : `${label(t, offer.codeService)} ${offer.value}`;
+  t.reset();
   t.ask({ q: 'save_offer', offer }, t.m.saveOffer(offer.kind, shown));
+  return true;
 }
 
 function saveBeneficiary(t: Turn, nickname: string, offer: SaveOffer): void {

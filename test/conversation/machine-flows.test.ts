@@ -46,10 +46,10 @@ describe.each(CASES)('conversation paths in $lang', (L) => {
     });
     const t1 = d.send('x', P({ intent: 'airtime', amount: 60_000, recipient: TO }));
     expect(t1.reply).toContain(L.orderMax);
-    expect(d.conv.pending).toBe('amount');
+    expect(d.conv.pending?.q).toBe('amount');
     const t2 = d.send('20000', P({ amount: 20_000 }));
     expect(t2.reply).toContain(L.dailyLimit);
-    expect(d.conv.pending).toBe('amount');
+    expect(d.conv.pending?.q).toBe('amount');
     const t3 = d.send('5000', P({ amount: 5000 }));
     expect(t3.reply).toContain(L.summaryTitle);
     expect(placeOrders(d.send('1', P({ extra: { choice: 1 } })))[0]!.amount).toBe(5000);
@@ -255,7 +255,7 @@ describe('cancel at every step', () => {
       }),
     });
     reach[q]!(d);
-    expect(d.conv.pending).toBe(q as Question);
+    expect(d.conv.pending?.q).toBe(q as Question);
     const t = d.send('annuler', P({ intent: 'cancel' }));
     expect(t.reply).toContain(q === 'menu' ? "Il n'y a rien en cours" : "C'est annulé");
     expect(d.conv).toMatchObject({ pending: null, draft: null });
@@ -288,8 +288,18 @@ describe('machine details', () => {
   it('loadConversation starts afresh on anything unknown', () => {
     expect(loadConversation(undefined, 5)).toEqual(initialConversation(5));
     expect(loadConversation({ v: 99 }, 5)).toEqual(initialConversation(5));
-    const c = { ...initialConversation(1), pending: 'amount' };
+    const c = { ...initialConversation(1), pending: { q: 'amount' }, draft: { kind: 'airtime' } };
     expect(loadConversation(c, 5)).toBe(c);
+    // An old (v1) summary is never resumed: a late "oui" must not confirm an unknown shape.
+    const v1confirm = { v: 1, pending: 'confirm', options: ['WAVE_SN_API_CASH_OUT'], draft: { kind: 'airtime' } };
+    expect(loadConversation(v1confirm, 5)).toEqual(initialConversation(5));
+    // An old value question is migrated with its draft.
+    const v1amount = { v: 1, pending: 'amount', options: [], draft: { kind: 'airtime' }, updatedAt: 3 };
+    expect(loadConversation(v1amount, 5)).toEqual({ v: 2, pending: { q: 'amount' }, draft: { kind: 'airtime' }, updatedAt: 3 });
+    // A v2 confirm without its wallets is refused.
+    expect(loadConversation({ v: 2, pending: { q: 'confirm' }, draft: { kind: 'airtime' } }, 5)).toEqual(
+      initialConversation(5),
+    );
   });
 
   it('the first message of a new customer sets their language', () => {
@@ -370,7 +380,7 @@ describe('machine details', () => {
     const d = new Dialog(catalog);
     d.send('x', P({ intent: 'airtime', amount: 1000, recipient: MUM }));
     d.send('1', P({ extra: { choice: 1 } }));
-    expect(d.conv.pending).toBe('save_offer');
+    expect(d.conv.pending?.q).toBe('save_offer');
     const t = d.send(
       'rapido 55 5000',
       P({ intent: 'bill', codeService: RAPIDO, account: '55', amount: 5000 }),
