@@ -312,6 +312,7 @@ function onMessage(t: Turn, msg: Msg): void {
       return;
     case 'help':
       if (c.pending && p.extra.choiceUnclear) break; // "2 ou 3 ?" at a menu: asked again below
+      if (saveOfferDue(t)) return; // "merci" once paid: the save offer, alone, instead of the menu
       t.reset();
       t.ask({ q: 'menu' }, t.m.menu());
       return;

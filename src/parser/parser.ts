@@ -154,8 +154,12 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
     const reading = readChoice(text, options);
     delete result.extra.choice;
     if (reading.kind === 'pick') {
+      // The whole message is the option: nothing else in it is a slot ("orange money", "factures").
       result.extra.choice = reading.n;
       result.amount = null;
+      result.codeService = null;
+      result.account = null;
+      delete result.extra.operator;
       if (result.intent === 'airtime' || result.intent === 'bill') result.intent = 'unknown';
     } else if (reading.kind === 'unclear') {
       // "les deux", "2 ou 3 ?", "j'hésite entre les deux": a small number here is no amount either.
@@ -170,7 +174,11 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
   }
   if (!result.recipient) {
     const bad = badPhoneIn(text, result);
-    if (bad) result.extra.badPhone = bad;
+    if (bad) {
+      result.extra.badPhone = bad;
+      // "pour 78 765 43" is a number typed wrong, never the amount 7 876 543.
+      if (result.amount !== null && String(result.amount) === bad.raw.replace(/\D/g, '')) result.amount = null;
+    }
   }
   // "payer avec le 77 999 88 77", "pay from …", "fey ak …": the paying number, not the recipient.
   if (context.expecting?.slot === 'confirm' && PAY_WORDS.test(` ${text.toLowerCase()} `)) {
@@ -199,16 +207,14 @@ const PHONE_LIKE = /(?:\+|00)?\d[\d .-]{4,}\d/g;
 export function badPhoneIn(text: string, parsed: ParseResult): ParseResult['extra']['badPhone'] {
   for (const m of text.matchAll(PHONE_LIKE)) {
     const raw = m[0].trim().replace(/[ .-]+$/, '');
-    let digits = raw.replace(/\D/g, '');
+    const digits = raw.replace(/\D/g, '');
     const grouped = /\d[ .-]+\d/.test(raw);
-    if (!grouped && digits.length < 8) continue;
-    if (parsed.amount !== null && digits === String(parsed.amount)) continue;
-    if (parsed.account && digits === parsed.account) continue;
-    if (raw.startsWith('+') || raw.startsWith('00')) digits = digits.replace(/^00/, '');
-    if (normalizePhone(raw).ok || normalizePhone(raw, 'SN').ok || normalizePhone(raw, 'CI').ok) continue;
-    const national = digits.replace(/^(221|225)(?=\d{9,10}$)/, '');
-    // Amount-like groups ("10 000", "1 500") are no phone.
+    // Amount-like groups ("10 000", "1 500") and short plain numbers are no phone.
     if (grouped && /^\d{1,3}([ .]\d{3})+$/.test(raw)) continue;
+    if (!grouped && digits.length < 8) continue;
+    if (parsed.account && digits === parsed.account) continue;
+    if (normalizePhone(raw).ok || normalizePhone(raw, 'SN').ok || normalizePhone(raw, 'CI').ok) continue;
+    const national = digits.replace(/^00/, '').replace(/^(221|225)(?=\d{9,10}$)/, '');
     if (/^7\d*$/.test(national) && national.length < 9) return { raw, reason: 'incomplete' };
     if (/^0\d*$/.test(national) && national.length < 10) return { raw, reason: 'incomplete' };
     if (national.length > 10) return { raw, reason: 'too_long' };
