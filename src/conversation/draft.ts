@@ -159,6 +159,7 @@ export type AmountIssue =
       suggestions: number[];
       codeService: string;
     }
+  | { type: 'order_max'; max: number }
   | { type: 'daily'; remaining: number; giveUp: boolean };
 
 /** The rules that apply to a service, the per-order limit folded into its maximum. */
@@ -204,13 +205,8 @@ export function amountIssue(d: Draft, env: DraftEnv): AmountIssue | null {
             : null;
     if (problem) return { type: 'rules', problem, rules: r, suggestions: nearest(amount, r), codeService: code };
   } else if (amount > env.limits.orderMaxXof) {
-    return {
-      type: 'rules',
-      problem: 'above_max',
-      rules: r,
-      suggestions: [],
-      codeService: code,
-    };
+    // A bill fixes its amount: only the per-order limit can refuse it.
+    return { type: 'order_max', max: env.limits.orderMaxXof };
   }
   if (env.todayTotal + amount > env.limits.dailyTotalXof) {
     const remaining = Math.max(0, env.limits.dailyTotalXof - env.todayTotal);
@@ -243,7 +239,7 @@ export function nextStep(draft: Draft, env: DraftEnv): { draft: Draft; next: Nex
   const d = structuredClone(draft);
   const { catalog, customer } = env;
   const issue = amountIssue(d, env);
-  if (issue && issue.type === 'rules') return { draft: d, next: { type: 'amount_issue', issue } };
+  if (issue?.type === 'rules') return { draft: d, next: { type: 'amount_issue', issue } };
 
   if (d.kind === 'airtime') {
     if (!d.recipient) {

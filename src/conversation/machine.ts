@@ -605,6 +605,10 @@ function askAmount(t: Turn, code: string | undefined): string {
 }
 
 function sayAmountIssue(t: Turn, issue: AmountIssue, typed: number): void {
+  if (issue.type === 'order_max') {
+    t.say(t.m.orderMax(formatXof(issue.max)));
+    return;
+  }
   if (issue.type === 'daily') {
     t.say(t.m.dailyLimit(formatXof(issue.remaining), formatXof(t.ctx.limits.dailyTotalXof)));
     return;

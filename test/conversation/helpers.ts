@@ -122,6 +122,13 @@ export class Dialog {
     return this.ctx.customer;
   }
 
+  /** The orders placed so far are now in `state` (newest first), as the order desk would list them. */
+  settle(state: Order['state'] = 'completed'): this {
+    const orders = this.placed.map((input, i) => order({ ...input, id: `XB${i + 1}`, state }));
+    this.ctx = { ...this.ctx, recentOrders: orders.reverse() };
+    return this;
+  }
+
   /** Moves the clock forward. */
   later(ms: number): this {
     this.ctx = { ...this.ctx, now: this.ctx.now + ms };

@@ -131,8 +131,14 @@ describe.each(CASES)('conversation paths in $lang', (L) => {
     const d = new Dialog(catalog, { customer: { lang: L.lang } });
     d.send('x', P({ intent: 'airtime', amount: 1000, recipient: MUM }));
     const t1 = d.send('1', P({ extra: { choice: 1 } }));
-    expect(t1.reply).toContain(L.saveOffer);
-    const t2 = d.send('maman', P());
+    // Never together with the payment instructions: once paid, at a quiet message.
+    expect(t1.reply).not.toContain(L.saveOffer);
+    expect(d.send('ok', P({ intent: 'yes' })).reply).not.toContain(L.saveOffer); // still collecting
+    d.settle('collecting');
+    expect(d.send('ok', P({ intent: 'yes' })).reply).not.toContain(L.saveOffer);
+    d.settle('completed');
+    expect(d.send('merci', P({ intent: 'help' })).reply).toContain(L.saveOffer);
+    const t2 = d.send('maman', P({ extra: { name: 'maman' } }));
     expect(t2.commands).toContainEqual({
       type: 'saveCustomer',
       patch: {
@@ -362,7 +368,9 @@ describe('machine details', () => {
     const d = new Dialog(catalog);
     d.send('woyofal', P({ intent: 'bill', codeService: WOYOFAL, account: '12345678901', amount: 5000 }));
     const t = d.send('1', P({ extra: { choice: 1 } }));
-    expect(t.reply).toContain('Woyofal 12345678901 sous un nom');
+    expect(t.reply).not.toContain('sous un nom');
+    d.settle('completed');
+    expect(d.send('merci', P({ intent: 'help' })).reply).toContain('Woyofal 12345678901 sous un nom');
     expect(d.send('non', P({ intent: 'no' })).commands.some((c) => c.type === 'saveCustomer')).toBe(false);
   });
 
@@ -380,6 +388,8 @@ describe('machine details', () => {
     const d = new Dialog(catalog);
     d.send('x', P({ intent: 'airtime', amount: 1000, recipient: MUM }));
     d.send('1', P({ extra: { choice: 1 } }));
+    d.settle('completed');
+    d.send('merci', P({ intent: 'help' }));
     expect(d.conv.pending?.q).toBe('save_offer');
     const t = d.send(
       'rapido 55 5000',
@@ -412,21 +422,23 @@ describe('machine details', () => {
     expect(after.pending).toBeNull();
   });
 
-  it('a wallet named at the summary becomes the one yes confirms (naming alone moves no money)', () => {
+  it('a wallet named alone at the summary is that option; inside a sentence it moves no money', () => {
     const d = new Dialog(catalog);
     d.send('x', oneShot());
-    const t1 = d.send('orange money', P());
-    expect(placeOrders(t1)).toEqual([]);
-    expect(t1.reply).toContain('Payer avec Orange Money (77 000 00 01) — répondez *oui*');
-    expect(placeOrders(d.send('oui', P({ intent: 'yes' })))[0]!.payment.codeService).toBe(OM);
+    const t0 = d.say("je sais pas si orange money ou wave");
+    expect(placeOrders(t0)).toEqual([]);
+    const t1 = d.say('orange money');
+    expect(placeOrders(t1)[0]!.payment.codeService).toBe(OM);
   });
 
   it('the nickname offer lapses silently (the order stands; no "nothing charged" notice)', () => {
     const d = new Dialog(catalog);
     d.send('x', P({ intent: 'airtime', amount: 1000, recipient: MUM }));
     d.send('1', P({ extra: { choice: 1 } }));
+    d.settle('completed');
+    d.send('merci', P({ intent: 'help' }));
     d.later(60 * 60_000);
-    const t = d.send('maman', P());
+    const t = d.send('maman', P({ extra: { name: 'maman' } }));
     expect(t.reply).not.toContain('expiré');
     expect(t.commands.some((c) => c.type === 'saveCustomer')).toBe(false);
   });

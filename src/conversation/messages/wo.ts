@@ -1,11 +1,18 @@
-// Wolof where we are confident (greetings, yes/no, "Ñaata?", "Lan nga bëgg?"); French wording elsewhere,
-// which Wolof speakers in Senegal read every day.
+// Wolof texts (service names and a few loanwords — facture, commande, compteur — as Wolof speakers write them).
+// French is the fallback only for keys added later and not yet worded here.
 import { fr } from './fr.js';
-import type { Messages } from './types.js';
+import type { Messages, OrderLineView } from './types.js';
 
 const list = (items: string[]): string => items.map((l, i) => `${i + 1}. ${l}`).join('\n');
 const or = (items: string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} walla ${items[items.length - 1]}`;
+
+const line = (o: OrderLineView): string => {
+  let s = `${o.date} *${o.ref}* ${o.item} — ${o.stateText}`;
+  if (o.receiptRef) s += ` (réf. ${o.receiptRef})`;
+  if (o.tokens?.length) s += `\n   Code : ${o.tokens.join(' / ')}`;
+  return s;
+};
 
 /** The main menu's labels, numbered from 1 (the parser is tested against them). */
 export const WO_MENU = [
@@ -93,6 +100,42 @@ export const wo: Messages = {
   unknownNickname: (nickname) => `Xamaguma « ${nickname} ».`,
   noOrders: 'Amaguloo commande. Bindal *menu* ngir tàmbali.',
   billLabels: { name: 'Tur', due: 'Bés bu mujj', reference: 'Référence' },
+  noAirtimeFor: (phone, operators) =>
+    `Gisuma operatëer bu ${phone}, walla du ci li ñuy jaay. Bindal ${or(operators.map((o) => `*${o}*`))}, walla yónnee beneen nimero.`,
+  askAccount: (service) => `Lan mooy sa nimero ${service} ? (contrat, compteur walla carte, ni mu bindoo ci facture bi)`,
+  badAccount: 'Nimero bii baaxul : yónneel siffar yi rekk.',
+  billsNone: (service, account) => `Amul facture ${service} buy xaar ci nimero ${account}. 👍`,
+  billsError: (message, retryable) =>
+    `${message}${retryable ? '\nJéemaatal ci ay simili.' : '\nSeetal nimero bi te yónneewaat ko, walla bindal *menu*.'}`,
+  billsList: (service, bills) =>
+    `*Facture ${service} yuy xaar*\n${list(
+      bills.map((b) => [b.amount, b.name, b.due ? `bés bu mujj ${b.due}` : undefined].filter(Boolean).join(' — ')),
+    )}`,
+  cancelUnpaid: (ref) =>
+    `Commande *${ref}* bind nañu ko ba noppi. Boo validerul fey bi, dafay bàyyiku boppam te dara du jëlu.`,
+  cannotCancel: (ref) =>
+    `Commande *${ref}* fey nañu ko te mu ngi dox : mënatuñu ko bàyyi. Bu jàppul, dinañu la delloo sa xaalis.`,
+  stopped: 'Doo jotati sunuy yégle. Bindal *START* ngir jotaat leen.',
+  started: 'Dinga jotaat sunuy yégle. Bindal *STOP* ngir taxawal leen.',
+  status: (lines) => `*Say commande yuy dox*\n${lines.map(line).join('\n')}`,
+  history: (lines) => `*Say commande yu mujj*\n${lines.map(line).join('\n')}`,
+  rateLimited: 'Yaa ngi yónnee bu bare 🙂 Xaaral benn simili, ba noppi jéemaat.',
+  unavailable: (service) => `${service} amul fi léegi. Jéemaatal ci kanam walla bindal *menu*.`,
+  noWallets: 'Amul benn anam bu ñuy fey léegi. Jéemaatal ci kanam.',
+  operatorUnavailable: (operator) => `Kredi ${operator} amul ci nimero bii.`,
+  stateLabel: {
+    created: 'bind nañu ko',
+    collecting: 'mu ngi xaar fey bi ⏳',
+    collect_failed: 'fey bi jàppul ❌',
+    collected: 'fey nañu ko, mu ngi dem ⏳',
+    delivering: 'mu ngi dem ⏳',
+    delivered: 'agsi na ✅',
+    completed: 'agsi na ✅',
+    refunding: 'ñu ngi la delloo sa xaalis ⏳',
+    refunded: 'delloo nañu la ↩️',
+    needs_human: 'ekip bi mu ngi ko seet 🧑‍💼',
+    cancelled: 'bàyyi nañu ko',
+  },
   placed: (ref, item, wallet) =>
     `Commande *${ref}* : ${item}, fey ak ${wallet}. Topp li ñu la wax ngir fey. Jërëjëf 🙏`,
   pickWallet: (labels) => `Ak lan ngay fey ?\n${list(labels)}\nTontul ak nimero bi.`,
