@@ -203,7 +203,8 @@ export function amountIssue(d: Draft, env: DraftEnv): AmountIssue | null {
           : amount % r.multiple !== 0
             ? 'not_multiple'
             : null;
-    if (problem) return { type: 'rules', problem, rules: r, suggestions: nearest(amount, r), codeService: code };
+    if (problem)
+      return { type: 'rules', problem, rules: r, suggestions: nearest(amount, r), codeService: code };
   } else if (amount > env.limits.orderMaxXof) {
     // A bill fixes its amount: only the per-order limit can refuse it.
     return { type: 'order_max', max: env.limits.orderMaxXof };

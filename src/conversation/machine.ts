@@ -62,7 +62,13 @@ const QUESTIONS: ReadonlySet<string> = new Set<Question>([
   'save_name',
 ]);
 /** Old (v1) questions that carry no options and no confirmation: safe to resume with their draft. */
-const V1_RESUMABLE: ReadonlySet<string> = new Set(['recipient_self', 'recipient', 'amount', 'account', 'payer']);
+const V1_RESUMABLE: ReadonlySet<string> = new Set([
+  'recipient_self',
+  'recipient',
+  'amount',
+  'account',
+  'payer',
+]);
 
 const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
@@ -72,7 +78,8 @@ function validPending(p: unknown): p is Pending {
   const q = (p as { q?: unknown }).q;
   if (typeof q !== 'string' || !QUESTIONS.has(q)) return false;
   const x = p as Record<string, unknown>;
-  if (q === 'confirm') return isStrings(x.wallets) && (x.suggested === undefined || typeof x.suggested === 'string');
+  if (q === 'confirm')
+    return isStrings(x.wallets) && (x.suggested === undefined || typeof x.suggested === 'string');
   if (q === 'bill_service' || q === 'operator') return isStrings(x.options);
   if (q === 'save_offer' || q === 'save_name') return !!x.offer && typeof x.offer === 'object';
   return true;
@@ -106,7 +113,11 @@ export function loadConversation(raw: unknown, now: number): Conversation {
 }
 
 const LANG_OPTIONS: Lang[] = ['fr', 'en', 'wo'];
-const LANG_NAMES = [['français', 'francais', 'french'], ['english', 'anglais'], ['wolof', 'wolof']];
+const LANG_NAMES = [
+  ['français', 'francais', 'french'],
+  ['english', 'anglais'],
+  ['wolof', 'wolof'],
+];
 
 const numbered = (names: string[][]): ChoiceOption[] => names.map((n, i) => ({ n: i + 1, names: n }));
 
@@ -434,7 +445,11 @@ const HANDLERS: { [Q in Question]: Handler<Q> } = {
   },
   account: (t, _q, msg) => {
     const { p } = msg;
-    if (!p.account && !isBillCode(t.ctx.catalog, p.codeService) && !findBeneficiary(t.ctx.customer, p, msg.text)) {
+    if (
+      !p.account &&
+      !isBillCode(t.ctx.catalog, p.codeService) &&
+      !findBeneficiary(t.ctx.customer, p, msg.text)
+    ) {
       if (p.intent === 'airtime') return false;
       t.say(t.m.badAccount);
       t.ask({ q: 'account' }, t.m.askAccount(label(t, t.conv.draft!.codeService)));
@@ -473,7 +488,9 @@ const HANDLERS: { [Q in Question]: Handler<Q> } = {
     const { p } = msg;
     const phone = p.extra.payer ?? p.recipient;
     if (!phone) {
-      t.say(p.extra.badPhone ? t.m.phoneNotRead(p.extra.badPhone.raw, p.extra.badPhone.reason) : t.m.badPhone);
+      t.say(
+        p.extra.badPhone ? t.m.phoneNotRead(p.extra.badPhone.raw, p.extra.badPhone.reason) : t.m.badPhone,
+      );
       t.ask({ q: 'payer' }, t.m.askPayer);
       return true;
     }
@@ -518,7 +535,8 @@ function answer(t: Turn, pending: Pending, msg: Msg): boolean {
   const draftless: Question[] = ['menu', 'language', 'bill_service', 'save_offer', 'save_name'];
   if (!draftless.includes(pending.q) && !d) return false;
   if (d && isOtherRequest(t, p) && pending.q !== 'confirm') return startRequest(t, msg);
-  if (d && isOtherRequest(t, p) && pending.q === 'confirm' && p.intent === 'bill') return startRequest(t, msg);
+  if (d && isOtherRequest(t, p) && pending.q === 'confirm' && p.intent === 'bill')
+    return startRequest(t, msg);
 
   // "non" alone to a question asking for a value: the customer gives up. "non, pour le 78…" corrects.
   const valueQuestions: Question[] = ['recipient', 'operator', 'amount', 'account', 'bill_pick', 'payer'];
@@ -892,7 +910,8 @@ function saveOfferDue(t: Turn): boolean {
   if (!order || order.state === 'created' || order.state === 'collecting') return false;
   delete t.conv.saveLater;
   if (!PAID.includes(order.state)) return false;
-  const shown = offer.kind === 'phone' ? showPhone(offer.value) : `${label(t, offer.codeService)} ${offer.value}`;
+  const shown =
+    offer.kind === 'phone' ? showPhone(offer.value) : `${label(t, offer.codeService)} ${offer.value}`;
   t.reset();
   t.ask({ q: 'save_offer', offer }, t.m.saveOffer(offer.kind, shown));
   return true;
@@ -940,8 +959,8 @@ const BILL_ORDER = ['senelec', 'woyofal', 'seneau', 'rapido'];
 function showBillServices(t: Turn): void {
   const country = customerCountry(t.ctx.customer);
   const cat: CatalogView = t.ctx.catalog;
-  const entries = [...cat.byFamily('bill_pay', country), ...cat.byFamily('bill_reload', country)].filter((e) =>
-    cat.isAvailable(e.codeService),
+  const entries = [...cat.byFamily('bill_pay', country), ...cat.byFamily('bill_reload', country)].filter(
+    (e) => cat.isAvailable(e.codeService),
   );
   const rank = (b: string) => {
     const i = BILL_ORDER.indexOf(b.toLowerCase());
@@ -1022,5 +1041,3 @@ function repeatLast(t: Turn, p: ParseResult): void {
   if (p.amount != null && last.kind !== 'bill_pay') t.conv.draft.amount = p.amount;
   advance(t);
 }
-
-

@@ -12,7 +12,8 @@ export const WALLET_ORDER = ['wave', 'orange', 'free', 'expresso', 'mtn', 'moov'
 /** The number that pays: given in the draft, else the remembered payer, else the customer's own. */
 export function payerOf(d: Draft, customer: Customer, wallet?: string): string | undefined {
   if (d.payer) return d.payer;
-  if (wallet && customer.wallet?.codeService === wallet && customer.wallet.payer) return customer.wallet.payer;
+  if (wallet && customer.wallet?.codeService === wallet && customer.wallet.payer)
+    return customer.wallet.payer;
   return customer.phone ?? customer.wallet?.payer ?? undefined;
 }
 

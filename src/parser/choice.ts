@@ -132,6 +132,10 @@ export function readChoice(text: string, options: readonly ChoiceOption[]): Choi
     }
   }
   if (SEVERAL.test(folded)) return { kind: 'unclear' };
+  // An option's name inside a longer message ("wave ou orange money", "wave ?"): not a pick.
+  const padded = ` ${folded} `;
+  if (options.some((o) => o.names.some((name) => name && padded.includes(` ${foldText(name)} `))))
+    return { kind: 'unclear' };
   // A small number or a number word somewhere in a longer message: not a pick.
   if (words.some((w) => numberOf(w) !== undefined && (w.length <= 2 || w in NUMBER_WORDS)))
     return { kind: 'unclear' };

@@ -177,7 +177,8 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
     if (bad) {
       result.extra.badPhone = bad;
       // "pour 78 765 43" is a number typed wrong, never the amount 7 876 543.
-      if (result.amount !== null && String(result.amount) === bad.raw.replace(/\D/g, '')) result.amount = null;
+      if (result.amount !== null && String(result.amount) === bad.raw.replace(/\D/g, ''))
+        result.amount = null;
     }
   }
   // "payer avec le 77 999 88 77", "pay from …", "fey ak …": the paying number, not the recipient.
@@ -191,7 +192,12 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
       result.codeService = null;
     }
   }
-  if (context.expecting?.slot === 'name' && result.intent === 'unknown' && !result.amount && !result.recipient) {
+  if (
+    context.expecting?.slot === 'name' &&
+    result.intent === 'unknown' &&
+    !result.amount &&
+    !result.recipient
+  ) {
     const name = text.trim().toLowerCase();
     if (/^[\p{L}][\p{L}\p{N}' -]{0,23}$/u.test(name)) result.extra.name = name;
   }

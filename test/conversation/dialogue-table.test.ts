@@ -53,7 +53,11 @@ const CASES: Case[] = [
     name: '1a fr "les deux" at the wallet menu pays nothing; asked again with the summary; "2" pays OM',
     turns: [
       { say: 'credit 1000 pour 78 000 11 22', has: [SUMMARY_FR, '1. Wave\n2. Orange Money'] },
-      { say: 'les deux', has: ['« les deux »', SUMMARY_FR, 'Crédit Orange 1 000 FCFA pour 78 000 11 22'], money: NOTHING },
+      {
+        say: 'les deux',
+        has: ['« les deux »', SUMMARY_FR, 'Crédit Orange 1 000 FCFA pour 78 000 11 22'],
+        money: NOTHING,
+      },
       { say: '2', money: { collect: [OM, 'SELF'], deliver: [ORANGE, '780001122', 1000] } },
     ],
   },
@@ -204,7 +208,10 @@ const CASES: Case[] = [
     turns: [
       { say: 'airtime 1000 to 78 000 12 03' },
       { say: '1', money: { collect: [WAVE, 'SELF'], deliver: [ORANGE, '780001203', 1000] } },
-      { say: 'airtime 2000 to 78 000 12 03', has: ['Pay with Wave', 'reply *yes* to confirm', '2 for Orange Money'] },
+      {
+        say: 'airtime 2000 to 78 000 12 03',
+        has: ['Pay with Wave', 'reply *yes* to confirm', '2 for Orange Money'],
+      },
       { say: 'yes', money: { collect: [WAVE, 'SELF'], deliver: [ORANGE, '780001203', 2000] } },
     ],
   },
@@ -400,7 +407,13 @@ const CASES: Case[] = [
     turns: [
       {
         say: 'credit 50 pour 77 123 45 15',
-        has: ['50 FCFA', 'minimum', 'de 100 FCFA à 100 000 FCFA', 'le plus proche : 100 FCFA', 'Quel montant'],
+        has: [
+          '50 FCFA',
+          'minimum',
+          'de 100 FCFA à 100 000 FCFA',
+          'le plus proche : 100 FCFA',
+          'Quel montant',
+        ],
         lacks: [SUMMARY_FR],
       },
       { say: '1000', has: [SUMMARY_FR] },
@@ -419,11 +432,18 @@ const CASES: Case[] = [
   },
   {
     name: '6c en "airtime 50": below the minimum',
-    turns: [{ say: 'airtime 50 to 77 123 45 17', has: ['50 FCFA is below the minimum', 'from 100 FCFA to 100 000 FCFA'] }],
+    turns: [
+      {
+        say: 'airtime 50 to 77 123 45 17',
+        has: ['50 FCFA is below the minimum', 'from 100 FCFA to 100 000 FCFA'],
+      },
+    ],
   },
   {
     name: '6d wo "kredi 500000": above the maximum, in Wolof',
-    turns: [{ say: 'dama bëgg kredi 500000 ci 77 123 45 18', has: ['500 000 FCFA dafa bare', '100 000 FCFA'] }],
+    turns: [
+      { say: 'dama bëgg kredi 500000 ci 77 123 45 18', has: ['500 000 FCFA dafa bare', '100 000 FCFA'] },
+    ],
   },
   {
     name: '6e fr "credit 50" from the customer\'s own phone explains before asking "for you?"',
@@ -450,7 +470,9 @@ const CASES: Case[] = [
   },
   {
     name: '6j fr "credit 150000": above the airtime maximum, nothing asked to pay',
-    turns: [{ say: 'credit 150000 pour 77 123 45 21', has: ['150 000 FCFA', '100 000 FCFA'], lacks: [SUMMARY_FR] }],
+    turns: [
+      { say: 'credit 150000 pour 77 123 45 21', has: ['150 000 FCFA', '100 000 FCFA'], lacks: [SUMMARY_FR] },
+    ],
   },
   // ---------------------------------------------------------------- 5. cross-border
   {
@@ -465,7 +487,7 @@ const CASES: Case[] = [
     ],
   },
   {
-    name: '5b en Senegal customer buys MTN Côte d\'Ivoire airtime with Wave',
+    name: "5b en Senegal customer buys MTN Côte d'Ivoire airtime with Wave",
     turns: [
       { say: 'airtime 2000 to 05 05 05 05 05', has: ['MTN airtime 2 000 FCFA'] },
       { say: '1', money: { collect: [WAVE, 'SELF'], deliver: [MTN_CI, '0505050505', 2000] } },
@@ -474,7 +496,13 @@ const CASES: Case[] = [
   {
     name: '5c fr Ivorian customer buying Senegal airtime is offered Ivorian wallets',
     country: 'CI',
-    turns: [{ say: 'credit 1000 pour 77 123 45 22', has: ['Crédit Orange 1 000 FCFA pour 77 123 45 22'], lacks: ['1. Wave'] }],
+    turns: [
+      {
+        say: 'credit 1000 pour 77 123 45 22',
+        has: ['Crédit Orange 1 000 FCFA pour 77 123 45 22'],
+        lacks: ['1. Wave'],
+      },
+    ],
   },
   {
     name: '5d fr after cancelling a cross-border order nothing says "à payer avec"',
@@ -538,7 +566,7 @@ const CASES: Case[] = [
     name: '9a wo "sama commande yi" (the Wolof menu label) opens the orders',
     turns: [
       { say: 'menu' },
-      { say: 'sama commande yi', lacks: ['dégguma', "pas bien compris"], has: [/commande|Amaguloo/] },
+      { say: 'sama commande yi', lacks: ['dégguma', 'pas bien compris'], has: [/commande|Amaguloo/] },
     ],
   },
   {
@@ -559,7 +587,10 @@ const CASES: Case[] = [
   },
   {
     name: '9f wo "kredi telefon" at the menu starts airtime',
-    turns: [{ say: 'salaam aleekum' }, { say: 'kredi telefon', has: [/Ci yow la|Is it for you|C'est pour vous/] }],
+    turns: [
+      { say: 'salaam aleekum' },
+      { say: 'kredi telefon', has: [/Ci yow la|Is it for you|C'est pour vous/] },
+    ],
   },
   {
     name: '9g fr "factures et woyofal" at the menu lists the bills',
@@ -570,7 +601,10 @@ const CASES: Case[] = [
     name: 'F1 fr Senelec: the bill left after 1g, paid with Wave',
     turns: [
       // Bill 2 was paid in 1g: the one left goes straight to the summary.
-      { say: 'facture senelec 21050176023', has: [SUMMARY_FR, 'Facture Senelec 18 450 FCFA (n° 21050176023)'] },
+      {
+        say: 'facture senelec 21050176023',
+        has: [SUMMARY_FR, 'Facture Senelec 18 450 FCFA (n° 21050176023)'],
+      },
       { say: '1', money: { collect: [WAVE, 'SELF'], deliver: [SENELEC, '21050176023', 18_450] } },
     ],
   },
@@ -578,7 +612,10 @@ const CASES: Case[] = [
     name: 'F2 fr SenEau single bill goes straight to the summary',
     turns: [
       { say: 'facture seneau 106032682913', has: [SUMMARY_FR, '9 875 FCFA'] },
-      { say: 'orange money', money: { collect: [OM, 'SELF'], deliver: ['SENEAU_SN_BILL_PAY', '106032682913', 9875] } },
+      {
+        say: 'orange money',
+        money: { collect: [OM, 'SELF'], deliver: ['SENEAU_SN_BILL_PAY', '106032682913', 9875] },
+      },
     ],
   },
   {
@@ -644,9 +681,10 @@ function checkMoney(txs: SimTransaction[], money: Money | undefined, self: strin
   const me = national(self);
   const collects = txs.filter((t) => /CASH_OUT/.test(t.codeService));
   const delivers = txs.filter((t) => !/CASH_OUT/.test(t.codeService));
-  expect(collects.map((t) => [t.codeService, t.phone]), `${where}: collect`).toEqual([
-    [money.collect[0], money.collect[1] === 'SELF' ? me : money.collect[1]],
-  ]);
+  expect(
+    collects.map((t) => [t.codeService, t.phone]),
+    `${where}: collect`,
+  ).toEqual([[money.collect[0], money.collect[1] === 'SELF' ? me : money.collect[1]]]);
   const [code, to, amount] = money.deliver;
   expect(delivers, `${where}: one delivery`).toHaveLength(1);
   const d = delivers[0]!;

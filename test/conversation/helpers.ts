@@ -143,7 +143,10 @@ export class Dialog {
   say(text: string): Turn {
     const exp = expecting(this.conv);
     const lang = this.ctx.customer.lang;
-    const parsed = withContext(text, parseRules(text, { expecting: exp?.slot, lang }), { expecting: exp, lang });
+    const parsed = withContext(text, parseRules(text, { expecting: exp?.slot, lang }), {
+      expecting: exp,
+      lang,
+    });
     return this.send(text, parsed);
   }
 

@@ -297,11 +297,21 @@ describe('machine details', () => {
     const c = { ...initialConversation(1), pending: { q: 'amount' }, draft: { kind: 'airtime' } };
     expect(loadConversation(c, 5)).toBe(c);
     // An old (v1) summary is never resumed: a late "oui" must not confirm an unknown shape.
-    const v1confirm = { v: 1, pending: 'confirm', options: ['WAVE_SN_API_CASH_OUT'], draft: { kind: 'airtime' } };
+    const v1confirm = {
+      v: 1,
+      pending: 'confirm',
+      options: ['WAVE_SN_API_CASH_OUT'],
+      draft: { kind: 'airtime' },
+    };
     expect(loadConversation(v1confirm, 5)).toEqual(initialConversation(5));
     // An old value question is migrated with its draft.
     const v1amount = { v: 1, pending: 'amount', options: [], draft: { kind: 'airtime' }, updatedAt: 3 };
-    expect(loadConversation(v1amount, 5)).toEqual({ v: 2, pending: { q: 'amount' }, draft: { kind: 'airtime' }, updatedAt: 3 });
+    expect(loadConversation(v1amount, 5)).toEqual({
+      v: 2,
+      pending: { q: 'amount' },
+      draft: { kind: 'airtime' },
+      updatedAt: 3,
+    });
     // A v2 confirm without its wallets is refused.
     expect(loadConversation({ v: 2, pending: { q: 'confirm' }, draft: { kind: 'airtime' } }, 5)).toEqual(
       initialConversation(5),
@@ -425,7 +435,7 @@ describe('machine details', () => {
   it('a wallet named alone at the summary is that option; inside a sentence it moves no money', () => {
     const d = new Dialog(catalog);
     d.send('x', oneShot());
-    const t0 = d.say("je sais pas si orange money ou wave");
+    const t0 = d.say('je sais pas si orange money ou wave');
     expect(placeOrders(t0)).toEqual([]);
     const t1 = d.say('orange money');
     expect(placeOrders(t1)[0]!.payment.codeService).toBe(OM);

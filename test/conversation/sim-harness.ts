@@ -35,18 +35,24 @@ export class SimBot {
     if (res.status !== 200) throw new Error(`sandbox answered ${res.status}`);
     // Receipts sent through Intech's WhatsApp messaging are not money: left out.
     const fresh = () =>
-      this.transactions().filter((t) => !before.has(t.transactionId) && t.codeService !== 'WHATSAPP_MESSAGING');
+      this.transactions().filter(
+        (t) => !before.has(t.transactionId) && t.codeService !== 'WHATSAPP_MESSAGING',
+      );
     let txs = fresh();
     if (txs.some((t) => /CASH_OUT/.test(t.codeService))) {
       // Collect approved (auto) -> callback -> delivery -> its callback: wait for the delivery to settle.
-      txs = await waitFor(async () => {
-        const now = fresh();
-        const collect = now.find((t) => /CASH_OUT/.test(t.codeService));
-        if (!collect || collect.status === 'PENDING') return false;
-        if (collect.status !== 'SUCCESS') return now;
-        const deliver = now.find((t) => !/CASH_OUT/.test(t.codeService));
-        return deliver && deliver.status !== 'PENDING' ? now : false;
-      }, 10_000, 20);
+      txs = await waitFor(
+        async () => {
+          const now = fresh();
+          const collect = now.find((t) => /CASH_OUT/.test(t.codeService));
+          if (!collect || collect.status === 'PENDING') return false;
+          if (collect.status !== 'SUCCESS') return now;
+          const deliver = now.find((t) => !/CASH_OUT/.test(t.codeService));
+          return deliver && deliver.status !== 'PENDING' ? now : false;
+        },
+        10_000,
+        20,
+      );
     }
     return { replies: res.replies.map((r) => r.text).join('\n---\n'), txs };
   }

@@ -60,7 +60,8 @@ export const fr: Messages = {
       : reason === 'too_long'
         ? `Le numéro « ${raw} » a trop de chiffres : envoyez-le comme ceci : 77 123 45 67.`
         : `Le numéro « ${raw} » ne correspond à aucun opérateur mobile (Sénégal : 70, 76, 77, 78 ; Côte d'Ivoire : 01, 05, 07).`,
-  amountNotRead: (raw) => `Je ne peux pas lire « ${raw} » comme un montant : envoyez un nombre entier de FCFA, ex. 1000.`,
+  amountNotRead: (raw) =>
+    `Je ne peux pas lire « ${raw} » comme un montant : envoyez un nombre entier de FCFA, ex. 1000.`,
   notPlaced: (message) => `${message}\nAucune demande de paiement n'a été envoyée.`,
   orderMax: (max) => `Désolé, une commande ne peut pas dépasser ${max}. Indiquez un montant plus petit.`,
   dailyLimit: (remaining, limit) =>

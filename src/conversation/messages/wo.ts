@@ -102,14 +102,17 @@ export const wo: Messages = {
   billLabels: { name: 'Tur', due: 'Bés bu mujj', reference: 'Référence' },
   noAirtimeFor: (phone, operators) =>
     `Gisuma operatëer bu ${phone}, walla du ci li ñuy jaay. Bindal ${or(operators.map((o) => `*${o}*`))}, walla yónnee beneen nimero.`,
-  askAccount: (service) => `Lan mooy sa nimero ${service} ? (contrat, compteur walla carte, ni mu bindoo ci facture bi)`,
+  askAccount: (service) =>
+    `Lan mooy sa nimero ${service} ? (contrat, compteur walla carte, ni mu bindoo ci facture bi)`,
   badAccount: 'Nimero bii baaxul : yónneel siffar yi rekk.',
   billsNone: (service, account) => `Amul facture ${service} buy xaar ci nimero ${account}. 👍`,
   billsError: (message, retryable) =>
     `${message}${retryable ? '\nJéemaatal ci ay simili.' : '\nSeetal nimero bi te yónneewaat ko, walla bindal *menu*.'}`,
   billsList: (service, bills) =>
     `*Facture ${service} yuy xaar*\n${list(
-      bills.map((b) => [b.amount, b.name, b.due ? `bés bu mujj ${b.due}` : undefined].filter(Boolean).join(' — ')),
+      bills.map((b) =>
+        [b.amount, b.name, b.due ? `bés bu mujj ${b.due}` : undefined].filter(Boolean).join(' — '),
+      ),
     )}`,
   cancelUnpaid: (ref) =>
     `Commande *${ref}* bind nañu ko ba noppi. Boo validerul fey bi, dafay bàyyiku boppam te dara du jëlu.`,
