@@ -519,6 +519,39 @@ const CASES: Case[] = [
       { say: 'non', has: ["C'est annulé"] },
     ],
   },
+  {
+    name: '5f fr Ivorian customer pays Ivorian airtime with Orange Money CI',
+    country: 'CI',
+    turns: [
+      { say: 'credit 1000 pour 07 07 07 07 25', has: ['1. Orange Money'] },
+      {
+        say: 'orange money',
+        money: { collect: ['ORANGE_CI_API_CASH_OUT', 'SELF'], deliver: [ORANGE_CI, '0707070725', 1000] },
+      },
+    ],
+  },
+  {
+    name: '5g en Ivorian customer: "2" means the same wallet in two orders',
+    country: 'CI',
+    turns: [
+      { say: 'airtime 1000 to 05 05 05 05 26', has: [SUMMARY_EN, '2. MTN MoMo'] },
+      {
+        say: '2',
+        money: { collect: ['MTN_CI_API_CASH_OUT', 'SELF'], deliver: [MTN_CI, '0505050526', 1000] },
+      },
+      { say: 'airtime 500 to 05 05 05 05 26', has: ['Pay with MTN MoMo', '1 for Orange Money'] },
+      { say: '2', money: { collect: ['MTN_CI_API_CASH_OUT', 'SELF'], deliver: [MTN_CI, '0505050526', 500] } },
+    ],
+  },
+  {
+    name: '5h fr Ivorian customer: "les deux" at the wallet menu pays nothing',
+    country: 'CI',
+    turns: [
+      { say: 'credit 1000 pour 07 07 07 07 27' },
+      { say: 'les deux', has: ['« les deux »'] },
+      { say: 'non', has: ["C'est annulé"] },
+    ],
+  },
   // ---------------------------------------------------------------- 7. the save offer never steals a message
   {
     name: '7a fr no "save it?" with the payment instructions; "c\'est bon ?" is not a name',
