@@ -199,10 +199,31 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
     !result.recipient
   ) {
     const name = text.trim().toLowerCase();
-    if (/^[\p{L}][\p{L}\p{N}' -]{0,23}$/u.test(name)) result.extra.name = name;
+    if (/^[\p{L}][\p{L}\p{N}' -]{0,23}$/u.test(name) && !NOT_A_NAME.has(name)) result.extra.name = name;
   }
   return result;
 }
+
+/** Replies that acknowledge rather than name ("super", "parfait"): never saved as a nickname. */
+const NOT_A_NAME = new Set([
+  'super',
+  'cool',
+  'top',
+  'parfait',
+  'genial',
+  'génial',
+  'nickel',
+  'great',
+  'nice',
+  'perfect',
+  'baax na',
+  'dafa neex',
+  'rien',
+  'nothing',
+  'menu',
+  'aide',
+  'help',
+]);
 
 /** Words saying a number is the one that pays (fr, en, wo). */
 const PAY_WORDS = /\s(payer|paye|payé|paie|paiement|payez|pay|payment|paying|fey|feyee|feyé|depuis|from)\s/;
