@@ -886,7 +886,8 @@ function onPlaced(t: Turn, result: PlaceOrderResult): void {
   const wallet = { codeService: d.wallet!, payer: d.payer! };
   if (customer.wallet?.codeService !== wallet.codeService || customer.wallet?.payer !== wallet.payer)
     t.save({ wallet });
-  t.say(t.m.placed(order.id, describe(t, d), label(t, wallet.codeService)));
+  // No acknowledgement of our own: the order desk's payment message (link or how to approve, what was
+  // bought, what follows) is the one message the customer gets; a second one only repeated it.
 
   // The "save it under a name?" offer waits until the payment is done and nothing else is asked.
   const saved = (v: string) => customer.beneficiaries.some((b) => b.value === v);

@@ -57,7 +57,7 @@ export const wo: Messages = {
     const parts = ['*Li nga laaj*', v.item, ...v.details];
     if (v.operatorHint)
       parts.push(
-        `Operatëer : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
+        `Kompaañi : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
       );
     if (v.payer) parts.push(`Laaj bu fey bi dina dem ci ${v.payer}.`);
     if (v.remembered) {
