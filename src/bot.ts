@@ -14,6 +14,7 @@ import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
 import { createCallbackRouter } from './http/callback-route.js';
 import { createHealthCheck } from './http/health.js';
+import { createPayPagesRouter, waMeLink } from './http/pay-pages.js';
 import { createIntechClient } from './intech/client.js';
 import type { Logger } from './logger.js';
 import { createOrderService } from './orders/service.js';
@@ -190,6 +191,14 @@ export async function startBot(
     ...(sandbox ? { sandboxRouter: createSandboxRouter({ channel: sandbox }) } : {}),
     ...(simulator ? { simulator: simulator.app } : {}),
     adminRouter: admin.router,
+    payPagesRouter: createPayPagesRouter({
+      getOrder: (id) => store.orders.get(id),
+      // The sandbox has no WhatsApp: back to the customer's conversation on the chat page.
+      backLink: (o) =>
+        sandbox
+          ? `/${o ? `?phone=${encodeURIComponent(o.customerId)}` : ''}`
+          : waMeLink(config.WHATSAPP_BOT_NUMBER ?? config.WHATSAPP_PAIRING_NUMBER),
+    }),
   });
   server.on('request', app);
 
