@@ -2,12 +2,13 @@
 // The LLM's answer is a suggestion: money slots survive only if our own reading finds them in the text,
 // and it can never confirm ('yes') on the customer's behalf.
 import documented from '../catalog/documented-services.json' with { type: 'json' };
-import type { Lang } from '../i18n/lang.js';
 import { normalizePhone } from '../phone/phone.js';
 import { readChoice } from './choice.js';
+import type { ParseContext } from './types.js';
+import type { Lang } from '../i18n/lang.js';
 import type { LlmParser } from './llm.js';
 import { findNumbers } from './numbers.js';
-import type { ParseContext, ParseResult, Parser } from './types.js';
+import type { ParseResult, Parser } from './types.js';
 
 export interface ParserMetrics {
   /** Times the LLM was consulted. */

@@ -34,17 +34,6 @@ export interface ParseResult {
   extra: {
     /** A bare small number, e.g. a menu or list pick: "2". */
     choice?: number;
-    /** Operator named explicitly by the customer ("orange", "free"...). */
-    operator?: string;
-    /** A nickname the customer used: "recharge maman 1000" -> "maman". */
-    nickname?: string;
-    /** For intent 'language': the language asked for. */
-    targetLanguage?: Lang;
-    /**
-     * An amount typed in a form we refuse ("-500", "1000,50", "1000.50"), as typed: the amount is left
-     * null (never read as 500 or 1 000) so the conversation can quote it back and ask again.
-     */
-    invalidAmount?: { raw: string; reason: 'negative' | 'decimal' };
     /**
      * Set by the parser when the bot offered options (ParseContext.expecting.options): 'unclear' when
      * the message holds a number or "both" without being one whole option. Never a pick, never an amount.
@@ -56,6 +45,17 @@ export interface ParseResult {
     payer?: string;
     /** With expecting 'name': the message is a plausible nickname ("maman", "tonton ali"). */
     name?: string;
+    /** Operator named explicitly by the customer ("orange", "free"...). */
+    operator?: string;
+    /** A nickname the customer used: "recharge maman 1000" -> "maman". */
+    nickname?: string;
+    /** For intent 'language': the language asked for. */
+    targetLanguage?: Lang;
+    /**
+     * An amount typed in a form we refuse ("-500", "1000,50", "1000.50"), as typed: the amount is left
+     * null (never read as 500 or 1 000) so the conversation can quote it back and ask again.
+     */
+    invalidAmount?: { raw: string; reason: 'negative' | 'decimal' };
     /** The rules' parse was overridden/augmented by the LLM. */
     viaLlm?: boolean;
   };
