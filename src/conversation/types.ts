@@ -42,39 +42,54 @@ export interface Draft {
   unknownNickname?: string;
   /** Repeat of a previous order: no "save it?" offer. */
   skipSaveOffer?: boolean;
+  /** A recipient typed that we could not read ("77 123 45"): ask the number, never "for you?". */
+  badRecipient?: string;
 }
 
-/** The question the bot is waiting an answer to. */
-export type Question =
-  | 'menu'
-  | 'language'
-  | 'bill_service'
-  | 'recipient_self'
-  | 'recipient'
-  | 'operator'
-  | 'amount'
-  | 'account'
-  | 'bills' // waiting for a bill lookup result (never seen by the customer)
-  | 'bill_pick'
-  | 'payer'
-  | 'confirm'
-  | 'placing' // waiting for the order desk (never seen by the customer)
-  | 'save_offer'
-  | 'save_name';
+/** The question the bot is waiting an answer to, with what it showed (numbered options). */
+export type Pending =
+  | { q: 'menu' }
+  | { q: 'language' }
+  /** Numbered bill services (codes). */
+  | { q: 'bill_service'; options: string[] }
+  | { q: 'recipient_self' }
+  | { q: 'recipient' }
+  /** Numbered airtime operators (codes) for a number whose operator we could not find. */
+  | { q: 'operator'; options: string[] }
+  | { q: 'amount' }
+  | { q: 'account' }
+  /** Waiting for a bill lookup result (never seen by the customer). */
+  | { q: 'bills' }
+  /** Numbered pending bills: the draft's `bills`, in order. */
+  | { q: 'bill_pick' }
+  | { q: 'payer' }
+  /**
+   * The summary: wallets numbered in one fixed order (stable across orders), `suggested` the one a
+   * plain *yes* confirms (the remembered wallet), when any.
+   */
+  | { q: 'confirm'; wallets: string[]; suggested?: string }
+  /** Waiting for the order desk (never seen by the customer). */
+  | { q: 'placing' }
+  /** "Save it under a name?" — asked only when nothing else is pending; any other answer is a new message. */
+  | { q: 'save_offer'; offer: SaveOffer }
+  | { q: 'save_name'; offer: SaveOffer };
+
+export type Question = Pending['q'];
 
 export interface SaveOffer {
   kind: 'phone' | 'account';
   value: string;
   codeService?: string;
+  /** The order it came from: offered once that order no longer waits for its payment. */
+  orderId?: string;
 }
 
 export interface Conversation {
-  v: 1;
-  pending: Question | null;
+  v: 2;
+  pending: Pending | null;
   draft: Draft | null;
-  /** Codes behind the numbered options of the current question (services, wallets, operators). */
-  options: string[];
-  saveOffer?: SaveOffer;
+  /** A save offer waiting for a quiet moment (never asked with payment instructions). */
+  saveLater?: SaveOffer;
   /** Last time the machine changed or asked something (epoch ms). */
   updatedAt: number;
 }

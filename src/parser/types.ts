@@ -1,4 +1,5 @@
 import type { Lang } from '../i18n/lang.js';
+import type { ChoiceOption } from './choice.js';
 
 export type Intent =
   | 'airtime'
@@ -33,18 +34,49 @@ export interface ParseResult {
   extra: {
     /** A bare small number, e.g. a menu or list pick: "2". */
     choice?: number;
+    /**
+     * Set by the parser when the bot offered options (ParseContext.expecting.options): 'unclear' when
+     * the message holds a number or "both" without being one whole option. Never a pick, never an amount.
+     */
+    choiceUnclear?: boolean;
+    /** A phone-like number we could not read as a mobile number, as typed ("77 123 45", "99 123 45 67"). */
+    badPhone?: { raw: string; reason: 'incomplete' | 'too_long' | 'unknown_prefix' };
+    /** A number given as the one that pays ("payer avec le 77 …", "pay from …", "fey ak …"). */
+    payer?: string;
+    /** With expecting 'name': the message is a plausible nickname ("maman", "tonton ali"). */
+    name?: string;
     /** Operator named explicitly by the customer ("orange", "free"...). */
     operator?: string;
     /** A nickname the customer used: "recharge maman 1000" -> "maman". */
     nickname?: string;
     /** For intent 'language': the language asked for. */
     targetLanguage?: Lang;
+    /**
+     * An amount typed in a form we refuse ("-500", "1000,50", "1000.50"), as typed: the amount is left
+     * null (never read as 500 or 1 000) so the conversation can quote it back and ask again.
+     */
+    invalidAmount?: { raw: string; reason: 'negative' | 'decimal' };
     /** The rules' parse was overridden/augmented by the LLM. */
     viaLlm?: boolean;
   };
 }
 
+/** What the bot is waiting for: 'choice' | 'recipient' | 'amount' | 'account' | 'confirm' | 'name'. */
+export type ExpectedSlot = 'choice' | 'recipient' | 'amount' | 'account' | 'confirm' | 'name';
+
+/** The pending question as the parser needs it: the slot asked and the numbered options shown. */
+export interface Expecting {
+  slot: ExpectedSlot;
+  /** Options shown with their numbers; a choice is read only when the whole message is one of them. */
+  options?: ChoiceOption[];
+}
+
+export interface ParseContext {
+  expecting?: Expecting;
+  lang?: Lang;
+}
+
 /** The async parser the conversation uses: rules, then the LLM when rules are unsure (if enabled). */
 export interface Parser {
-  parse(text: string, context?: { expecting?: string; lang?: Lang }): Promise<ParseResult>;
+  parse(text: string, context?: ParseContext): Promise<ParseResult>;
 }

@@ -5,6 +5,7 @@ import { expecting, initialConversation, step } from '../../src/conversation/mac
 import type { Command, ConvContext, ConvEvent, Conversation } from '../../src/conversation/types.js';
 import type { Lang } from '../../src/i18n/lang.js';
 import type { BillLookup, Order, PlaceOrderInput, PlaceOrderResult } from '../../src/orders/types.js';
+import { withContext } from '../../src/parser/parser.js';
 import { parseRules } from '../../src/parser/rules.js';
 import type { ParseResult } from '../../src/parser/types.js';
 import type { Customer } from '../../src/store/types.js';
@@ -122,6 +123,13 @@ export class Dialog {
     return this.ctx.customer;
   }
 
+  /** The orders placed so far are now in `state` (newest first), as the order desk would list them. */
+  settle(state: Order['state'] = 'completed'): this {
+    const orders = this.placed.map((input, i) => order({ ...input, id: `XB${i + 1}`, state }));
+    this.ctx = { ...this.ctx, recentOrders: orders.reverse() };
+    return this;
+  }
+
   /** Moves the clock forward. */
   later(ms: number): this {
     this.ctx = { ...this.ctx, now: this.ctx.now + ms };
@@ -134,7 +142,12 @@ export class Dialog {
 
   /** Through the real rule parser, with the conversation's hint, as the runner does. */
   say(text: string): Turn {
-    const parsed = parseRules(text, { expecting: expecting(this.conv), lang: this.ctx.customer.lang });
+    const exp = expecting(this.conv);
+    const lang = this.ctx.customer.lang;
+    const parsed = withContext(text, parseRules(text, { expecting: exp?.slot, lang }), {
+      expecting: exp,
+      lang,
+    });
     return this.send(text, parsed);
   }
 

@@ -166,8 +166,10 @@ describe('airtime details', () => {
   it('amounts below the airtime minimum are refused with the nearest valid amount', () => {
     const d = new Dialog(catalog);
     const t = d.send('credit 50 77 123 45 67', P({ intent: 'airtime', amount: 50, recipient: TO }));
-    expect(t.reply).toContain('Le montant minimum est de 100 FCFA (Orange). Montants possibles : 100 FCFA.');
-    expect(d.conv.pending).toBe('amount');
+    expect(t.reply).toContain(
+      "50 FCFA, c'est en dessous du minimum pour Orange (de 100 FCFA à 100 000 FCFA). Montant valide le plus proche : 100 FCFA.",
+    );
+    expect(d.conv.pending?.q).toBe('amount');
     expect(d.send('100', P({ amount: 100 })).reply).toContain('Crédit Orange 100 FCFA');
   });
 

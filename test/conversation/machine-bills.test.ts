@@ -73,9 +73,9 @@ describe.each(CASES)('bills in $lang', (L) => {
     const d = new Dialog(catalog, { customer: { lang: L.lang } });
     const t1 = d.send('woyofal', P({ intent: 'bill', codeService: WOYOFAL }));
     expect(t1.reply).toContain('Woyofal');
-    expect(d.conv.pending).toBe('account');
+    expect(d.conv.pending?.q).toBe('account');
     d.send('12345678901', P({ account: '12345678901' }));
-    expect(d.conv.pending).toBe('amount');
+    expect(d.conv.pending?.q).toBe('amount');
     const t3 = d.send('5000', P({ amount: 5000 }));
     expect(t3.reply).toContain('Woyofal 5 000 FCFA');
     expect(t3.reply).toContain('12345678901');
@@ -96,7 +96,7 @@ describe.each(CASES)('bills in $lang', (L) => {
     );
     expect(t.reply).toContain(L.notMultiple);
     expect(t.reply).not.toContain(L.summaryTitle);
-    expect(d.conv.pending).toBe('amount');
+    expect(d.conv.pending?.q).toBe('amount');
     expect(d.send('10000', P({ amount: 10_000 })).reply).toContain(L.summaryTitle);
   });
 });
@@ -143,7 +143,7 @@ describe('bills details', () => {
     expect(d.all.at(-1)).toMatchObject({
       text: expect.stringContaining('Contrat inconnu.\nVérifiez le numéro'),
     });
-    expect(d.conv.pending).toBe('account');
+    expect(d.conv.pending?.q).toBe('account');
   });
 
   it('an invalid pick is answered with the hint, not an order', () => {

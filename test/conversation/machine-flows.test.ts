@@ -46,10 +46,10 @@ describe.each(CASES)('conversation paths in $lang', (L) => {
     });
     const t1 = d.send('x', P({ intent: 'airtime', amount: 60_000, recipient: TO }));
     expect(t1.reply).toContain(L.orderMax);
-    expect(d.conv.pending).toBe('amount');
+    expect(d.conv.pending?.q).toBe('amount');
     const t2 = d.send('20000', P({ amount: 20_000 }));
     expect(t2.reply).toContain(L.dailyLimit);
-    expect(d.conv.pending).toBe('amount');
+    expect(d.conv.pending?.q).toBe('amount');
     const t3 = d.send('5000', P({ amount: 5000 }));
     expect(t3.reply).toContain(L.summaryTitle);
     expect(placeOrders(d.send('1', P({ extra: { choice: 1 } })))[0]!.amount).toBe(5000);
@@ -131,8 +131,14 @@ describe.each(CASES)('conversation paths in $lang', (L) => {
     const d = new Dialog(catalog, { customer: { lang: L.lang } });
     d.send('x', P({ intent: 'airtime', amount: 1000, recipient: MUM }));
     const t1 = d.send('1', P({ extra: { choice: 1 } }));
-    expect(t1.reply).toContain(L.saveOffer);
-    const t2 = d.send('maman', P());
+    // Never together with the payment instructions: once paid, at a quiet message.
+    expect(t1.reply).not.toContain(L.saveOffer);
+    expect(d.send('ok', P({ intent: 'yes' })).reply).not.toContain(L.saveOffer); // still collecting
+    d.settle('collecting');
+    expect(d.send('ok', P({ intent: 'yes' })).reply).not.toContain(L.saveOffer);
+    d.settle('completed');
+    expect(d.send('merci', P({ intent: 'help' })).reply).toContain(L.saveOffer);
+    const t2 = d.send('maman', P({ extra: { name: 'maman' } }));
     expect(t2.commands).toContainEqual({
       type: 'saveCustomer',
       patch: {
@@ -255,7 +261,7 @@ describe('cancel at every step', () => {
       }),
     });
     reach[q]!(d);
-    expect(d.conv.pending).toBe(q as Question);
+    expect(d.conv.pending?.q).toBe(q as Question);
     const t = d.send('annuler', P({ intent: 'cancel' }));
     expect(t.reply).toContain(q === 'menu' ? "Il n'y a rien en cours" : "C'est annulé");
     expect(d.conv).toMatchObject({ pending: null, draft: null });
@@ -288,8 +294,28 @@ describe('machine details', () => {
   it('loadConversation starts afresh on anything unknown', () => {
     expect(loadConversation(undefined, 5)).toEqual(initialConversation(5));
     expect(loadConversation({ v: 99 }, 5)).toEqual(initialConversation(5));
-    const c = { ...initialConversation(1), pending: 'amount' };
+    const c = { ...initialConversation(1), pending: { q: 'amount' }, draft: { kind: 'airtime' } };
     expect(loadConversation(c, 5)).toBe(c);
+    // An old (v1) summary is never resumed: a late "oui" must not confirm an unknown shape.
+    const v1confirm = {
+      v: 1,
+      pending: 'confirm',
+      options: ['WAVE_SN_API_CASH_OUT'],
+      draft: { kind: 'airtime' },
+    };
+    expect(loadConversation(v1confirm, 5)).toEqual(initialConversation(5));
+    // An old value question is migrated with its draft.
+    const v1amount = { v: 1, pending: 'amount', options: [], draft: { kind: 'airtime' }, updatedAt: 3 };
+    expect(loadConversation(v1amount, 5)).toEqual({
+      v: 2,
+      pending: { q: 'amount' },
+      draft: { kind: 'airtime' },
+      updatedAt: 3,
+    });
+    // A v2 confirm without its wallets is refused.
+    expect(loadConversation({ v: 2, pending: { q: 'confirm' }, draft: { kind: 'airtime' } }, 5)).toEqual(
+      initialConversation(5),
+    );
   });
 
   it('the first message of a new customer sets their language', () => {
@@ -352,7 +378,9 @@ describe('machine details', () => {
     const d = new Dialog(catalog);
     d.send('woyofal', P({ intent: 'bill', codeService: WOYOFAL, account: '12345678901', amount: 5000 }));
     const t = d.send('1', P({ extra: { choice: 1 } }));
-    expect(t.reply).toContain('Woyofal 12345678901 sous un nom');
+    expect(t.reply).not.toContain('sous un nom');
+    d.settle('completed');
+    expect(d.send('merci', P({ intent: 'help' })).reply).toContain('Woyofal 12345678901 sous un nom');
     expect(d.send('non', P({ intent: 'no' })).commands.some((c) => c.type === 'saveCustomer')).toBe(false);
   });
 
@@ -370,7 +398,9 @@ describe('machine details', () => {
     const d = new Dialog(catalog);
     d.send('x', P({ intent: 'airtime', amount: 1000, recipient: MUM }));
     d.send('1', P({ extra: { choice: 1 } }));
-    expect(d.conv.pending).toBe('save_offer');
+    d.settle('completed');
+    d.send('merci', P({ intent: 'help' }));
+    expect(d.conv.pending?.q).toBe('save_offer');
     const t = d.send(
       'rapido 55 5000',
       P({ intent: 'bill', codeService: RAPIDO, account: '55', amount: 5000 }),
@@ -382,7 +412,7 @@ describe('machine details', () => {
     const d = new Dialog(catalog);
     const conv = {
       ...initialConversation(d.ctx.now),
-      pending: 'placing' as const,
+      pending: { q: 'placing' as const },
       draft: { kind: 'airtime' as const, amount: 1000 },
     };
     d.conv = conv;
@@ -402,21 +432,23 @@ describe('machine details', () => {
     expect(after.pending).toBeNull();
   });
 
-  it('a wallet named at the summary becomes the one yes confirms (naming alone moves no money)', () => {
+  it('a wallet named alone at the summary is that option; inside a sentence it moves no money', () => {
     const d = new Dialog(catalog);
     d.send('x', oneShot());
-    const t1 = d.send('orange money', P());
-    expect(placeOrders(t1)).toEqual([]);
-    expect(t1.reply).toContain('Payer avec Orange Money (77 000 00 01) — répondez *oui*');
-    expect(placeOrders(d.send('oui', P({ intent: 'yes' })))[0]!.payment.codeService).toBe(OM);
+    const t0 = d.say('je sais pas si orange money ou wave');
+    expect(placeOrders(t0)).toEqual([]);
+    const t1 = d.say('orange money');
+    expect(placeOrders(t1)[0]!.payment.codeService).toBe(OM);
   });
 
   it('the nickname offer lapses silently (the order stands; no "nothing charged" notice)', () => {
     const d = new Dialog(catalog);
     d.send('x', P({ intent: 'airtime', amount: 1000, recipient: MUM }));
     d.send('1', P({ extra: { choice: 1 } }));
+    d.settle('completed');
+    d.send('merci', P({ intent: 'help' }));
     d.later(60 * 60_000);
-    const t = d.send('maman', P());
+    const t = d.send('maman', P({ extra: { name: 'maman' } }));
     expect(t.reply).not.toContain('expiré');
     expect(t.commands.some((c) => c.type === 'saveCustomer')).toBe(false);
   });

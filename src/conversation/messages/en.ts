@@ -11,13 +11,18 @@ const line = (o: OrderLineView): string => {
   return s;
 };
 
+/** The main menu's labels, numbered from 1 (the parser is tested against them). */
+export const EN_MENU = [
+  'Phone airtime',
+  'Bills and Woyofal (Senelec, SenEau…)',
+  'My orders',
+  'Language / Langue / Làkk',
+];
+
 export const en: Messages = {
   menu: () =>
     'Hello 👋 What would you like to do?\n' +
-    '1. Phone airtime\n' +
-    '2. Bills and Woyofal (Senelec, SenEau…)\n' +
-    '3. My orders\n' +
-    '4. Language / Langue / Làkk\n' +
+    `${list(EN_MENU)}\n` +
     'You can also just write, e.g. *airtime 1000 to 77 123 45 67*.',
   notUnderstood: "Sorry, I didn't quite get that.",
   noted: (what) => `Noted: ${what}.`,
@@ -33,15 +38,29 @@ export const en: Messages = {
   noAirtimeFor: (phone, operators) =>
     `I can't find the operator of ${phone}, or it isn't supported. Write ${or(operators.map((o) => `*${o}*`))}, or send another number.`,
   askAmount: (service, examples) => `How much for ${service}? (e.g. ${examples})`,
-  amountInvalid: (problem, rules, service, suggestions) => {
+  amountInvalid: (problem, rules, service, suggestions, typed) => {
+    const range =
+      rules.multiple === '1 FCFA' || rules.multiple === '5 FCFA'
+        ? `from ${rules.min} to ${rules.max}`
+        : `from ${rules.min} to ${rules.max}, in multiples of ${rules.multiple}`;
     const why =
       problem === 'below_min'
-        ? `The minimum amount is ${rules.min} (${service}).`
+        ? `${typed} is below the minimum for ${service} (${range}).`
         : problem === 'above_max'
-          ? `The maximum amount is ${rules.max} (${service}).`
-          : `The amount must be a multiple of ${rules.multiple} (${service}).`;
-    return suggestions.length ? `${why} Possible amounts: ${or(suggestions)}.` : why;
+          ? `${typed} is above the maximum for ${service} (${range}).`
+          : `${typed} is not a possible amount for ${service} (${range}).`;
+    return suggestions.length ? `${why} Nearest valid amount: ${or(suggestions)}.` : why;
   },
+  choiceUnclear: (quote) =>
+    `I read "${quote}", but that is not one choice: reply with a single number, or *no* to cancel.`,
+  phoneNotRead: (raw, reason) =>
+    reason === 'incomplete'
+      ? `The number "${raw}" is incomplete: Senegal numbers have 9 digits (e.g. 77 123 45 67), Côte d'Ivoire 10 (e.g. 07 07 07 07 07).`
+      : reason === 'too_long'
+        ? `The number "${raw}" has too many digits: send it like this: 77 123 45 67.`
+        : `The number "${raw}" matches no mobile operator (Senegal: 70, 76, 77, 78; Côte d'Ivoire: 01, 05, 07).`,
+  amountNotRead: (raw) => `I can't read "${raw}" as an amount: send a whole number of FCFA, e.g. 1000.`,
+  notPlaced: (message) => `${message}\nNo payment request was sent.`,
   orderMax: (max) => `Sorry, one order cannot exceed ${max}. Please send a smaller amount.`,
   dailyLimit: (remaining, limit) =>
     `Sorry, the limit is ${limit} per day. You have ${remaining} left for today.`,
@@ -62,28 +81,20 @@ export const en: Messages = {
     const parts = ['*Summary*', v.item, ...v.details];
     if (v.operatorHint)
       parts.push(
-        `Detected operator: ${v.operatorHint.detected}. If it's another one, write ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
+        `Detected operator: ${v.operatorHint.detected}. If it is another one, write ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
       );
+    if (v.payer) parts.push(`The payment request will go to ${v.payer}.`);
     if (v.remembered) {
-      const others = v.wallets.slice(1).map((w, i) => `${i + 2} for ${w}`);
-      if (others.length <= 2)
-        parts.push(
-          `Pay with ${v.remembered.label} (${v.remembered.payer}) — reply *yes* to confirm${others.length ? `, or ${or(others)}` : ''}. *no* to cancel.`,
-        );
-      else
-        parts.push(
-          `Pay with ${v.remembered.label} (${v.remembered.payer}) — reply *yes* to confirm, or ${or(others.slice(0, 2))}.`,
-          `Other methods: ${v.wallets
-            .slice(3)
-            .map((w, i) => `${i + 4}. ${w}`)
-            .join(', ')}. *no* to cancel.`,
-        );
+      const r = v.remembered;
+      const others = v.wallets.flatMap((w, i) => (i + 1 === r.n ? [] : [`${i + 1} for ${w}`]));
+      parts.push(
+        `Pay with ${r.label} (${r.payer}) — reply *yes* to confirm${others.length ? `, or ${or(others)}` : ''}. *no* to cancel.`,
+      );
     } else {
-      if (v.payer) parts.push(`Paying number: ${v.payer}`);
       parts.push(`Pay with:\n${list(v.wallets)}`);
       const n = v.wallets.length;
       parts.push(
-        `Reply ${n > 2 ? `with the number (1 to ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} to confirm, *no* to cancel.`,
+        `Reply with the number ${n > 2 ? `(1 to ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} to confirm, *no* to cancel.`,
       );
     }
     return parts.join('\n');

@@ -11,13 +11,18 @@ const line = (o: OrderLineView): string => {
   return s;
 };
 
+/** The main menu's labels, numbered from 1 (the parser is tested against them). */
+export const FR_MENU = [
+  'Crédit téléphone',
+  'Factures et Woyofal (Senelec, SenEau…)',
+  'Mes commandes',
+  'Langue / Language / Làkk',
+];
+
 export const fr: Messages = {
   menu: () =>
     'Bonjour 👋 Que voulez-vous faire ?\n' +
-    '1. Crédit téléphone\n' +
-    '2. Factures et Woyofal (Senelec, SenEau…)\n' +
-    '3. Mes commandes\n' +
-    '4. Langue / Language / Làkk\n' +
+    `${list(FR_MENU)}\n` +
     'Vous pouvez aussi écrire librement, ex. *crédit 1000 au 77 123 45 67*.',
   notUnderstood: "Désolé, je n'ai pas bien compris.",
   noted: (what) => `C'est noté : ${what}.`,
@@ -34,15 +39,30 @@ export const fr: Messages = {
   noAirtimeFor: (phone, operators) =>
     `Je ne trouve pas l'opérateur du ${phone}, ou il n'est pas pris en charge. Écrivez ${or(operators.map((o) => `*${o}*`))}, ou envoyez un autre numéro.`,
   askAmount: (service, examples) => `Quel montant pour ${service} ? (ex. ${examples})`,
-  amountInvalid: (problem, rules, service, suggestions) => {
+  amountInvalid: (problem, rules, service, suggestions, typed) => {
+    const range =
+      rules.multiple === '1 FCFA' || rules.multiple === '5 FCFA'
+        ? `de ${rules.min} à ${rules.max}`
+        : `de ${rules.min} à ${rules.max}, par multiples de ${rules.multiple}`;
     const why =
       problem === 'below_min'
-        ? `Le montant minimum est de ${rules.min} (${service}).`
+        ? `${typed}, c'est en dessous du minimum pour ${service} (${range}).`
         : problem === 'above_max'
-          ? `Le montant maximum est de ${rules.max} (${service}).`
-          : `Le montant doit être un multiple de ${rules.multiple} (${service}).`;
-    return suggestions.length ? `${why} Montants possibles : ${or(suggestions)}.` : why;
+          ? `${typed}, c'est au-dessus du maximum pour ${service} (${range}).`
+          : `${typed} n'est pas un montant possible pour ${service} (${range}).`;
+    return suggestions.length ? `${why} Montant valide le plus proche : ${or(suggestions)}.` : why;
   },
+  choiceUnclear: (quote) =>
+    `J'ai lu « ${quote} », mais ce n'est pas un seul choix : répondez avec un seul numéro, ou *non* pour annuler.`,
+  phoneNotRead: (raw, reason) =>
+    reason === 'incomplete'
+      ? `Le numéro « ${raw} » est incomplet : il faut 9 chiffres au Sénégal (ex. 77 123 45 67) ou 10 en Côte d'Ivoire (ex. 07 07 07 07 07).`
+      : reason === 'too_long'
+        ? `Le numéro « ${raw} » a trop de chiffres : envoyez-le comme ceci : 77 123 45 67.`
+        : `Le numéro « ${raw} » ne correspond à aucun opérateur mobile (Sénégal : 70, 76, 77, 78 ; Côte d'Ivoire : 01, 05, 07).`,
+  amountNotRead: (raw) =>
+    `Je ne peux pas lire « ${raw} » comme un montant : envoyez un nombre entier de FCFA, ex. 1000.`,
+  notPlaced: (message) => `${message}\nAucune demande de paiement n'a été envoyée.`,
   orderMax: (max) => `Désolé, une commande ne peut pas dépasser ${max}. Indiquez un montant plus petit.`,
   dailyLimit: (remaining, limit) =>
     `Désolé, la limite est de ${limit} par jour. Il vous reste ${remaining} pour aujourd'hui.`,
@@ -67,26 +87,18 @@ export const fr: Messages = {
       parts.push(
         `Opérateur détecté : ${v.operatorHint.detected}. Si c'est un autre, écrivez ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
       );
+    if (v.payer) parts.push(`La demande de paiement sera envoyée au ${v.payer}.`);
     if (v.remembered) {
-      const others = v.wallets.slice(1).map((w, i) => `${i + 2} pour ${w}`);
-      if (others.length <= 2)
-        parts.push(
-          `Payer avec ${v.remembered.label} (${v.remembered.payer}) — répondez *oui* pour confirmer${others.length ? `, ou ${or(others)}` : ''}. *non* pour annuler.`,
-        );
-      else
-        parts.push(
-          `Payer avec ${v.remembered.label} (${v.remembered.payer}) — répondez *oui* pour confirmer, ou ${or(others.slice(0, 2))}.`,
-          `Autres moyens : ${v.wallets
-            .slice(3)
-            .map((w, i) => `${i + 4}. ${w}`)
-            .join(', ')}. *non* pour annuler.`,
-        );
+      const r = v.remembered;
+      const others = v.wallets.flatMap((w, i) => (i + 1 === r.n ? [] : [`${i + 1} pour ${w}`]));
+      parts.push(
+        `Payer avec ${r.label} (${r.payer}) — répondez *oui* pour confirmer${others.length ? `, ou ${or(others)}` : ''}. *non* pour annuler.`,
+      );
     } else {
-      if (v.payer) parts.push(`Numéro payeur : ${v.payer}`);
       parts.push(`Payer avec :\n${list(v.wallets)}`);
       const n = v.wallets.length;
       parts.push(
-        `Répondez ${n > 2 ? `avec le numéro (1 à ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} pour confirmer, *non* pour annuler.`,
+        `Répondez avec le numéro ${n > 2 ? `(1 à ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} pour confirmer, *non* pour annuler.`,
       );
     }
     return parts.join('\n');

@@ -26,11 +26,11 @@ export interface SummaryView {
   details: string[];
   /** Airtime operator found from the number's prefix, with the other operators one can write instead. */
   operatorHint?: { detected: string; others: string[] };
-  /** Payer number shown when it is not obvious. */
+  /** The number the payment request goes to, shown when it is not the customer's own. */
   payer?: string;
-  /** Remembered wallet: it is option 1 and *yes* confirms it. */
-  remembered?: { label: string; payer: string };
-  /** Wallet labels, numbered from 1 (the remembered one first). */
+  /** Remembered wallet: *yes* confirms it; it keeps its own number `n` in the list. */
+  remembered?: { n: number; label: string; payer: string };
+  /** Wallet labels numbered from 1, in one fixed order (a number always means the same wallet). */
   wallets: string[];
 }
 
@@ -60,12 +60,22 @@ export interface Messages {
   noAirtimeFor(phone: string, operators: string[]): string;
   /** examples: amounts the service accepts, formatted ("5 000, 10 000, 20 000"). */
   askAmount(service: string, examples: string): string;
+  /** The amount typed, the service's real range (max already capped by the per-order limit), nearest valid amounts. */
   amountInvalid(
     problem: AmountProblem,
     rules: { min: string; max: string; multiple: string },
     service: string,
     suggestions: string[],
+    typed: string,
   ): string;
+  /** A pick we could not take: the message is not one whole option ("les deux", "2 ou 3 ?"). */
+  choiceUnclear(quote: string): string;
+  /** A phone-like number we could not read, quoted back with what is needed. */
+  phoneNotRead(raw: string, reason: 'incomplete' | 'too_long' | 'unknown_prefix'): string;
+  /** An amount typed in a form we refuse ("-500", "1000,50"). */
+  amountNotRead(raw: string): string;
+  /** The order was refused before any payment request (payer limit, invalid…): nothing to pay. */
+  notPlaced(message: string): string;
   orderMax(max: string): string;
   dailyLimit(remaining: string, limit: string): string;
   billServices(labels: string[]): string;

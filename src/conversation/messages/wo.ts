@@ -1,20 +1,32 @@
-// Wolof where we are confident (greetings, yes/no, "Ñaata?", "Lan nga bëgg?"); French wording elsewhere,
-// which Wolof speakers in Senegal read every day.
+// Wolof texts (service names and a few loanwords — facture, commande, compteur — as Wolof speakers write them).
+// French is the fallback only for keys added later and not yet worded here.
 import { fr } from './fr.js';
-import type { Messages } from './types.js';
+import type { Messages, OrderLineView } from './types.js';
 
 const list = (items: string[]): string => items.map((l, i) => `${i + 1}. ${l}`).join('\n');
 const or = (items: string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} walla ${items[items.length - 1]}`;
 
+const line = (o: OrderLineView): string => {
+  let s = `${o.date} *${o.ref}* ${o.item} — ${o.stateText}`;
+  if (o.receiptRef) s += ` (réf. ${o.receiptRef})`;
+  if (o.tokens?.length) s += `\n   Code : ${o.tokens.join(' / ')}`;
+  return s;
+};
+
+/** The main menu's labels, numbered from 1 (the parser is tested against them). */
+export const WO_MENU = [
+  'Kredi telefon',
+  'Facture ak Woyofal (Senelec, SenEau…)',
+  'Sama commande yi',
+  'Làkk / Langue / Language',
+];
+
 export const wo: Messages = {
   ...fr,
   menu: () =>
     'Salaam aleekum 👋 Lan nga bëgg ?\n' +
-    '1. Kredi telefon\n' +
-    '2. Facture ak Woyofal (Senelec, SenEau…)\n' +
-    '3. Sama commande yi\n' +
-    '4. Làkk / Langue / Language\n' +
+    `${list(WO_MENU)}\n` +
     'Mën nga bind ni nga bëgge, ex. *kredi 1000 77 123 45 67*.',
   notUnderstood: 'Baal ma, dégguma bu baax.',
   noted: (what) => `Baax na : ${what}.`,
@@ -28,35 +40,104 @@ export const wo: Messages = {
     `Ci yow la, *${phone}* ?\nTontul *waaw*, walla yónnee nimero bi ngay rechargé.`,
   askRecipient: 'Ban nimero lañuy rechargé ? (ex. 77 123 45 67)',
   askAmount: (service, examples) => `Ñaata ngay jënd ci ${service} ? (ex. ${examples})`,
+  amountInvalid: (problem, rules, service, suggestions, typed) => {
+    const range =
+      rules.multiple === '1 FCFA' || rules.multiple === '5 FCFA'
+        ? `${rules.min} ba ${rules.max}`
+        : `${rules.min} ba ${rules.max}, ay ${rules.multiple}`;
+    const why =
+      problem === 'below_min'
+        ? `${typed} dafa néew ci ${service} (${range}).`
+        : problem === 'above_max'
+          ? `${typed} dafa bare ci ${service} (${range}).`
+          : `${typed} manuñu ko jënd ci ${service} (${range}).`;
+    return suggestions.length ? `${why} Xaalis bu jege : ${or(suggestions)}.` : why;
+  },
   summary: (v) => {
     const parts = ['*Li nga laaj*', v.item, ...v.details];
     if (v.operatorHint)
       parts.push(
         `Kompaañi : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
       );
+    if (v.payer) parts.push(`Laaj bu fey bi dina dem ci ${v.payer}.`);
     if (v.remembered) {
-      const others = v.wallets.slice(1).map((w, i) => `${i + 2} ngir ${w}`);
-      if (others.length <= 2)
-        parts.push(
-          `Fey ak ${v.remembered.label} (${v.remembered.payer}) — tontul *waaw* ngir confirmer${others.length ? `, walla ${or(others)}` : ''}. *déedéet* ngir annuler.`,
-        );
-      else
-        parts.push(
-          `Fey ak ${v.remembered.label} (${v.remembered.payer}) — tontul *waaw* ngir confirmer, walla ${or(others.slice(0, 2))}.`,
-          `Yeneen : ${v.wallets
-            .slice(3)
-            .map((w, i) => `${i + 4}. ${w}`)
-            .join(', ')}. *déedéet* ngir annuler.`,
-        );
+      const r = v.remembered;
+      const others = v.wallets.flatMap((w, i) => (i + 1 === r.n ? [] : [`${i + 1} ngir ${w}`]));
+      parts.push(
+        `Fey ak ${r.label} (${r.payer}) — tontul *waaw* ngir dëggal${others.length ? `, walla ${or(others)}` : ''}. *déedéet* ngir bàyyi.`,
+      );
     } else {
-      if (v.payer) parts.push(`Nimero buy fey : ${v.payer}`);
       parts.push(`Fey ak :\n${list(v.wallets)}`);
       const n = v.wallets.length;
       parts.push(
-        `Tontul ${n > 2 ? `ak nimero bi (1 ba ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} ngir confirmer, *déedéet* ngir annuler.`,
+        `Tontul ak nimero bi ${n > 2 ? `(1 ba ${n})` : or(v.wallets.map((_, i) => String(i + 1)))} ngir dëggal, *déedéet* ngir bàyyi.`,
       );
     }
     return parts.join('\n');
+  },
+  choiceUnclear: (quote) =>
+    `Jàng naa « ${quote} », waaye du benn tànn : tontul ak benn nimero rekk, walla *déedéet* ngir bàyyi.`,
+  phoneNotRead: (raw, reason) =>
+    reason === 'incomplete'
+      ? `Nimero « ${raw} » matul : 9 siffar la war am ci Senegaal (ex. 77 123 45 67), 10 ci Kodiwaar (ex. 07 07 07 07 07).`
+      : reason === 'too_long'
+        ? `Nimero « ${raw} » siffar yi dañoo bare : bindal ko nii : 77 123 45 67.`
+        : `Nimero « ${raw} » amul operatëer (Senegaal : 70, 76, 77, 78 ; Kodiwaar : 01, 05, 07).`,
+  amountNotRead: (raw) => `Mënuma jàng « ${raw} » ni xaalis : bindal ab lim bu mat, ex. 1000.`,
+  notPlaced: (message) => `${message}\nDara yónneewuñu ngir fey.`,
+  badPhone: 'Nimero bii baaxul. Bindal ko nii : 77 123 45 67.',
+  askPayer: 'Ak ban nimero ngay fey (Wave, Orange Money…) ? ex. 77 123 45 67',
+  cancelled: 'Bàyyi nanu ko, dara jëlewuñu. Bindal *menu* bu la neexee.',
+  nothingToCancel: 'Amul dara bu ñuy def. Bindal *menu* ngir xool li ma mën.',
+  billServices: (labels) => `Ban facture walla ban recharge ?\n${list(labels)}\nTontul ak nimero bi.`,
+  billPickHint: (count) => `Tontul ak nimero facture bi ngay fey (1 ba ${count}).`,
+  placeFailed: (message) => `${message}\nDara jëlewuñu. Bindal *menu* ngir tàmbali.`,
+  technicalError:
+    'Am na jafe-jafe. Bul fey leneen : bindal *statut* ci ay simili ngir xam fu sa commande tollu.',
+  orderMax: (max) => `Baal ma, benn commande mënul weesu ${max}. Bindal xaalis bu gën a néew.`,
+  dailyLimit: (remaining, limit) => `Baal ma, ${limit} ci bés la. Des na la ${remaining} tey.`,
+  expired: (item) => `Sa laaj bu jëkk${item ? ` (${item})` : ''} jeex na, dara jëlewuñu.`,
+  unknownNickname: (nickname) => `Xamaguma « ${nickname} ».`,
+  noOrders: 'Amaguloo commande. Bindal *menu* ngir tàmbali.',
+  billLabels: { name: 'Tur', due: 'Bés bu mujj', reference: 'Référence' },
+  noAirtimeFor: (phone, operators) =>
+    `Gisuma operatëer bu ${phone}, walla du ci li ñuy jaay. Bindal ${or(operators.map((o) => `*${o}*`))}, walla yónnee beneen nimero.`,
+  askAccount: (service) =>
+    `Lan mooy sa nimero ${service} ? (contrat, compteur walla carte, ni mu bindoo ci facture bi)`,
+  badAccount: 'Nimero bii baaxul : yónneel siffar yi rekk.',
+  billsNone: (service, account) => `Amul facture ${service} buy xaar ci nimero ${account}. 👍`,
+  billsError: (message, retryable) =>
+    `${message}${retryable ? '\nJéemaatal ci ay simili.' : '\nSeetal nimero bi te yónneewaat ko, walla bindal *menu*.'}`,
+  billsList: (service, bills) =>
+    `*Facture ${service} yuy xaar*\n${list(
+      bills.map((b) =>
+        [b.amount, b.name, b.due ? `bés bu mujj ${b.due}` : undefined].filter(Boolean).join(' — '),
+      ),
+    )}`,
+  cancelUnpaid: (ref) =>
+    `Commande *${ref}* bind nañu ko ba noppi. Boo validerul fey bi, dafay bàyyiku boppam te dara du jëlu.`,
+  cannotCancel: (ref) =>
+    `Commande *${ref}* fey nañu ko te mu ngi dox : mënatuñu ko bàyyi. Bu jàppul, dinañu la delloo sa xaalis.`,
+  stopped: 'Doo jotati sunuy yégle. Bindal *START* ngir jotaat leen.',
+  started: 'Dinga jotaat sunuy yégle. Bindal *STOP* ngir taxawal leen.',
+  status: (lines) => `*Say commande yuy dox*\n${lines.map(line).join('\n')}`,
+  history: (lines) => `*Say commande yu mujj*\n${lines.map(line).join('\n')}`,
+  rateLimited: 'Yaa ngi yónnee bu bare 🙂 Xaaral benn simili, ba noppi jéemaat.',
+  unavailable: (service) => `${service} amul fi léegi. Jéemaatal ci kanam walla bindal *menu*.`,
+  noWallets: 'Amul benn anam bu ñuy fey léegi. Jéemaatal ci kanam.',
+  operatorUnavailable: (operator) => `Kredi ${operator} amul ci nimero bii.`,
+  stateLabel: {
+    created: 'bind nañu ko',
+    collecting: 'mu ngi xaar fey bi ⏳',
+    collect_failed: 'fey bi jàppul ❌',
+    collected: 'fey nañu ko, mu ngi dem ⏳',
+    delivering: 'mu ngi dem ⏳',
+    delivered: 'agsi na ✅',
+    completed: 'agsi na ✅',
+    refunding: 'ñu ngi la delloo sa xaalis ⏳',
+    refunded: 'delloo nañu la ↩️',
+    needs_human: 'ekip bi mu ngi ko seet 🧑‍💼',
+    cancelled: 'bàyyi nañu ko',
   },
   placed: (ref, item, wallet) =>
     `Commande *${ref}* : ${item}, fey ak ${wallet}. Topp li ñu la wax ngir fey. Jërëjëf 🙏`,
