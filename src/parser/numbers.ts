@@ -69,12 +69,28 @@ export function segment(tok: NumToken): Piece[] {
   const g = tok.groups;
   const out: Piece[] = [];
   let i = 0;
+  // Memoised, and only lengths a phone number can have are tried: a run of 30 000 one-digit groups
+  // costs one look per group, not seven joins and validations.
+  const memo = new Map<number, { to: number; phone: PhoneResult } | null>();
   const phoneAt = (k: number): { to: number; phone: PhoneResult } | null => {
-    for (let j = Math.min(g.length - 1, k + 6); j >= k; j--) {
-      const phone = phoneCandidate(g.slice(k, j + 1).join(''));
-      if (phone) return { to: j, phone };
+    const known = memo.get(k);
+    if (known !== undefined) return known;
+    let found: { to: number; phone: PhoneResult } | null = null;
+    const last = Math.min(g.length - 1, k + 6);
+    let len = 0;
+    for (let j = k; j <= last; j++) len += g[j]!.length;
+    for (let j = last; j >= k; j--) {
+      if (len >= 9 && len <= 17) {
+        const phone = phoneCandidate(g.slice(k, j + 1).join(''));
+        if (phone) {
+          found = { to: j, phone };
+          break;
+        }
+      }
+      len -= g[j]!.length;
     }
-    return null;
+    memo.set(k, found);
+    return found;
   };
   while (i < g.length) {
     const first = g[i]!;

@@ -16,8 +16,9 @@ export interface RuleContext {
   lang?: Lang;
 }
 
+// Linear: no two adjacent repetitions of the same letter (an "a+a*" rescans 'sal'+'a'×20 000 quadratically).
 const GREETING_RE =
-  /^(?:a?s+a+l+a+a*m*u?|m?a+l[ae]+[iy]?k+(?:ou|u)m|a+l[ae]+[iy]?k+(?:ou|u)m|salamal[ae]+[iy]?k+(?:ou|u)m)$/;
+  /^(?:a?s+a+l+a+m*u?|m?a+l[ae]+[iy]?k+(?:ou|u)m|a+l[ae]+[iy]?k+(?:ou|u)m|salamal[ae]+[iy]?k+(?:ou|u)m)$/;
 
 const LANG_NAMES: Record<string, Lang> = {
   francais: 'fr',
@@ -100,6 +101,9 @@ function isKnown(w: string): boolean {
   );
 }
 
+/** First words of the JOINS keys: most words start none, and need no lookup. */
+const JOIN_FIRST = new Set(Object.keys(JOINS).map((k) => k.split(' ')[0]!));
+
 /** Joins split words ("woyo fal") and fixes one-letter slips on long keywords. */
 function prepareTokens(raw: Token[]): Token[] {
   const out: Token[] = [];
@@ -108,15 +112,13 @@ function prepareTokens(raw: Token[]): Token[] {
     if (t.kind === 'word') {
       const n1 = raw[i + 1];
       const n2 = raw[i + 2];
-      if (n1?.kind === 'word' && n2?.kind === 'word') {
-        const j3 = JOINS[`${t.w} ${n1.w} ${n2.w}`];
-        if (j3) {
+      if (JOIN_FIRST.has(t.w) && n1?.kind === 'word') {
+        const j3 = n2?.kind === 'word' ? JOINS[`${t.w} ${n1.w} ${n2.w}`] : undefined;
+        if (j3 && n2) {
           out.push({ kind: 'word', w: j3, start: t.start, end: n2.end });
           i += 2;
           continue;
         }
-      }
-      if (n1?.kind === 'word') {
         const j2 = JOINS[`${t.w} ${n1.w}`];
         if (j2) {
           out.push({ kind: 'word', w: j2, start: t.start, end: n1.end });
@@ -200,7 +202,7 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
       langTarget ??= LANG_NAMES[w];
     }
     // "Asalaa maalekum", "salamalekoum", "salaamu aleykum": too many spellings for a list.
-    if (!known && GREETING_RE.test(w)) {
+    if (!known && w.length <= 30 && GREETING_RE.test(w)) {
       tags.add('greeting');
       langScore.wo += 1;
       known = true;
@@ -474,7 +476,9 @@ function findNickname(tokens: Token[], consumed: Set<number>): string | undefine
       NICK_INTRO.has(t.w) ||
       ts?.has('meter');
     if (!anchor) continue;
-    for (let j = i + 1; j < tokens.length; j++) {
+    // A few skip words at most ("pour ma", "chez le"): a long run of them must not be rescanned
+    // from every anchor (quadratic on "a a a a …").
+    for (let j = i + 1; j < tokens.length && j <= i + 4; j++) {
       const u = tokens[j]!;
       if (u.kind !== 'word' || consumed.has(j)) break;
       if (NICK_SKIP.has(u.w) || BILLERS[u.w] !== undefined || OPERATORS[u.w] !== undefined) continue;
