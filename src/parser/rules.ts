@@ -508,3 +508,34 @@ const FAMILY = new Set([
   'bureau',
   'boutique',
 ]);
+
+/**
+ * The service codes a message names in words: an operator ("orange", "yas") names its airtime in either
+ * country, a biller its bill, "courant"/"compteur" electricity (Senelec or Woyofal), "eau" SenEau. The
+ * LLM's service is kept only when it is one of these, as its amounts and numbers must be in the text.
+ */
+export function namedServiceCodes(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of prepareTokens(tokenize(normalizeText(text)))) {
+    if (t.kind !== 'word') continue;
+    const op = OPERATORS[t.w];
+    if (op !== undefined) {
+      for (const c of ['SN', 'CI'] as const) {
+        const code = airtimeCode(c, op);
+        if (code) out.add(code);
+      }
+    }
+    const biller = BILLERS[t.w];
+    if (biller !== undefined) {
+      out.add(biller);
+      if (biller === 'SENELEC_SN_BILL_PAY') out.add('WOYOFAL_SN_BILL_RELOAD');
+    }
+    const ts = TAGS.get(t.w);
+    if (ts?.has('elec') || ts?.has('meter')) {
+      out.add('SENELEC_SN_BILL_PAY');
+      out.add('WOYOFAL_SN_BILL_RELOAD');
+    }
+    if (ts?.has('water')) out.add('SENEAU_SN_BILL_PAY');
+  }
+  return out;
+}
