@@ -39,6 +39,8 @@ export function normalizeText(text: string): string {
       .replace(/œ/g, 'oe')
       .replace(/[’‘`´ʼ]/g, "'")
       .replace(/[\u00a0\u202f\u2009]/g, ' ')
+      // A typed minus sign ("−500") is a hyphen to the tokenizer, which then sees the sign.
+      .replace(/\u2212/g, '-')
       // "(+221) 77 123 45 67", "(221)77…": the country code belongs to the number that follows.
       .replace(/\(\s*(\+?\d{1,4})\s*\)\s*(?=\d)/g, '$1 ')
   );
@@ -57,6 +59,8 @@ export interface NumToken {
   groups: string[];
   /** Separator before each group after the first (" ", ".", ",", "-"). */
   seps: string[];
+  /** Typed with a minus sign ("-500", "credit -500"): never an amount. */
+  negative?: boolean;
   start: number;
   end: number;
 }
@@ -105,7 +109,14 @@ export function tokenize(text: string, limit: number = MAX_TOKENS): Token[] {
         groups.push(g[1]!);
         if (g[2]) seps.push(g[2]);
       }
-      out.push({ kind: 'num', groups, seps, start, end });
+      // "-500" at the start or after a blank is a sign; "77-123-45-67" and "recharge-500" are not.
+      const negative =
+        normalized[start - 1] === '-' && (start < 2 || !/[a-z0-9]/.test(normalized[start - 2]!));
+      out.push(
+        negative
+          ? { kind: 'num', groups, seps, start, end, negative }
+          : { kind: 'num', groups, seps, start, end },
+      );
     } else if (m[2]) {
       // "vingt-cinq", "quatre-vingt" and "c'est" split into words; keep "sen'eau" whole.
       if (m[2] === "sen'eau") {

@@ -246,8 +246,27 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
   }
   const recipientOut = accountItem === firstPhone ? (phones[1]?.e164 ?? null) : recipient;
 
+  // A small number is an amount only where an amount is meant: typed in digits in an order ("credit 50":
+  // the bot then explains the limits) or when the bot asked for one. "les deux", "deux secondes",
+  // "2 ou 3 ?" are no amounts (no service sells under 100 FCFA).
+  const orderWords =
+    isBillWord || operator !== undefined || tags.has('airtime') || tags.has('reload') || tags.has('pay');
+  const meantAsAmount = (it: NumItem, v: number): boolean =>
+    v >= 100 ||
+    it.money ||
+    (orderWords && !it.words) ||
+    (ctx.expecting === 'amount' && it.from === 0 && it.to === tokens.length - 1);
+  // "-500", "1000,50": refused and named back, never read as 500 or 1 000.
+  const invalidItem = numbers.find(
+    (it) => it.invalid !== undefined && it !== accountItem && meantAsAmount(it, Number(it.digits)),
+  );
   const amountCandidates = numbers.filter(
-    (it) => it !== accountItem && it.value !== null && Number.isInteger(it.value) && it.value > 0,
+    (it) =>
+      it !== accountItem &&
+      it.value !== null &&
+      Number.isInteger(it.value) &&
+      it.value > 0 &&
+      meantAsAmount(it, it.value),
   );
   let amountItem: NumItem | undefined;
   let best = -1;
@@ -266,14 +285,12 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
   }
   let amount = amountItem ? amountItem.value : null;
   if (amountItem && amountItem.digits.length > 7 && !amountItem.money) amount = null;
+  if (invalidItem) amount = null;
 
-  // A bare small number: a menu or list pick ("2").
-  let choice: number | undefined;
+  // A menu or list pick only when the whole message is the pick: "2", "le 2", "option 2", "2️⃣",
+  // "deux", "ñett", "three". A number inside a sentence ("les deux", "2 ou 3 ?") never selects.
+  const choice = wholeMessageChoice(tokens);
   const onlyNumber = numbers.length === 1 && phones.length === 0 && contentWords === 0 && unknownWords === 0;
-  const n0 = numbers[0];
-  if (n0 && n0.value !== null && !n0.money && Number.isInteger(n0.value) && n0.value >= 0 && n0.value <= 20) {
-    if (onlyNumber || (ctx.expecting === 'choice' && numbers.length === 1)) choice = n0.value;
-  }
   if (choice !== undefined && ctx.expecting !== 'amount') amount = null;
 
   // Language the customer wrote in.
@@ -382,6 +399,8 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
 
   const extra: ParseResult['extra'] = {};
   if (choice !== undefined) extra.choice = choice;
+  if (invalidItem)
+    extra.invalidAmount = { raw: invalidItem.raw ?? invalidItem.digits, reason: invalidItem.invalid! };
   if (operator) extra.operator = operator;
   if (intent === 'language' && langTarget) extra.targetLanguage = langTarget;
   if (intent === 'airtime' || intent === 'bill' || intent === 'repeat') {
@@ -461,6 +480,45 @@ function airtimeCodeOf(
   const ph = phone?.phone;
   if (ph?.ok && ph.type === 'mobile' && ph.operator) return airtimeCode(ph.country, ph.operator);
   return null;
+}
+
+/** Words that may introduce a pick: "le 2", "option 2", "numéro 3", "choix 1", "the 2". */
+const CHOICE_LEAD = new Set([
+  'le',
+  'l',
+  'la',
+  'option',
+  'opt',
+  'numero',
+  'num',
+  'no',
+  'n',
+  'choix',
+  'choice',
+  'number',
+  'the',
+  'nimero',
+]);
+/** Number words that are too common as plain words to be a pick on their own ("a", "ben"). */
+const NOT_A_PICK = new Set(['a', 'ben', 'nar']);
+const MAX_CHOICE = 20;
+
+/** The pick a message is, when the whole message is one: a lead word at most, then one small number. */
+function wholeMessageChoice(tokens: Token[]): number | undefined {
+  let i = 0;
+  if (tokens.length === 2 && tokens[0]!.kind === 'word' && CHOICE_LEAD.has(tokens[0]!.w)) i = 1;
+  if (tokens.length !== i + 1) return undefined;
+  const t = tokens[i]!;
+  if (t.kind === 'num') {
+    if (t.negative || t.groups.length !== 1 || t.groups[0]!.startsWith('+')) return undefined;
+    const d = t.groups[0]!;
+    if (d.length > 2 || (d.length === 2 && d.startsWith('0'))) return undefined;
+    const v = Number(d);
+    return v <= MAX_CHOICE ? v : undefined;
+  }
+  if (NOT_A_PICK.has(t.w)) return undefined;
+  const v = UNITS[t.w];
+  return v !== undefined && v >= 1 && v <= MAX_CHOICE ? v : undefined;
 }
 
 /** "recharge maman 1000", "woyofal maison 5000", "crédit pour fatou": a word where a number would be. */

@@ -39,6 +39,11 @@ export interface ParseResult {
     nickname?: string;
     /** For intent 'language': the language asked for. */
     targetLanguage?: Lang;
+    /**
+     * An amount typed in a form we refuse ("-500", "1000,50", "1000.50"), as typed: the amount is left
+     * null (never read as 500 or 1 000) so the conversation can quote it back and ask again.
+     */
+    invalidAmount?: { raw: string; reason: 'negative' | 'decimal' };
     /** The rules' parse was overridden/augmented by the LLM. */
     viaLlm?: boolean;
   };
