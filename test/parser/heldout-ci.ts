@@ -1,0 +1,40 @@
+// Held-out Côte d'Ivoire messages (Abidjan French, nouchi words, 10-digit numbers) and Senegal numbers
+// in every written form.
+import { type Row, F, MOOV, MTN, O, OCI } from './heldout-rows.js';
+
+export const HELDOUT_CI: Row[] = [
+  ['Bonjour je veux faire une recharge de 1000 sur le 07 58 96 32 14', 'airtime', OCI, 1000, '+2250758963214', null, 'fr'],
+  ['crédit 2000 pour 05 45 67 89 01', 'airtime', MTN, 2000, '+2250545678901', null, 'fr'],
+  ['Mets-moi 500 sur 0102030406', 'airtime', MOOV, 500, '+2250102030406', null, 'fr'],
+  ['recharge MTN 1000 au 0556677889', 'airtime', MTN, 1000, '+2250556677889', null, 'fr', { operator: 'mtn' }],
+  ['unités Moov 2000 sur le 01 44 55 66 77', 'airtime', MOOV, 2000, '+2250144556677', null, 'fr', { operator: 'moov' }],
+  ['Je veux du crédit Orange pour le 07 07 12 34 56', 'airtime', OCI, null, '+2250707123456', null, 'fr', { operator: 'orange' }],
+  ['+225 07 89 45 61 23 recharge 5000', 'airtime', OCI, 5000, '+2250789456123', null, 'fr'],
+  ['crédit 1000 au 00225 05 04 03 02 01', 'airtime', MTN, 1000, '+2250504030201', null, 'fr'],
+  ['recharge 3000 pour mon frère 0708091011', 'airtime', OCI, 3000, '+2250708091011', null, 'fr'],
+  ["on dit quoi, mets 1000 sur 05 55 44 33 22", 'airtime', MTN, 1000, '+2250555443322', null, 'fr'],
+  ['je veux recharger 10 000 sur le 07.11.22.33.44', 'airtime', OCI, 10000, '+2250711223344', null, 'fr'],
+  ['crédit moov 1500', 'airtime', MOOV, 1500, null, null, 'fr', { operator: 'moov' }],
+  ['MTN 500', 'airtime', MTN, 500, null, null, 'fr', { operator: 'mtn' }],
+  ['recharge 2500 F sur 2250709876543', 'airtime', OCI, 2500, '+2250709876543', null, 'fr'],
+  ['faut me mettre 1000 sur 0506070809 stp', 'airtime', MTN, 1000, '+2250506070809', null, 'fr'],
+  ['Vous pouvez recharger 200 sur 0101020203 ?', 'airtime', MOOV, 200, '+2250101020203', null, 'fr'],
+  ['crédit 1000 pour +2250777665544', 'airtime', OCI, 1000, '+2250777665544', null, 'fr'],
+  ['Orange CI 2000 pour 07 22 33 44 55', 'airtime', OCI, 2000, '+2250722334455', null, 'fr', { operator: 'orange' }],
+  ["J'ai payé avec MTN Money mais je n'ai rien reçu", 'status', null, null, null, null, 'fr'],
+  ['Mon crédit est pas encore venu', 'status', null, null, null, null, 'fr'],
+  ['Bonsoir, on fait comment pour recharger ?', 'airtime', null, null, null, null, 'fr'],
+  ['Merci, c’est bon', 'yes', null, null, null, null, 'fr'],
+  ['Non, annule ça', 'cancel', null, null, null, null, 'fr'],
+  ['Je paie avec Moov Money', 'unknown', null, null, null, null, 'fr'],
+  // Senegal numbers in every written form.
+  ['crédit 1000 au 221 77 345 67 89', 'airtime', O, 1000, '+221773456789', null, 'fr'],
+  ['crédit 1000 au +221771234568', 'airtime', O, 1000, '+221771234568', null, 'fr'],
+  ['crédit 1000 au 00 221 78 765 43 21', 'airtime', O, 1000, '+221787654321', null, 'fr'],
+  ['crédit 1000 au (+221) 76-987-65-43', 'airtime', F, 1000, '+221769876543', null, 'fr'],
+  ['crédit 1000 au 77.888.99.00', 'airtime', O, 1000, '+221778889900', null, 'fr'],
+  ['crédit 1000 au 78-111-00-99', 'airtime', O, 1000, '+221781110099', null, 'fr'],
+  ['recharge 1000 au 76 1234567', 'airtime', F, 1000, '+221761234567', null, 'fr'],
+  ['Recharge 1000 au 771 234 567', 'airtime', O, 1000, '+221771234567', null, 'fr'],
+  ['crédit 1000 pour le 77 123 4567', 'airtime', O, 1000, '+221771234567', null, 'fr'],
+];

@@ -1,0 +1,38 @@
+// Held-out code-switching: French and Wolof in one message (the most common way people write in
+// Dakar), some English. A Wolof marker makes the message Wolof.
+import { type Row, F, O, E, SDE, SEN, WOY } from './heldout-rows.js';
+
+export const HELDOUT_MIXED: Row[] = [
+  ['Bonjour dama bëgg recharger 1000 ci 77 520 30 40', 'airtime', O, 1000, '+221775203040', null, 'wo'],
+  ['svp yonnee ma 2000 crédit ci 76 440 11 22', 'airtime', F, 2000, '+221764401122', null, 'wo'],
+  ['Salut, dama bëgg payer sama facture électricité', 'bill', SEN, null, null, null, 'wo'],
+  ['kredi 1000 pour sama yaay 78 600 70 80 svp', 'airtime', O, 1000, '+221786007080', null, 'wo'],
+  ["je veux jënd woyofal 5000 ci sama compteur 14555666777", 'bill', WOY, 5000, null, '14555666777', 'wo'],
+  ['dama bëgg crédit orange 1000', 'airtime', O, 1000, null, null, 'wo', { operator: 'orange' }],
+  ['wax ma en français', 'language', null, null, null, null, 'wo', { targetLanguage: 'fr' }],
+  ["merci jërëjëf", 'help', null, null, null, null, 'wo'],
+  ['oui waaw', 'yes', null, null, null, null, 'wo'],
+  ['non deedeet annule', 'cancel', null, null, null, null, 'wo'],
+  ['Facture senelec bi, contrat 21045678901', 'bill', SEN, null, null, '21045678901', 'wo'],
+  ["j'ai payé waaye kredi bi agsul", 'status', null, null, null, null, 'wo'],
+  ['crédit bi dafa yàgg', 'status', null, null, null, null, 'wo'],
+  ['mes commandes yi', 'history', null, null, null, null, 'wo'],
+  ['Stop, bul ma yonnee dara', 'stop', null, null, null, null, 'wo'],
+  ['recharge 500 ci 70 800 90 10 rekk', 'airtime', E, 500, '+221708009010', null, 'wo'],
+  ['Yonnee 1000 crédit free ci 76 070 80 90', 'airtime', F, 1000, '+221760708090', null, 'wo', { operator: 'free' }],
+  ['Please dama bëgg airtime 2000', 'airtime', null, 2000, null, null, 'wo'],
+  ['top up 1000 ci 77 630 40 50', 'airtime', O, 1000, '+221776304050', null, 'wo'],
+  ['dama bëgg payer eau bi', 'bill', SDE, null, null, null, 'wo'],
+  ['Bonsoir, woyofal 10 000 ci compteur bi 14666777888', 'bill', WOY, 10000, null, '14666777888', 'wo'],
+  ['ok waaw confirmé', 'yes', null, null, null, null, 'wo'],
+  ["je t'ai dit ñaar junni", 'unknown', null, 2000, null, null, 'wo'],
+  ['yonnee ko ci sama rakk, 76 808 20 10', 'airtime', F, null, '+221768082010', null, 'wo'],
+  ['même chose ni bu jëkk', 'repeat', null, null, null, null, 'wo'],
+  ['bonjour ndax mën nga ma recharger 1000', 'airtime', null, 1000, null, null, 'wo'],
+  ['Merci beaucoup, jërëjëf lool', 'help', null, null, null, null, 'wo'],
+  ['crédit ñaar junni ak juróom téeméer ci 77 111 00 99', 'airtime', O, 2500, '+221771110099', null, 'wo'],
+  ['dama bëgg gis mes achats', 'history', null, null, null, null, 'wo'],
+  ['I want kredi 1000 ci 78 808 80 80', 'airtime', O, 1000, '+221788088080', null, 'wo'],
+  ['Please pay sama facture Senelec', 'bill', SEN, null, null, null, 'wo'],
+  ['woyofal bi agsul, j’ai payé depuis', 'status', null, null, null, null, 'wo'],
+];
