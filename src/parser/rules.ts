@@ -82,6 +82,18 @@ const STRONG_RELOAD = new Set([
   'buy',
   'topup',
 ]);
+/** Words that mean topping up by themselves (not "acheter", "envoyer", which need an object). */
+const RECHARGE = new Set([
+  'recharge',
+  'recharger',
+  'rechargez',
+  'rechargement',
+  'recharj',
+  'recharg',
+  'rechage',
+  'topup',
+  'reload',
+]);
 const NICK_INTRO = new Set(['pour', 'pr', 'a', 'au', 'to', 'for', 'ci', 'chez']);
 
 function tagsOf(w: string): Set<Tag> | undefined {
@@ -127,6 +139,16 @@ function prepareTokens(raw: Token[]): Token[] {
         }
       }
       if (!isKnown(t.w) && !LANG_WEIGHTS[t.w]) {
+        // "stoppp", "merciii", "okkk": a letter held down.
+        if (/(.)\1\1/.test(t.w)) {
+          const two = t.w.replace(/(.)\1+/g, '$1$1');
+          const one = t.w.replace(/(.)\1+/g, '$1');
+          const known = [two, one].find((c) => isKnown(c) || LANG_WEIGHTS[c]);
+          if (known) {
+            out.push({ ...t, w: known });
+            continue;
+          }
+        }
         const fixed = fuzzyMatch(t.w);
         if (fixed) {
           out.push({ ...t, w: fixed });
@@ -162,7 +184,10 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     if (t.kind !== 'word') continue;
     words.push(t);
     const w = t.w;
-    const lw = LANG_WEIGHTS[w];
+    // "Orange CI": the country, not the Wolof "ci".
+    const prevTok = tokens[i - 1];
+    const countryCi = w === 'ci' && prevTok?.kind === 'word' && OPERATORS[prevTok.w] !== undefined;
+    const lw = countryCi ? undefined : LANG_WEIGHTS[w];
     if (lw) {
       langScore[lw[0]] += lw[1];
       if (lw[1] >= 2) strongLang[lw[0]] += lw[1];
@@ -310,6 +335,7 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     (tags.has('lang_word') && shortMsg && items.length === 0);
   const hasAirtimeWord = tags.has('airtime');
   const hasReload = tags.has('reload');
+  const recharging = wordList.some((w) => RECHARGE.has(w));
   const isRepeat = tags.has('repeat') || phrases.has('repeat');
 
   if (isLangSwitch && !isBillWord && !hasAirtimeWord) {
@@ -325,19 +351,25 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
   } else if (tags.has('cancel') || phrases.has('cancel')) {
     intent = 'cancel';
     confidence = 0.95;
+  } else if (tags.has('status') || phrases.has('status')) {
+    // Before history: "j'ai acheté du crédit mais rien reçu" is a complaint.
+    intent = 'status';
+    confidence = 0.9;
   } else if (phrases.has('history') || tags.has('history')) {
     intent = 'history';
     confidence = 0.95;
-  } else if (tags.has('status') || phrases.has('status')) {
-    intent = 'status';
-    confidence = 0.9;
   } else if (isBillWord && !(operator && !biller && (hasAirtimeWord || recipient))) {
     intent = 'bill';
     codeService = billCode(biller, tags, strongReload, amount !== null);
     confidence = codeService ? 0.92 : 0.8;
   } else if (
     !tags.has('money_word') &&
+    // "ñaata la kredi bi ?", "c'est combien le crédit": a price question.
+    !(tags.has('price') && amount === null && recipient === null) &&
     (hasAirtimeWord ||
+      // "recharge my phone", "je veux recharger", "on fait comment pour recharger ?"
+      (hasReload && tags.has('phone_word')) ||
+      (recharging && !isBillWord) ||
       (operator !== undefined && ctx.expecting !== 'wallet') ||
       (hasReload && (recipient !== null || amount !== null)) ||
       (recipient !== null && amount !== null && choice === undefined))
@@ -357,12 +389,13 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     intent = 'no';
     confidence = shortMsg ? 0.95 : 0.7;
   } else if (
-    tags.has('help') ||
-    tags.has('greeting') ||
-    tags.has('thanks') ||
-    tags.has('price') ||
-    phrases.has('help')
+    phrases.has('help') ||
+    ((tags.has('help') || tags.has('greeting') || tags.has('thanks') || tags.has('price')) &&
+      unknownWords <= 1) ||
+    (words.length > 0 && words.every((t) => t.w === '?'))
   ) {
+    // Words we do not know around a help word ("tu es un robot ?", "le prix du riz a augmenté") are
+    // off-topic: unknown, so the optional LLM may look.
     intent = 'help';
     confidence = 0.9;
   } else if (recipient !== null && choice === undefined) {
@@ -438,6 +471,8 @@ function pickLanguage(score: Record<Lang, number>, strong: Record<Lang, number>)
       bestScore = score[l];
     }
   }
+  // Code-switching: a Wolof marker among French or English words makes the message Wolof.
+  if (best !== 'wo' && strong.wo >= 2 && score.wo * 2 >= bestScore) return 'wo';
   if (best && strong[best] === 0 && (strong.fr > 0 || strong.en > 0 || strong.wo > 0)) {
     for (const l of order) if (strong[l] > 0 && score[l] >= bestScore) return l;
   }

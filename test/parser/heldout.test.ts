@@ -25,7 +25,9 @@ function exact(row: Row): boolean {
   const got = [r.intent, r.codeService, r.amount, r.recipient, r.account, r.language];
   if (JSON.stringify(got) !== JSON.stringify(want.slice(0, 6))) return false;
   const extra = want[6];
-  if (extra) for (const [k, v] of Object.entries(extra)) if ((r.extra as Record<string, unknown>)[k] !== v) return false;
+  if (extra)
+    for (const [k, v] of Object.entries(extra))
+      if ((r.extra as Record<string, unknown>)[k] !== v) return false;
   return true;
 }
 
@@ -54,8 +56,11 @@ describe('held-out tables: the rules alone', () => {
       }
     }
     lines.push(`all: ${right}/${all.length} = ${((right / all.length) * 100).toFixed(1)}%`);
-    console.log(`held-out accuracy (rules alone)\n  ${lines.join('\n  ')}${misses.length ? `\nmisses:\n  ${misses.join('\n  ')}` : ''}`);
+    console.log(
+      `held-out accuracy (rules alone)\n  ${lines.join('\n  ')}${misses.length ? `\nmisses:\n  ${misses.join('\n  ')}` : ''}`,
+    );
     expect(right / all.length).toBeGreaterThanOrEqual(0.97);
-    for (const rows of Object.values(HELDOUT)) expect(rows.filter(exact).length / rows.length).toBeGreaterThanOrEqual(0.95);
+    for (const rows of Object.values(HELDOUT))
+      expect(rows.filter(exact).length / rows.length).toBeGreaterThanOrEqual(0.95);
   });
 });
