@@ -1,7 +1,8 @@
-// Broadcasts to subscribers, throttled to keep the WhatsApp number safe, and restart-safe:
-// every recipient is marked 'attempting' durably (only if unmarked) BEFORE the send and 'sent'/'failed'
-// after, so a restart never sends twice (an 'attempting' left by a crash is not resent through chat:
-// at most once beats twice) and never skips anyone (unmarked recipients are sent on resume).
+// Broadcasts to subscribers, throttled to keep the WhatsApp number safe, and restart-safe: starting
+// snapshots the audience as 'pending' recipients in the store; each one is claimed 'attempting' durably
+// (only from 'pending', so exactly once across processes) BEFORE the send and settled as sent / failed /
+// skipped (with its reason) / unknown after. A restart never sends twice (an 'attempting' left by a crash
+// is not resent through chat: at most once beats twice) and never skips anyone (pending ones go on).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Channel } from '../channels/channel.js';
 import type { Lang } from '../i18n/lang.js';
@@ -9,12 +10,14 @@ import type { IntechApi } from '../intech/api.js';
 import type { CallbackBody } from '../intech/types.js';
 import { IntechRejectedError, IntechUnknownOutcomeError } from '../intech/errors.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { Broadcast, Customer, RecipientMark, Store } from '../store/types.js';
+import type { Broadcast, Customer, RecipientStatus, Store } from '../store/types.js';
 
-export const SKIPS_NS = 'broadcast-skips';
 export const WHATSAPP_MESSAGING = 'WHATSAPP_MESSAGING';
 
-export type SkipReason = 'unsubscribed' | 'paused' | 'unknown_customer' | 'no_phone' | 'unknown_outcome';
+export type SkipReason = 'unsubscribed' | 'paused' | 'unknown_customer' | 'no_phone';
+
+/** Recipients read per page while snapshotting or sending: memory stays flat with the audience. */
+const PAGE = 500;
 
 export interface BroadcastProgress {
   id: string;
@@ -73,6 +76,18 @@ export interface BroadcastDeps {
   logger?: Logger;
   /** Called once a broadcast ends (done or cancelled) with its final figures. */
   onFinished?: (b: Broadcast, p: BroadcastProgress) => Promise<void>;
+}
+
+/** Subscribers a broadcast would reach now (not paused). Pages through them: an admin action only. */
+export async function countAudience(store: Pick<Store, 'customers'>): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await store.customers.page({ subscribed: true, limit: PAGE, cursor });
+    for (const c of page.items) if (!c.paused) n++;
+    cursor = page.next;
+  } while (cursor);
+  return n;
 }
 
 /** Our broadcast externalTransactionIds (see broadcastExtId); orders never start with "BC-". */
@@ -158,35 +173,14 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     await sleep(at - t);
   }
 
-  async function skipsOf(id: string): Promise<Record<string, SkipReason>> {
-    const all = await store.kv.list<SkipReason>(SKIPS_NS);
-    const out: Record<string, SkipReason> = {};
-    const prefix = `${id}|`;
-    for (const [k, v] of Object.entries(all)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
-    return out;
-  }
-
-  function tally(
-    b: Broadcast,
-    marks: Record<string, RecipientMark>,
-    skips: Record<string, SkipReason>,
-  ): BroadcastProgress {
-    let sent = 0;
-    let failed = 0;
-    let skipped = 0;
-    let unknown = 0;
-    const flying = inFlight.get(b.id);
-    for (const cid of b.recipients) {
-      const m = marks[cid];
-      if (m === 'sent') sent++;
-      else if (m === 'failed') {
-        const reason = skips[cid];
-        if (reason === 'unknown_outcome') unknown++;
-        else if (reason) skipped++;
-        else failed++;
-      } else if (m === 'attempting' && !flying?.has(cid)) unknown++;
-    }
-    const total = b.recipients.length;
+  function tally(b: Broadcast, counts: Partial<Record<RecipientStatus, number>>): BroadcastProgress {
+    const sent = counts.sent ?? 0;
+    const failed = counts.failed ?? 0;
+    const skipped = counts.skipped ?? 0;
+    // An 'attempting' not in flight here was left by a crash or a stop: its outcome is unknown.
+    const flying = Math.min(inFlight.get(b.id)?.size ?? 0, counts.attempting ?? 0);
+    const unknown = (counts.unknown ?? 0) + (counts.attempting ?? 0) - flying;
+    const total = b.total;
     const left = Math.max(0, total - sent - failed - skipped - unknown);
     const done = b.state === 'done' || b.state === 'cancelled';
     const percent = total === 0 ? (done ? 100 : 0) : Math.floor((100 * (total - left)) / total);
@@ -209,25 +203,11 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
   }
 
   async function progressOf(b: Broadcast): Promise<BroadcastProgress> {
-    return tally(b, await store.broadcasts.marks(b.id), await skipsOf(b.id));
-  }
-
-  /** Persists sent/failed counts (failed = everything attempted or skipped that did not go out). */
-  async function saveCounts(b: Broadcast): Promise<Broadcast> {
-    const p = await progressOf(b);
-    const next: Broadcast = {
-      ...b,
-      state: cancelled.has(b.id) ? 'cancelled' : b.state,
-      sent: p.sent,
-      failed: p.failed + p.skipped + p.unknown,
-    };
-    await store.broadcasts.save(next);
-    return next;
+    return tally(b, await store.broadcasts.counts(b.id));
   }
 
   async function skip(b: Broadcast, cid: string, reason: SkipReason): Promise<void> {
-    await store.kv.set(SKIPS_NS, `${b.id}|${cid}`, reason);
-    await store.broadcasts.mark(b.id, cid, 'failed');
+    await store.broadcasts.mark(b.id, cid, 'skipped', { reason, at: now() });
   }
 
   type Outcome = 'sent' | 'failed' | 'unknown';
@@ -286,64 +266,35 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
   }
 
   async function record(b: Broadcast, cid: string, o: Outcome): Promise<void> {
-    if (o === 'unknown') await store.kv.set(SKIPS_NS, `${b.id}|${cid}`, 'unknown_outcome');
-    await store.broadcasts.mark(b.id, cid, o === 'sent' ? 'sent' : 'failed');
+    const ref = b.via === 'intech' ? { ref: broadcastExtId(b.id, cid) } : {};
+    await store.broadcasts.mark(b.id, cid, o, { at: now(), ...ref });
   }
 
   async function run(id: string): Promise<void> {
-    let b = await store.broadcasts.get(id);
+    const b = await store.broadcasts.get(id);
     if (b?.state !== 'sending') return;
-    const marks = await store.broadcasts.marks(id);
     const flying = new Set<string>();
     inFlight.set(id, flying);
     try {
-      for (const cid of b.recipients) {
-        if (stopped || cancelled.has(id)) break;
-        const mark = marks[cid];
-        if (mark === 'sent' || mark === 'failed') continue;
-        if (mark === 'attempting') {
-          // Left by a previous process (crash or stop mid-send).
-          const o = b.via === 'intech' ? await checkIntech(b, cid) : 'unknown';
-          if (o !== 'not_found') {
-            await record(b, cid, o);
-            b = await saveCounts(b);
-            continue;
-          }
+      let cursor: string | null = null;
+      outer: do {
+        const page = await store.broadcasts.recipients(id, {
+          status: ['pending', 'attempting'],
+          limit: PAGE,
+          cursor,
+        });
+        cursor = page.next;
+        for (const rec of page.items) {
+          if (stopped || cancelled.has(id)) break outer;
+          await sendTo(b, rec.customerId, rec.status, flying);
         }
-        const c = await store.customers.get(cid);
-        const reason: SkipReason | null = !c
-          ? 'unknown_customer'
-          : !c.subscribed
-            ? 'unsubscribed'
-            : c.paused
-              ? 'paused'
-              : b.via === 'intech' && !c.phone
-                ? 'no_phone'
-                : null;
-        if (reason || !c) {
-          await skip(b, cid, reason ?? 'unknown_customer');
-          b = await saveCounts(b);
-          continue;
-        }
-        await waitForSlot();
-        if (stopped || cancelled.has(id)) break;
-        // STOP may have arrived while we waited.
-        const fresh = await store.customers.get(cid);
-        if (!fresh?.subscribed || fresh.paused) {
-          await skip(b, cid, fresh?.paused ? 'paused' : 'unsubscribed');
-          b = await saveCounts(b);
-          continue;
-        }
-        if (mark !== 'attempting' && !(await store.broadcasts.mark(id, cid, 'attempting', true))) continue;
-        flying.add(cid);
-        const outcome = await deliver(b, fresh);
-        await record(b, cid, outcome);
-        flying.delete(cid);
-        b = await saveCounts(b);
-      }
+      } while (cursor);
       if (stopped && !cancelled.has(id)) return;
-      const final: Broadcast = { ...b, state: cancelled.has(id) ? 'cancelled' : 'done', finishedAt: now() };
-      const saved = await saveCounts(final);
+      const saved =
+        (await store.broadcasts.update(id, {
+          state: cancelled.has(id) ? 'cancelled' : 'done',
+          finishedAt: now(),
+        })) ?? b;
       const p = await progressOf(saved);
       logger.info(
         { broadcast: id, sent: p.sent, failed: p.failed, skipped: p.skipped, unknown: p.unknown },
@@ -354,6 +305,50 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
         .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'broadcast report failed'));
     } finally {
       inFlight.delete(id);
+    }
+  }
+
+  /** One recipient, from 'pending' (or an 'attempting' left by a previous process). */
+  async function sendTo(
+    b: Broadcast,
+    cid: string,
+    status: RecipientStatus,
+    flying: Set<string>,
+  ): Promise<void> {
+    const id = b.id;
+    if (status === 'attempting') {
+      // Left by a previous process (crash or stop mid-send).
+      const o = b.via === 'intech' ? await checkIntech(b, cid) : 'unknown';
+      if (o !== 'not_found') return record(b, cid, o);
+    }
+    const c = await store.customers.get(cid);
+    const reason: SkipReason | null = !c
+      ? 'unknown_customer'
+      : !c.subscribed
+        ? 'unsubscribed'
+        : c.paused
+          ? 'paused'
+          : b.via === 'intech' && !c.phone
+            ? 'no_phone'
+            : null;
+    if (reason || !c) return skip(b, cid, reason ?? 'unknown_customer');
+    await waitForSlot();
+    if (stopped || cancelled.has(id)) return;
+    // STOP may have arrived while we waited.
+    const fresh = await store.customers.get(cid);
+    if (!fresh?.subscribed || fresh.paused) return skip(b, cid, fresh?.paused ? 'paused' : 'unsubscribed');
+    if (
+      status !== 'attempting' &&
+      !(await store.broadcasts.mark(id, cid, 'attempting', { from: ['pending'], at: now() }))
+    ) {
+      return; // another process claimed it
+    }
+    flying.add(cid);
+    try {
+      const outcome = await deliver(b, fresh);
+      await record(b, cid, outcome);
+    } finally {
+      flying.delete(cid);
     }
   }
 
@@ -369,11 +364,19 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
 
   const starting = new Set<string>();
   async function startDraft(b: Broadcast): Promise<Broadcast> {
-    const subs = await store.customers.list({ subscribed: true });
-    const recipients = subs.filter((c) => !c.paused).map((c) => c.id);
-    const next: Broadcast = { ...b, state: 'sending', recipients, startedAt: now() };
-    await store.broadcasts.save(next);
-    logger.info({ broadcast: b.id, recipients: recipients.length, via: b.via }, 'broadcast started');
+    // Snapshot page by page; idempotent, so a start cut short by a crash can simply be repeated.
+    const at = now();
+    let cursor: string | null = null;
+    do {
+      const page = await store.customers.page({ subscribed: true, limit: PAGE, cursor });
+      const ids = page.items.filter((c) => !c.paused).map((c) => c.id);
+      if (ids.length) await store.broadcasts.addRecipients(b.id, ids, at);
+      cursor = page.next;
+    } while (cursor);
+    const counts = await store.broadcasts.counts(b.id);
+    const total = Object.values(counts).reduce((n, k) => n + (k ?? 0), 0);
+    const next = (await store.broadcasts.update(b.id, { state: 'sending', total, startedAt: at })) ?? b;
+    logger.info({ broadcast: b.id, recipients: total, via: b.via }, 'broadcast started');
     launch(b.id);
     return next;
   }
@@ -389,9 +392,7 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
         text: t,
         via: deps.via,
         state: 'draft',
-        recipients: [],
-        sent: 0,
-        failed: 0,
+        total: 0,
       };
       await store.broadcasts.create(b);
       return b;
@@ -417,8 +418,11 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       const r = running.get(id);
       if (r) await Promise.race([r, new Promise((res) => setTimeout(res, 10_000).unref())]);
       const cur = (await store.broadcasts.get(id)) ?? b;
-      const done: Broadcast = { ...cur, state: 'cancelled', finishedAt: cur.finishedAt ?? now() };
-      return saveCounts(done);
+      if (cur.state === 'cancelled') return cur;
+      return (
+        (await store.broadcasts.update(id, { state: 'cancelled', finishedAt: cur.finishedAt ?? now() })) ??
+        cur
+      );
     },
     async resume() {
       stopped = false;
@@ -448,15 +452,11 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       }
       const b = await store.broadcasts.get(bid);
       if (!b) return true;
-      const mark = (await store.broadcasts.marks(bid))[cid];
-      const skips = await skipsOf(bid);
-      if (body.status === 'FAILLED' && mark === 'sent') await store.broadcasts.mark(bid, cid, 'failed');
-      else if (body.status === 'SUCCESS' && skips[cid] === 'unknown_outcome') {
-        await store.kv.set(SKIPS_NS, `${bid}|${cid}`, null);
-        await store.broadcasts.mark(bid, cid, 'sent');
-      } else return true;
-      // While the run is active it saves counts itself; afterwards, keep the stored figures right.
-      if (!running.has(bid)) await saveCounts(b);
+      const at = now();
+      if (body.status === 'FAILLED') await store.broadcasts.mark(bid, cid, 'failed', { from: ['sent'], at });
+      else if (body.status === 'SUCCESS') {
+        await store.broadcasts.mark(bid, cid, 'sent', { from: ['unknown'], at });
+      }
       return true;
     },
     async stop() {

@@ -8,8 +8,9 @@ import type { IntechApi } from '../intech/api.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { Order } from '../orders/types.js';
 import { displayPhone, normalizePhone } from '../phone/phone.js';
+import { updateCustomer } from '../store/cas.js';
 import type { Broadcast, Store } from '../store/types.js';
-import { progressLine, textFor } from './broadcasts.js';
+import { countAudience, progressLine, textFor } from './broadcasts.js';
 import type { BroadcastService } from './broadcasts.js';
 import { describeDiff } from './catalog-diff.js';
 import { ADMIN_NS, type CatalogSync } from './catalog-sync.js';
@@ -200,7 +201,7 @@ export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
     if (!id) return `Numéro invalide / invalid number: ${arg}`;
     const c = byId ?? (await store.customers.get(id));
     if (!c) return `Client inconnu / unknown customer: ${displayPhone(id)}`;
-    await store.customers.save({ ...c, paused });
+    await updateCustomer(store.customers, c.id, (cur) => (cur.paused === paused ? null : { ...cur, paused }));
     return paused
       ? `⏸️ Bot en pause pour ${displayPhone(id)} : répondez-lui vous-même. *reprendre ${id}* pour relancer.`
       : `▶️ Bot repris pour ${displayPhone(id)}.`;
@@ -211,7 +212,7 @@ export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
     if (previous) await deps.broadcasts.cancel(previous);
     const b = await deps.broadcasts.create(text, admin);
     await store.kv.set(ADMIN_NS, pendingKey(admin), b.id);
-    const subs = (await store.customers.list({ subscribed: true })).filter((c) => !c.paused).length;
+    const subs = await countAudience(store);
     const langs = LANGS.filter((l) => text[l])
       .map((l) => `[${l}]\n${textFor({ text }, l)}`)
       .join('\n\n');
@@ -281,7 +282,7 @@ export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
         if (!id) return "Rien à envoyer / nothing to send: d'abord *diffuser <texte>*.";
         await store.kv.set(ADMIN_NS, pendingKey(from), null);
         const b = await deps.broadcasts.start(id);
-        return `📤 Diffusion lancée / broadcast started: ${b.recipients.length} destinataire(s). *diffusion* pour suivre.`;
+        return `📤 Diffusion lancée / broadcast started: ${b.total} destinataire(s). *diffusion* pour suivre.`;
       }
       case 'cancel': {
         const pending = await store.kv.get<string>(ADMIN_NS, pendingKey(from));

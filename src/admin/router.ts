@@ -10,7 +10,7 @@ import { ORDER_STATES, type OrderState } from '../orders/types.js';
 import type { Store } from '../store/types.js';
 import { bearerOf, createRateLimiter, tokenMatches } from './auth.js';
 import type { BalanceWatch } from './balance-watch.js';
-import type { BroadcastService } from './broadcasts.js';
+import { type BroadcastService, countAudience } from './broadcasts.js';
 import type { CatalogSync } from './catalog-sync.js';
 import { dashboardHtml } from './dashboard.js';
 import { loadDayStats } from './stats.js';
@@ -196,9 +196,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   });
 
   api.get('/broadcasts', async (_req, res) => {
-    const subscribers = (await deps.store.customers.list({ subscribed: true })).filter(
-      (c) => !c.paused,
-    ).length;
+    const subscribers = await countAudience(deps.store);
     res.json({ broadcasts: await deps.broadcasts.list(50), subscribers });
   });
 

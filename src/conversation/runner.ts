@@ -7,6 +7,7 @@ import { DEFAULT_LANG } from '../i18n/lang.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { BillLookup, OrderDesk, OrderState, PlaceOrderResult } from '../orders/types.js';
 import type { Parser } from '../parser/types.js';
+import { updateCustomer } from '../store/cas.js';
 import type { Customer, Store } from '../store/types.js';
 import { expecting, loadConversation, step } from './machine.js';
 import { messages } from './messages/index.js';
@@ -37,6 +38,8 @@ export interface ConversationRunner {
 const NOT_COUNTED: readonly OrderState[] = ['cancelled', 'collect_failed', 'refunded'];
 const DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 const RECENT_ORDERS = 5;
+/** lastSeenAt is only rewritten when it moved this much: a message must not rewrite the customer. */
+const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 
 function startOfDayUtc(at: number): number {
   const d = new Date(at);
@@ -71,9 +74,9 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     msg: InboundMessage,
     at: number,
   ): Promise<{ customer: Customer; isNew: boolean }> {
-    const existing = await store.customers.get(msg.customerId);
-    const customer: Customer = existing ?? {
+    const { customer, created } = await store.customers.getOrCreate({
       id: msg.customerId,
+      version: 1,
       phone: msg.phone,
       lang: DEFAULT_LANG,
       // Customers are subscribers once they have used the bot, until they say STOP.
@@ -82,12 +85,21 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       beneficiaries: [],
       firstSeenAt: at,
       lastSeenAt: at,
-    };
-    customer.lastSeenAt = at;
-    if (!customer.phone && msg.phone) customer.phone = msg.phone;
-    customer.beneficiaries ??= [];
-    await store.customers.save(customer);
-    return { customer, isNew: !existing };
+    });
+    const stale = (c: Customer) =>
+      at - c.lastSeenAt > LAST_SEEN_RESOLUTION_MS || (!c.phone && !!msg.phone) || !c.beneficiaries;
+    if (created || !stale(customer)) return { customer, isNew: created };
+    const fresh = await updateCustomer(store.customers, customer.id, (c) =>
+      stale(c)
+        ? {
+            ...c,
+            lastSeenAt: Math.max(c.lastSeenAt, at),
+            phone: c.phone ?? msg.phone,
+            beneficiaries: c.beneficiaries ?? [],
+          }
+        : null,
+    );
+    return { customer: fresh ?? customer, isNew: false };
   }
 
   async function todayTotal(customerId: string, at: number): Promise<number> {
@@ -149,11 +161,14 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
           case 'reply':
             await send(customer.id, cmd.text);
             break;
-          case 'saveCustomer':
-            customer = { ...customer, ...cmd.patch };
+          case 'saveCustomer': {
+            // Applied to the stored customer, not our copy: a pause or STOP made meanwhile stays.
+            const patch = cmd.patch;
+            customer =
+              (await updateCustomer(store.customers, customer.id, (c) => ({ ...c, ...patch }))) ?? customer;
             ctx.customer = customer;
-            await store.customers.save(customer);
             break;
+          }
           case 'lookupBills': {
             let result: BillLookup;
             try {

@@ -1,9 +1,14 @@
 // Pure helpers shared by every Store implementation, so they all filter and sort the same way.
 import { TERMINAL_STATES, type Order, type OrderState } from '../orders/types.js';
-import type { Alert, Broadcast, CallbackRecord, Customer, OrderQuery } from './types.js';
+import type { CallbackRecord, OrderQuery } from './types.js';
 
 /** The fields list() filters and sorts on; an archived order is indexed by these alone. */
-export type OrderSummary = Pick<Order, 'id' | 'customerId' | 'state' | 'createdAt' | 'recipient' | 'account'>;
+export type OrderSummary = Pick<
+  Order,
+  'id' | 'customerId' | 'state' | 'createdAt' | 'recipient' | 'account'
+> & {
+  payment?: { payer: string };
+};
 
 export function isTerminal(state: OrderState): boolean {
   return TERMINAL_STATES.includes(state);
@@ -20,6 +25,7 @@ export function externalIds(order: Order): string[] {
 
 export function matchesQuery(o: OrderSummary, q: OrderQuery): boolean {
   if (q.customerId !== undefined && o.customerId !== q.customerId) return false;
+  if (q.payer !== undefined && o.payment?.payer !== q.payer) return false;
   if (q.states && !q.states.includes(o.state)) return false;
   if (q.since !== undefined && o.createdAt < q.since) return false;
   if (q.search) {
@@ -41,7 +47,31 @@ export function summarize(o: Order): OrderSummary {
   const s: OrderSummary = { id: o.id, customerId: o.customerId, state: o.state, createdAt: o.createdAt };
   if (o.recipient !== undefined) s.recipient = o.recipient;
   if (o.account !== undefined) s.account = o.account;
+  if (o.payment?.payer !== undefined) s.payment = { payer: o.payment.payer };
   return s;
+}
+
+/** A page of hits already sorted newest first; the cursor names the last item returned. */
+export function pageOrders<T extends OrderSummary>(
+  hits: T[],
+  limit: number,
+  cursor?: string | null,
+): { items: T[]; next: string | null } {
+  let start = 0;
+  if (cursor) {
+    const [createdAt, id] = JSON.parse(cursor) as [number, string];
+    const at = { id, createdAt, customerId: '', state: 'created' } as OrderSummary;
+    let hi = hits.length;
+    while (start < hi) {
+      const mid = (start + hi) >>> 1;
+      if (newestFirst(at, hits[mid]!) >= 0) start = mid + 1;
+      else hi = mid;
+    }
+  }
+  const items = hits.slice(start, start + Math.max(0, limit));
+  const last = items[items.length - 1];
+  const more = start + items.length < hits.length;
+  return { items, next: more && last ? JSON.stringify([last.createdAt, last.id]) : null };
 }
 
 export function callbackKey(
@@ -53,29 +83,6 @@ export function callbackKey(
 /** Sliding window: the timestamps still inside (now - windowMs, now]. */
 export function inWindow(times: readonly number[], now: number, windowMs: number): number[] {
   return times.filter((t) => t > now - windowMs && t <= now);
-}
-
-export function filterCustomers(all: Iterable<Customer>, filter?: { subscribed?: boolean }): Customer[] {
-  const out: Customer[] = [];
-  for (const c of all) {
-    if (filter?.subscribed !== undefined && c.subscribed !== filter.subscribed) continue;
-    out.push(c);
-  }
-  return out.sort((a, b) => a.firstSeenAt - b.firstSeenAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-export function sortBroadcasts(all: Iterable<Broadcast>, limit?: number): Broadcast[] {
-  const out = [...all].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  return limit !== undefined ? out.slice(0, Math.max(0, limit)) : out;
-}
-
-export function filterAlerts(all: Iterable<Alert>, filter?: { resolved?: boolean }): Alert[] {
-  const out: Alert[] = [];
-  for (const a of all) {
-    if (filter?.resolved !== undefined && a.resolved !== filter.resolved) continue;
-    out.push(a);
-  }
-  return out.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
 /**

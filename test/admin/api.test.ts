@@ -66,7 +66,7 @@ describe('admin API authentication', () => {
         expect(text).not.toContain('XB000001');
       }
       expect(srv.catalog.isAvailable('WOYOFAL_SN_BILL_RELOAD')).toBe(true);
-      expect(await srv.store.broadcasts.list()).toHaveLength(0);
+      expect(await srv.store.broadcasts.list(100)).toHaveLength(0);
       expect(srv.channel.sent).toHaveLength(0);
     },
   );
@@ -282,7 +282,7 @@ describe('admin API with the right token', () => {
       body: '{"text": ',
     });
     expect(res.status).toBe(400);
-    expect(await srv.store.broadcasts.list()).toHaveLength(0);
+    expect(await srv.store.broadcasts.list(100)).toHaveLength(0);
   });
 
   it('balance and stats', async () => {

@@ -6,6 +6,7 @@ import { createCatalog } from '../../src/catalog/catalog.js';
 import type { InboundMessage } from '../../src/channels/channel.js';
 import type { Order } from '../../src/orders/types.js';
 import { createMemoryStore } from '../../src/store/index.js';
+import { putCustomer } from '../store/fixtures.js';
 import { customer, fakeClock, fakeIntech, recordingChannel, SERVICES, seedSubscribers } from './helpers.js';
 
 const ADMIN = '+221770000001';
@@ -37,7 +38,7 @@ async function setup() {
     sync,
     now: clock.now,
   });
-  await store.customers.save(customer(CUSTOMER));
+  await putCustomer(store, customer(CUSTOMER));
   let n = 0;
   const say = (from: string, text: string, phone: string | null = from): Promise<boolean> =>
     commands.handle({
@@ -131,7 +132,7 @@ describe('admin commands from a customer reveal nothing', () => {
     expect(intechCalls).toEqual({ services: 0, balance: 0 });
     expect(t.catalog.isAvailable('WOYOFAL_SN_BILL_RELOAD')).toBe(true);
     expect((await t.store.customers.get(CUSTOMER))?.paused).toBe(false);
-    expect(await t.store.broadcasts.list()).toHaveLength(0);
+    expect(await t.store.broadcasts.list(100)).toHaveLength(0);
   });
 
   it('a customer whose WhatsApp id is not the admin phone is not an admin, even with the admin name in the text', async () => {
@@ -235,7 +236,7 @@ describe('admin commands from an admin', () => {
     expect((await t.store.customers.get(CUSTOMER))?.paused).toBe(true);
     expect(await t.say(ADMIN, `reprendre ${CUSTOMER}`)).toBe(true);
     expect((await t.store.customers.get(CUSTOMER))?.paused).toBe(false);
-    await t.store.customers.save(customer('lid:42@lid'));
+    await putCustomer(t.store, customer('lid:42@lid'));
     expect(await t.say(ADMIN, 'pause lid:42@lid')).toBe(true);
     expect((await t.store.customers.get('lid:42@lid'))?.paused).toBe(true);
     expect(await t.say(ADMIN, 'pause +221781111111')).toBe(true);
@@ -252,7 +253,7 @@ describe('admin commands from an admin', () => {
     for (const s of subs) expect(t.channel.texts(s)).toEqual([]);
 
     expect(await t.say(ADMIN, 'envoyer')).toBe(true);
-    const [b] = await t.store.broadcasts.list();
+    const [b] = await t.store.broadcasts.list(100);
     await t.broadcasts.settled(b!.id);
     expect(t.channel.texts(subs[0])).toEqual([`Promo tonight\n\n${OPT_OUT.en}`]);
     expect(t.channel.texts(subs[1])).toEqual([`Promo ce soir\n\n${OPT_OUT.fr}`]);
@@ -290,7 +291,7 @@ describe('admin commands from an admin', () => {
     expect(t.channel.last(ADMIN)).toContain('Moov');
     expect(t.channel.last(ADMIN)).toContain('[wo]');
     await t.say(ADMIN, 'envoyer');
-    const [b] = await t.store.broadcasts.list();
+    const [b] = await t.store.broadcasts.list(100);
     await t.broadcasts.settled(b!.id);
     expect(t.channel.last(CUSTOMER)).toContain('Moov');
   });
@@ -306,7 +307,7 @@ describe('admin commands from an admin', () => {
     };
     await t.say(ADMIN, 'diffuser Promo');
     await t.say(ADMIN, 'envoyer');
-    const [b] = await t.store.broadcasts.list();
+    const [b] = await t.store.broadcasts.list(100);
     await t.broadcasts.settled(b!.id);
     await new Promise((r) => setTimeout(r, 20));
     const p = await t.broadcasts.progress(b!.id);
@@ -330,7 +331,7 @@ describe('redelivery', () => {
     expect(await t.commands.handle(msg('w1', 'diffuser Promo'))).toBe(true);
     expect(await t.commands.handle(msg('w2', 'envoyer'))).toBe(true);
     expect(await t.commands.handle(msg('w2', 'envoyer'))).toBe(true);
-    const list = await t.store.broadcasts.list();
+    const list = await t.store.broadcasts.list(100);
     expect(list).toHaveLength(1);
     await t.broadcasts.settled(list[0]!.id);
     expect(t.channel.texts(ADMIN).filter((x) => x.includes('broadcast started'))).toHaveLength(1);

@@ -3,7 +3,7 @@ import type { IntechApi } from '../../src/intech/api.js';
 import { IntechRejectedError, IntechUnknownOutcomeError } from '../../src/intech/errors.js';
 import type { IntechService, OperationRequest } from '../../src/intech/types.js';
 import type { Customer, Store } from '../../src/store/types.js';
-import { makeCustomer } from '../store/fixtures.js';
+import { makeCustomer, putCustomer } from '../store/fixtures.js';
 
 export function recordingChannel() {
   const sent: { to: string; text: string; at: number }[] = [];
@@ -166,7 +166,7 @@ export async function seedSubscribers(
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = `+2217800000${String(i).padStart(2, '0')}`;
-    await store.customers.save(customer(id, over(i)));
+    await putCustomer(store, customer(id, over(i)));
     ids.push(id);
   }
   return ids;

@@ -38,6 +38,11 @@ function memoryKv(): KvRepo & { data: Map<string, Map<string, unknown>>; writes:
     async set(n: string, key: string, value: unknown) {
       await kv.setMany(n, { [key]: value });
     },
+    async getMany<T>(n: string, keys: string[]) {
+      const out: Record<string, T> = {};
+      for (const k of keys) if (ns(n).has(k)) out[k] = structuredClone(ns(n).get(k)) as T;
+      return out;
+    },
     async list<T>(n: string) {
       return Object.fromEntries([...ns(n)].map(([k, v]) => [k, structuredClone(v)])) as Record<string, T>;
     },

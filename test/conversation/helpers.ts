@@ -45,6 +45,7 @@ export function P(
 export function customer(over: Partial<Customer> = {}): Customer {
   return {
     id: over.phone === null ? 'lid:123@lid' : (over.phone ?? ME),
+    version: 1,
     phone: ME,
     lang: 'fr',
     subscribed: true,

@@ -5,6 +5,7 @@ import { createConversationRunner } from '../../src/conversation/runner.js';
 import type { OrderDesk, PlaceOrderInput } from '../../src/orders/types.js';
 import type { ParseResult, Parser } from '../../src/parser/types.js';
 import { createMemoryStore } from '../../src/store/memory.js';
+import { putCustomer } from '../store/fixtures.js';
 import type { Store } from '../../src/store/types.js';
 import { ME, OM, ORANGE, order, P, testCatalog, WAVE } from './helpers.js';
 
@@ -230,8 +231,9 @@ describe('conversation runner', () => {
 
   it('a paused customer (human handoff) gets no bot reply', async () => {
     const { runner, p, ch, o } = setup();
-    await store.customers.save({
+    await putCustomer(store, {
       id: ME,
+      version: 1,
       phone: ME,
       lang: 'fr',
       subscribed: true,

@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../src/orders/types.js';
 import type { CallbackRecord, Store } from '../../src/store/types.js';
+import { updateCustomer } from '../../src/store/cas.js';
+import { FencedWriteError, type OutboxInput } from '../../src/store/types.js';
 import { finish, makeBroadcast, makeCustomer, makeOrder } from './fixtures.js';
 
 export interface StoreHandle {
@@ -24,6 +26,10 @@ function cb(
     receivedAt,
     body: { status, nested: { a: 1 } },
   };
+}
+
+function text(id: string, chat: string, over: Partial<OutboxInput> = {}): OutboxInput {
+  return { id, chat, kind: 'reply', payload: { type: 'text', text: `hello ${id}` }, ...over };
 }
 
 /** Retries a CAS update until it wins, as the order flow does. */
@@ -274,29 +280,109 @@ export function runStoreContract(name: string, factory: () => Promise<StoreHandl
     });
 
     describe('customers and conversations', () => {
-      it('saves, reads and lists customers with beneficiaries', async () => {
+      it('getOrCreate stores version 1 once; get returns it; copies are isolated', async () => {
         const c = makeCustomer('+221771111111', {
+          version: 9,
           wallet: { codeService: 'WAVE_SN_API_CASH_OUT', payer: '+221771111111' },
           beneficiaries: [
             { nickname: 'maman', kind: 'phone', value: '+221772222222' },
             { nickname: 'maison', kind: 'account', value: '21050176023', codeService: 'SENELEC_SN_BILL_PAY' },
           ],
         });
-        await store.customers.save(c);
-        await store.customers.save(makeCustomer('lid:9@lid', { subscribed: false, firstSeenAt: 2_000 }));
-        expect(await store.customers.get('+221771111111')).toEqual(c);
+        const first = await store.customers.getOrCreate(c);
+        expect(first).toEqual({ customer: { ...c, version: 1 }, created: true });
+        const again = await store.customers.getOrCreate({ ...c, lang: 'wo' });
+        expect(again).toEqual({ customer: { ...c, version: 1 }, created: false });
+        expect(await store.customers.get('+221771111111')).toEqual({ ...c, version: 1 });
         expect(await store.customers.get('nobody')).toBeUndefined();
         c.beneficiaries.pop();
+        first.customer.beneficiaries.pop();
+        (await store.customers.get('+221771111111'))!.beneficiaries.pop();
         expect((await store.customers.get('+221771111111'))?.beneficiaries).toHaveLength(2);
-        await store.customers.save({ ...c, lang: 'wo' });
-        expect((await store.customers.get('+221771111111'))?.lang).toBe('wo');
-        expect((await store.customers.list()).map((x) => x.id)).toEqual(['+221771111111', 'lid:9@lid']);
-        expect((await store.customers.list({ subscribed: true })).map((x) => x.id)).toEqual([
-          '+221771111111',
+      });
+
+      it('update is compare-and-set on version; delete removes', async () => {
+        const { customer: c } = await store.customers.getOrCreate(makeCustomer('+221771111111'));
+        const v2 = await store.customers.update({ ...c, lang: 'wo', version: 77 }, 1);
+        expect(v2).toMatchObject({ version: 2, lang: 'wo' });
+        expect(await store.customers.update({ ...c, paused: true }, 1)).toBeNull();
+        expect(await store.customers.get(c.id)).toMatchObject({ version: 2, lang: 'wo', paused: false });
+        expect(await store.customers.update(makeCustomer('+221779999999'), 1)).toBeNull();
+        expect(await store.customers.get('+221779999999')).toBeUndefined();
+        await store.customers.delete(c.id);
+        await store.customers.delete('never');
+        expect(await store.customers.get(c.id)).toBeUndefined();
+        expect((await store.customers.getOrCreate(c)).created).toBe(true);
+      });
+
+      it('race: two writers on one customer, both through the CAS loop: neither change is lost', async () => {
+        await store.customers.getOrCreate(makeCustomer('+221771111111'));
+        // A turn saving the language and an admin pausing, at the same moment.
+        await Promise.all([
+          updateCustomer(store.customers, '+221771111111', (c) => ({ ...c, lang: 'en' })),
+          updateCustomer(store.customers, '+221771111111', (c) => ({ ...c, paused: true })),
         ]);
-        expect((await store.customers.list({ subscribed: false })).map((x) => x.id)).toEqual(['lid:9@lid']);
-        (await store.customers.list())[0]!.beneficiaries.push({ nickname: 'x', kind: 'phone', value: '1' });
-        expect((await store.customers.get('+221771111111'))?.beneficiaries).toHaveLength(1);
+        expect(await store.customers.get('+221771111111')).toMatchObject({
+          version: 3,
+          lang: 'en',
+          paused: true,
+        });
+        const same = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            store.customers.update({ ...makeCustomer('+221771111111'), subscribed: false }, 3),
+          ),
+        );
+        expect(same.filter((r) => r !== null)).toHaveLength(1);
+      });
+
+      it('race: getOrCreate twice at once creates once', async () => {
+        const r = await Promise.all([
+          store.customers.getOrCreate(makeCustomer('+221771111111', { lang: 'en' })),
+          store.customers.getOrCreate(makeCustomer('+221771111111', { lang: 'wo' })),
+        ]);
+        expect(r.filter((x) => x.created)).toHaveLength(1);
+        expect(r[0]!.customer).toEqual(r[1]!.customer);
+      });
+
+      it('pages customers by id ascending, filtered, stable; counts', async () => {
+        const ids = ['+221770000005', '+221770000001', 'lid:9@lid', '+221770000003', '+221770000002'];
+        for (const [i, id] of ids.entries()) {
+          await store.customers.getOrCreate(makeCustomer(id, { subscribed: i !== 1 }));
+        }
+        const all: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page = await store.customers.page({ limit: 2, cursor });
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          all.push(...page.items.map((c) => c.id));
+          cursor = page.next;
+          pages++;
+        } while (cursor && pages < 10);
+        expect(all).toEqual([...ids].sort());
+        const subs = await store.customers.page({ subscribed: true, limit: 10 });
+        expect(subs.items.map((c) => c.id)).toEqual([
+          '+221770000002',
+          '+221770000003',
+          '+221770000005',
+          'lid:9@lid',
+        ]);
+        expect(subs.next).toBeNull();
+        const unsub = await store.customers.page({ subscribed: false, limit: 10 });
+        expect(unsub.items.map((c) => c.id)).toEqual(['+221770000001']);
+        // A customer added before the cursor does not shift the next page.
+        const p1 = await store.customers.page({ limit: 2 });
+        await store.customers.getOrCreate(makeCustomer('+221770000000'));
+        const p2 = await store.customers.page({ limit: 2, cursor: p1.next });
+        expect(p2.items.map((c) => c.id)).toEqual(['+221770000003', '+221770000005']);
+        expect(await store.customers.count()).toBe(6);
+        expect(await store.customers.count({ subscribed: true })).toBe(5);
+        expect(await store.customers.count({ subscribed: false })).toBe(1);
+        const c = (await store.customers.get('+221770000001'))!;
+        await store.customers.update({ ...c, subscribed: true }, c.version);
+        expect(await store.customers.count({ subscribed: false })).toBe(0);
+        await store.customers.delete('+221770000001');
+        expect(await store.customers.count({ subscribed: true })).toBe(5);
       });
 
       it('saves, reads and deletes conversation state', async () => {
@@ -316,39 +402,117 @@ export function runStoreContract(name: string, factory: () => Promise<StoreHandl
     });
 
     describe('broadcasts and alerts', () => {
-      it('creates, saves and lists broadcasts newest first', async () => {
+      it('creates, updates headers and lists broadcasts newest first', async () => {
         await store.broadcasts.create(makeBroadcast('B1', { createdAt: 1_000 }));
         await store.broadcasts.create(
           makeBroadcast('B2', { createdAt: 2_000, text: { fr: 'Salut', wo: 'Salaam' } }),
         );
         await expect(store.broadcasts.create(makeBroadcast('B1'))).rejects.toThrow();
-        await store.broadcasts.save({
-          ...makeBroadcast('B1'),
-          state: 'sending',
-          recipients: ['a', 'b'],
-          startedAt: 1_500,
-        });
-        expect(await store.broadcasts.get('B1')).toMatchObject({ state: 'sending', recipients: ['a', 'b'] });
+        const up = await store.broadcasts.update('B1', { state: 'sending', total: 2, startedAt: 1_500 });
+        expect(up).toEqual(makeBroadcast('B1', { state: 'sending', total: 2, startedAt: 1_500 }));
+        expect(await store.broadcasts.get('B1')).toEqual(up);
+        expect(await store.broadcasts.update('none', { state: 'done' })).toBeUndefined();
         expect(await store.broadcasts.get('none')).toBeUndefined();
-        expect((await store.broadcasts.list()).map((b) => b.id)).toEqual(['B2', 'B1']);
+        expect((await store.broadcasts.list(10)).map((b) => b.id)).toEqual(['B2', 'B1']);
         expect((await store.broadcasts.list(1)).map((b) => b.id)).toEqual(['B2']);
-        (await store.broadcasts.get('B1'))!.recipients.push('c');
-        expect((await store.broadcasts.get('B1'))?.recipients).toEqual(['a', 'b']);
+        (await store.broadcasts.get('B1'))!.text.fr = 'changed';
+        expect((await store.broadcasts.get('B1'))?.text.fr).toBe('Bonjour');
       });
 
-      it('marks recipients durably, onlyIfAbsent guards against double sends', async () => {
+      it('recipients: snapshot is idempotent; mark with from is a CAS; reasons and refs kept', async () => {
         await store.broadcasts.create(makeBroadcast('B1'));
-        expect(await store.broadcasts.mark('B1', 'a', 'attempting', true)).toBe(true);
-        expect(await store.broadcasts.mark('B1', 'a', 'attempting', true)).toBe(false);
-        expect(await store.broadcasts.mark('B1', 'a', 'sent')).toBe(true);
-        expect(await store.broadcasts.mark('B1', 'a', 'failed', true)).toBe(false);
-        expect(await store.broadcasts.mark('B1', 'b', 'failed')).toBe(true);
-        expect(await store.broadcasts.marks('B1')).toEqual({ a: 'sent', b: 'failed' });
-        expect(await store.broadcasts.marks('B2')).toEqual({});
+        await store.broadcasts.addRecipients('B1', ['c', 'a', 'b'], 10);
+        expect(await store.broadcasts.mark('B1', 'a', 'attempting', { from: ['pending'], at: 11 })).toBe(
+          true,
+        );
+        await store.broadcasts.addRecipients('B1', ['a', 'd'], 12);
+        expect(await store.broadcasts.recipient('B1', 'a')).toEqual({
+          customerId: 'a',
+          status: 'attempting',
+          at: 11,
+        });
+        expect(await store.broadcasts.recipient('B1', 'd')).toEqual({
+          customerId: 'd',
+          status: 'pending',
+          at: 12,
+        });
+        expect(await store.broadcasts.recipient('B1', 'zz')).toBeUndefined();
+        expect(await store.broadcasts.mark('B1', 'a', 'attempting', { from: ['pending'] })).toBe(false);
+        expect(await store.broadcasts.mark('B1', 'a', 'sent', { ref: 'out-1', at: 13 })).toBe(true);
+        expect(await store.broadcasts.mark('B1', 'a', 'failed', { from: ['pending', 'attempting'] })).toBe(
+          false,
+        );
+        expect(await store.broadcasts.mark('B1', 'b', 'skipped', { reason: 'paused', at: 14 })).toBe(true);
+        expect(await store.broadcasts.mark('B1', 'zz', 'sent', { from: ['pending'] })).toBe(false);
+        expect(await store.broadcasts.recipient('B1', 'a')).toEqual({
+          customerId: 'a',
+          status: 'sent',
+          ref: 'out-1',
+          at: 13,
+        });
+        expect(await store.broadcasts.recipient('B1', 'b')).toEqual({
+          customerId: 'b',
+          status: 'skipped',
+          reason: 'paused',
+          at: 14,
+        });
+        expect(await store.broadcasts.counts('B1')).toEqual({ sent: 1, skipped: 1, pending: 2 });
+        expect(await store.broadcasts.counts('none')).toEqual({});
+      });
+
+      it('race: mark(…, {from: [pending]}) ×N at once claims exactly once', async () => {
+        await store.broadcasts.create(makeBroadcast('B1'));
+        await store.broadcasts.addRecipients('B1', ['c'], 10);
         const r = await Promise.all(
-          Array.from({ length: 6 }, () => store.broadcasts.mark('B1', 'c', 'attempting', true)),
+          Array.from({ length: 12 }, () =>
+            store.broadcasts.mark('B1', 'c', 'attempting', { from: ['pending'] }),
+          ),
         );
         expect(r.filter(Boolean)).toHaveLength(1);
+        expect(await store.broadcasts.counts('B1')).toEqual({ attempting: 1 });
+      });
+
+      it('pages recipients by customer id, filtered by status, stable', async () => {
+        await store.broadcasts.create(makeBroadcast('B1'));
+        await store.broadcasts.create(makeBroadcast('B2'));
+        const ids = Array.from({ length: 7 }, (_, i) => `+2217700000${i}`).reverse();
+        await store.broadcasts.addRecipients('B1', ids, 1);
+        await store.broadcasts.addRecipients('B2', ['other'], 1);
+        await store.broadcasts.mark('B1', '+22177000002', 'sent');
+        await store.broadcasts.mark('B1', '+22177000005', 'failed');
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await store.broadcasts.recipients('B1', { status: ['pending'], limit: 2, cursor });
+          seen.push(...page.items.map((r) => r.customerId));
+          // Claiming while paging does not make the walk skip or repeat anyone.
+          for (const r of page.items) await store.broadcasts.mark('B1', r.customerId, 'attempting');
+          cursor = page.next;
+        } while (cursor);
+        expect(seen).toEqual([
+          '+22177000000',
+          '+22177000001',
+          '+22177000003',
+          '+22177000004',
+          '+22177000006',
+        ]);
+        const everyone = await store.broadcasts.recipients('B1', { limit: 100 });
+        expect(everyone.items.map((r) => r.customerId)).toEqual([...ids].sort());
+        expect(everyone.next).toBeNull();
+        expect((await store.broadcasts.recipients('none', { limit: 5 })).items).toEqual([]);
+      });
+
+      it('alerts: add is idempotent on id; list filters and limits', async () => {
+        await store.alerts.add({ id: 'AL1', at: 1_000, kind: 'k', message: 'first', resolved: false });
+        await store.alerts.add({ id: 'AL1', at: 9_000, kind: 'k', message: 'second', resolved: false });
+        await store.alerts.add({ id: 'AL2', at: 2_000, kind: 'k', message: 'm', resolved: false });
+        await store.alerts.add({ id: 'AL3', at: 3_000, kind: 'k', message: 'm', resolved: false });
+        expect(await store.alerts.list()).toHaveLength(3);
+        expect((await store.alerts.list({ limit: 2 })).map((a) => a.id)).toEqual(['AL3', 'AL2']);
+        expect((await store.alerts.list({ resolved: false }))[2]).toMatchObject({
+          id: 'AL1',
+          message: 'first',
+        });
       });
 
       it('adds, lists and resolves alerts', async () => {
@@ -419,6 +583,383 @@ export function runStoreContract(name: string, factory: () => Promise<StoreHandl
       });
     });
 
+    describe('orders: pages, payer, open list', () => {
+      it('listOpen is oldest first and takes a limit', async () => {
+        await store.orders.create(makeOrder('N3', { createdAt: 3_000 }));
+        await store.orders.create(makeOrder('N1', { createdAt: 1_000 }));
+        await store.orders.create(makeOrder('N2', { createdAt: 2_000 }));
+        expect((await store.orders.listOpen()).map((o) => o.id)).toEqual(['N1', 'N2', 'N3']);
+        expect((await store.orders.listOpen(2)).map((o) => o.id)).toEqual(['N1', 'N2']);
+      });
+
+      it('list filters by payer', async () => {
+        await store.orders.create(makeOrder('P1', { payment: { codeService: 'W', payer: '+221770000001' } }));
+        const p2 = await store.orders.create(
+          makeOrder('P2', { createdAt: 2_000, payment: { codeService: 'W', payer: '+221770000002' } }),
+        );
+        await store.orders.update(finish(p2), 1);
+        expect((await store.orders.list({ payer: '+221770000002' })).map((o) => o.id)).toEqual(['P2']);
+        expect((await store.orders.list({ payer: '+221770000001' })).map((o) => o.id)).toEqual(['P1']);
+        expect(await store.orders.list({ payer: '+221779999999' })).toEqual([]);
+      });
+
+      it('page walks newest first (createdAt desc, id desc), stable across pages and filters', async () => {
+        const made: string[] = [];
+        for (let i = 0; i < 7; i++) {
+          const id = `Q${i}`;
+          // Two orders share each createdAt: the id breaks the tie.
+          const o = await store.orders.create(
+            makeOrder(id, { createdAt: 1_000 + Math.floor(i / 2), customerId: i % 3 ? 'c1' : 'c2' }),
+          );
+          if (i % 2) await store.orders.update(finish(o), 1);
+          made.push(id);
+        }
+        const walk = async (q: { customerId?: string; states?: Order['state'][] }) => {
+          const out: string[] = [];
+          let cursor: string | null = null;
+          let n = 0;
+          do {
+            const page = await store.orders.page({ ...q, limit: 2, cursor });
+            out.push(...page.items.map((o) => o.id));
+            cursor = page.next;
+          } while (cursor && ++n < 20);
+          return out;
+        };
+        const expected = (await store.orders.list({})).map((o) => o.id);
+        expect(expected).toEqual(['Q6', 'Q5', 'Q4', 'Q3', 'Q2', 'Q1', 'Q0']);
+        expect(await walk({})).toEqual(expected);
+        expect(await walk({ customerId: 'c2' })).toEqual(['Q6', 'Q3', 'Q0']);
+        expect(await walk({ states: ['completed'] })).toEqual(['Q5', 'Q3', 'Q1']);
+        // A new order (newest) does not shift a walk already under way.
+        const first = await store.orders.page({ limit: 3 });
+        await store.orders.create(makeOrder('Q9', { createdAt: 9_000 }));
+        const second = await store.orders.page({ limit: 3, cursor: first.next });
+        expect(second.items.map((o) => o.id)).toEqual(['Q3', 'Q2', 'Q1']);
+        const last = await store.orders.page({ limit: 3, cursor: second.next });
+        expect(last).toMatchObject({ next: null });
+        expect(last.items.map((o) => o.id)).toEqual(['Q0']);
+      });
+    });
+
+    describe('races', () => {
+      it('statusLookups.tryAcquire ×10 at once under a limit of 3: exactly 3', async () => {
+        const r = await Promise.all(
+          Array.from({ length: 10 }, () => store.statusLookups.tryAcquire('R1', 50_000, 3, 60_000)),
+        );
+        expect(r.filter(Boolean)).toHaveLength(3);
+        expect(await store.statusLookups.count('R1', 50_000, 60_000)).toBe(3);
+      });
+
+      it('dedupe.firstSeen twice at once: one true', async () => {
+        const r = await Promise.all([
+          store.dedupe.firstSeen('msg-x', 10_000, 60_000),
+          store.dedupe.firstSeen('msg-x', 10_000, 60_000),
+        ]);
+        expect(r.sort()).toEqual([false, true]);
+      });
+
+      it('dedupe keeps thousands of keys apart and lets expired ones back in', async () => {
+        for (let i = 0; i < 2_000; i++)
+          expect(await store.dedupe.firstSeen(`k${i}`, 1_000 + i, 500)).toBe(true);
+        expect(await store.dedupe.firstSeen('k1999', 3_000, 500)).toBe(false);
+        expect(await store.dedupe.firstSeen('k0', 3_000, 500)).toBe(true);
+      });
+    });
+
+    describe('kv: getMany and fenced writes', () => {
+      it('getMany returns the keys present', async () => {
+        await store.kv.setMany('auth', { a: 1, b: { x: [1] }, c: 'z' });
+        expect(await store.kv.getMany('auth', ['a', 'b', 'missing'])).toEqual({ a: 1, b: { x: [1] } });
+        expect(await store.kv.getMany('auth', [])).toEqual({});
+        expect(await store.kv.getMany('nothing-here', ['a'])).toEqual({});
+      });
+
+      it('a fenced write goes through while the lease is held, and is refused for a stale epoch', async () => {
+        const t = Date.now();
+        const l1 = (await store.leases.acquire('wa', 'node-a', t, 60_000))!;
+        const fenceA = { lease: 'wa', owner: 'node-a', epoch: l1.epoch };
+        await store.kv.set('auth', 'creds', { v: 1 }, fenceA);
+        await store.kv.setMany('auth', { 'session-1': { s: 1 } }, fenceA);
+        expect(await store.kv.get('auth', 'creds')).toEqual({ v: 1 });
+        // node-a loses the lease (it expired); node-b takes it with a new epoch.
+        await store.leases.release('wa', 'node-a', l1.epoch);
+        const l2 = (await store.leases.acquire('wa', 'node-b', t, 60_000))!;
+        expect(l2.epoch).toBeGreaterThan(l1.epoch);
+        await expect(store.kv.set('auth', 'creds', { v: 'stale' }, fenceA)).rejects.toBeInstanceOf(
+          FencedWriteError,
+        );
+        await expect(store.kv.setMany('auth', { creds: null, x: 1 }, fenceA)).rejects.toBeInstanceOf(
+          FencedWriteError,
+        );
+        await expect(store.kv.clear('auth', fenceA)).rejects.toBeInstanceOf(FencedWriteError);
+        expect(await store.kv.list('auth')).toEqual({ creds: { v: 1 }, 'session-1': { s: 1 } });
+        // Same owner name with the old epoch is refused too.
+        await expect(
+          store.kv.set('auth', 'creds', 1, { lease: 'wa', owner: 'node-b', epoch: l1.epoch }),
+        ).rejects.toBeInstanceOf(FencedWriteError);
+        await store.kv.set('auth', 'creds', { v: 2 }, { lease: 'wa', owner: 'node-b', epoch: l2.epoch });
+        expect(await store.kv.get('auth', 'creds')).toEqual({ v: 2 });
+        // Unknown lease: refused.
+        await expect(
+          store.kv.set('auth', 'k', 1, { lease: 'none', owner: 'node-b', epoch: 1 }),
+        ).rejects.toBeInstanceOf(FencedWriteError);
+      });
+
+      it('a fenced write is refused once the lease has expired, even with no new holder', async () => {
+        const past = Date.now() - 120_000;
+        const l = (await store.leases.acquire('wa', 'node-a', past, 1_000))!;
+        await expect(
+          store.kv.set('auth', 'creds', 1, { lease: 'wa', owner: 'node-a', epoch: l.epoch }),
+        ).rejects.toBeInstanceOf(FencedWriteError);
+        expect(await store.kv.get('auth', 'creds')).toBeUndefined();
+      });
+    });
+
+    describe('leases', () => {
+      it('acquire, extend, renew, release; epoch grows on every change of hands', async () => {
+        const a = await store.leases.acquire('sync', 'A', 1_000, 500);
+        expect(a).toEqual({ name: 'sync', owner: 'A', epoch: 1, expiresAt: 1_500 });
+        expect(await store.leases.acquire('sync', 'B', 1_200, 500)).toBeNull();
+        // Re-acquire by the holder extends with the same epoch.
+        expect(await store.leases.acquire('sync', 'A', 1_300, 500)).toMatchObject({
+          epoch: 1,
+          expiresAt: 1_800,
+        });
+        expect(await store.leases.renew('sync', 'A', 1, 1_400, 1_000)).toMatchObject({
+          epoch: 1,
+          expiresAt: 2_400,
+        });
+        expect(await store.leases.renew('sync', 'B', 1, 1_400, 1_000)).toBeNull();
+        expect(await store.leases.renew('sync', 'A', 2, 1_400, 1_000)).toBeNull();
+        // Expired: B takes it, epoch 2; A can no longer renew.
+        const b = await store.leases.acquire('sync', 'B', 2_500, 500);
+        expect(b).toEqual({ name: 'sync', owner: 'B', epoch: 2, expiresAt: 3_000 });
+        expect(await store.leases.renew('sync', 'A', 1, 2_600, 500)).toBeNull();
+        // A release by a stale holder does nothing; by the holder frees it at once.
+        await store.leases.release('sync', 'A', 1);
+        expect(await store.leases.acquire('sync', 'C', 2_700, 500)).toBeNull();
+        await store.leases.release('sync', 'B', 2);
+        expect(await store.leases.acquire('sync', 'C', 2_700, 500)).toMatchObject({ owner: 'C', epoch: 3 });
+        // Re-taken by the same owner after expiry: a new epoch.
+        expect(await store.leases.acquire('sync', 'C', 9_000, 500)).toMatchObject({ owner: 'C', epoch: 4 });
+        expect(await store.leases.get('sync')).toMatchObject({ owner: 'C', epoch: 4 });
+        expect(await store.leases.get('none')).toBeUndefined();
+        expect(await store.leases.renew('none', 'A', 1, 1, 1)).toBeNull();
+      });
+
+      it('race: ten acquires at once, one winner', async () => {
+        const r = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.leases.acquire('wa', `node-${i}`, 5_000, 10_000)),
+        );
+        const winners = r.filter((l) => l !== null);
+        expect(winners).toHaveLength(1);
+        expect(await store.leases.get('wa')).toEqual(winners[0]);
+      });
+    });
+
+    describe('locks', () => {
+      it('runs callers for one key one after the other, in arrival order; other keys in parallel', async () => {
+        const log: string[] = [];
+        let inside = 0;
+        let maxInside = 0;
+        const task = (key: string, i: number) =>
+          store.locks.run(key, async () => {
+            inside++;
+            maxInside = Math.max(maxInside, inside);
+            log.push(`${key}${i}+`);
+            await new Promise((r) => setTimeout(r, 5));
+            log.push(`${key}${i}-`);
+            inside--;
+            return i;
+          });
+        const results = await Promise.all([task('a', 1), task('a', 2), task('a', 3)]);
+        expect(results).toEqual([1, 2, 3]);
+        expect(log).toEqual(['a1+', 'a1-', 'a2+', 'a2-', 'a3+', 'a3-']);
+        expect(maxInside).toBe(1);
+        // A failure releases the key for the next caller; another key does not wait.
+        const failing = store.locks.run('b', async () => {
+          throw new Error('boom');
+        });
+        await expect(failing).rejects.toThrow('boom');
+        expect(await store.locks.run('b', async () => 'next')).toBe('next');
+        let otherRan = false;
+        const slow = store.locks.run('c', () => new Promise((r) => setTimeout(() => r(otherRan), 30)));
+        await store.locks.run('d', async () => {
+          otherRan = true;
+        });
+        expect(await slow).toBe(true);
+      });
+    });
+
+    describe('outbox', () => {
+      it('enqueue is idempotent per id, seq increases in enqueue order', async () => {
+        await store.outbox.enqueue([text('m1', 'A'), text('m2', 'B'), text('m3', 'A')], 100);
+        await store.outbox.enqueue([text('m1', 'A', { payload: { type: 'text', text: 'other' } })], 200);
+        const m1 = (await store.outbox.get('m1'))!;
+        expect(m1).toMatchObject({
+          id: 'm1',
+          chat: 'A',
+          kind: 'reply',
+          payload: { type: 'text', text: 'hello m1' },
+          createdAt: 100,
+          state: 'pending',
+          attempts: 0,
+        });
+        const seqs = await Promise.all(
+          ['m1', 'm2', 'm3'].map(async (id) => (await store.outbox.get(id))!.seq),
+        );
+        expect(seqs[0]).toBeLessThan(seqs[1]!);
+        expect(seqs[1]).toBeLessThan(seqs[2]!);
+        expect(await store.outbox.get('none')).toBeUndefined();
+        expect(await store.outbox.depth()).toEqual({ pending: 3, sending: 0 });
+      });
+
+      it('claim: per chat, the head only, in order; exclusive; retries and failures', async () => {
+        await store.outbox.enqueue(
+          [text('a1', 'A'), text('b1', 'B'), text('a2', 'A'), text('c1', 'C', { notBefore: 5_000 })],
+          100,
+        );
+        const first = await store.outbox.claim('w1', 1_000, 60_000, 10);
+        expect(first.map((m) => m.id)).toEqual(['a1', 'b1']);
+        expect(first[0]).toMatchObject({ state: 'sending', owner: 'w1', leaseUntil: 61_000 });
+        // Heads are claimed: nothing for another worker, and a2 waits behind a1.
+        expect(await store.outbox.claim('w2', 1_000, 60_000, 10)).toEqual([]);
+        expect(await store.outbox.depth()).toEqual({ pending: 2, sending: 2 });
+        // Only the claimer may settle.
+        expect(await store.outbox.markSent('a1', 'w2', { at: 1_100 })).toBe(false);
+        expect(await store.outbox.markSent('a1', 'w1', { waMessageId: 'WA-a1', at: 1_100 })).toBe(true);
+        expect(await store.outbox.markSent('a1', 'w1', { at: 1_100 })).toBe(false);
+        expect(await store.outbox.get('a1')).toMatchObject({
+          state: 'sent',
+          waMessageId: 'WA-a1',
+          sentAt: 1_100,
+        });
+        expect(await store.outbox.retry('b1', 'w1', 3_000, 'socket closed')).toBe(true);
+        expect(await store.outbox.get('b1')).toMatchObject({
+          state: 'pending',
+          attempts: 1,
+          notBefore: 3_000,
+          lastError: 'socket closed',
+        });
+        // b1 is not due yet, and blocks B; a2 is next for A; c1 is not due.
+        expect((await store.outbox.claim('w2', 2_000, 60_000, 10)).map((m) => m.id)).toEqual(['a2']);
+        expect((await store.outbox.claim('w2', 6_000, 60_000, 10)).map((m) => m.id)).toEqual(['b1', 'c1']);
+        expect(await store.outbox.markFailed('a2', 'w1', 'nope', 6_000)).toBe(false);
+        expect(await store.outbox.markFailed('a2', 'w2', 'blocked', 6_000)).toBe(true);
+        expect(await store.outbox.get('a2')).toMatchObject({ state: 'failed', lastError: 'blocked' });
+        // A failed head no longer blocks its chat.
+        await store.outbox.enqueue([text('a3', 'A')], 6_100);
+        expect((await store.outbox.claim('w3', 6_200, 60_000, 10)).map((m) => m.id)).toEqual(['a3']);
+        // An expired claim may be taken again by someone else; the old owner then loses it.
+        expect((await store.outbox.claim('w4', 70_000, 60_000, 1)).map((m) => m.id)).toEqual(['b1']);
+        expect(await store.outbox.markSent('b1', 'w2', { at: 70_001 })).toBe(false);
+        expect(await store.outbox.markSent('b1', 'w4', { at: 70_001 })).toBe(true);
+      });
+
+      it('race: concurrent claims never hand one message to two workers, and keep per-chat order', async () => {
+        const msgs: OutboxInput[] = [];
+        for (let i = 0; i < 30; i++) msgs.push(text(`m${i}`, `chat${i % 5}`));
+        await store.outbox.enqueue(msgs, 1);
+        const sentOrder = new Map<string, string[]>();
+        const claimedBy = new Map<string, string>();
+        let t = 10;
+        const worker = async (w: string) => {
+          for (let round = 0; round < 40; round++) {
+            const got = await store.outbox.claim(w, t++, 60_000, 3);
+            for (const m of got) {
+              expect(claimedBy.has(m.id), m.id).toBe(false);
+              claimedBy.set(m.id, w);
+              const list = sentOrder.get(m.chat) ?? [];
+              list.push(m.id);
+              sentOrder.set(m.chat, list);
+              expect(await store.outbox.markSent(m.id, w, { at: t })).toBe(true);
+            }
+            if (!got.length && (await store.outbox.depth()).pending === 0) return;
+          }
+        };
+        await Promise.all([worker('w1'), worker('w2'), worker('w3')]);
+        expect(claimedBy.size).toBe(30);
+        for (let c = 0; c < 5; c++) {
+          const expected = Array.from({ length: 6 }, (_, k) => `m${c + 5 * k}`);
+          expect(sentOrder.get(`chat${c}`)).toEqual(expected);
+        }
+        expect(await store.outbox.depth()).toEqual({ pending: 0, sending: 0 });
+      });
+
+      it('delivery statuses never go backwards, error always wins; list is bounded, newest first', async () => {
+        await store.outbox.enqueue(
+          [text('m1', 'A', { orderId: 'O1' }), text('m2', 'A', { broadcastId: 'B1' }), text('m3', 'B')],
+          1,
+        );
+        const [m1] = await store.outbox.claim('w', 2, 1_000, 1);
+        await store.outbox.markSent(m1!.id, 'w', { waMessageId: 'WA1', at: 3 });
+        expect(await store.outbox.setDelivery('WA1', 'read', 10)).toMatchObject({
+          delivery: 'read',
+          deliveryAt: 10,
+        });
+        expect(await store.outbox.setDelivery('WA1', 'delivered', 11)).toMatchObject({
+          delivery: 'read',
+          deliveryAt: 10,
+        });
+        expect(await store.outbox.setDelivery('WA1', 'error', 12, 'gone')).toMatchObject({
+          delivery: 'error',
+          deliveryError: 'gone',
+        });
+        expect(await store.outbox.setDelivery('WA-none', 'read', 13)).toBeUndefined();
+        expect((await store.outbox.list({ limit: 10 })).map((m) => m.id)).toEqual(['m3', 'm2', 'm1']);
+        expect((await store.outbox.list({ limit: 2 })).map((m) => m.id)).toEqual(['m3', 'm2']);
+        expect((await store.outbox.list({ chat: 'A', limit: 10 })).map((m) => m.id)).toEqual(['m2', 'm1']);
+        expect((await store.outbox.list({ orderId: 'O1', limit: 10 })).map((m) => m.id)).toEqual(['m1']);
+        expect((await store.outbox.list({ broadcastId: 'B1', limit: 10 })).map((m) => m.id)).toEqual(['m2']);
+        expect((await store.outbox.list({ states: ['sent'], limit: 10 })).map((m) => m.id)).toEqual(['m1']);
+        expect(
+          (await store.outbox.list({ chat: 'A', states: ['pending'], limit: 10 })).map((m) => m.id),
+        ).toEqual(['m2']);
+      });
+    });
+
+    describe('commit', () => {
+      it('writes a turn: conversation and outbox rows together; null deletes the conversation', async () => {
+        await store.commit(
+          {
+            conversation: { customerId: 'c1', state: { step: 'confirm' } },
+            outbox: [text('t1', 'c1'), text('t2', 'c1')],
+          },
+          500,
+        );
+        expect(await store.conversations.get('c1')).toEqual({ step: 'confirm' });
+        expect(await store.outbox.get('t2')).toMatchObject({ state: 'pending', createdAt: 500 });
+        // Replayed (a retried turn): the outbox rows are not duplicated.
+        await store.commit({ outbox: [text('t1', 'c1')] }, 600);
+        expect(await store.outbox.depth()).toEqual({ pending: 2, sending: 0 });
+        await store.commit({ conversation: { customerId: 'c1', state: null } }, 700);
+        expect(await store.conversations.get('c1')).toBeUndefined();
+        await store.commit({}, 800);
+      });
+
+      it('all or nothing: a turn that cannot be stored leaves nothing behind', async () => {
+        await store.conversations.save('c1', { step: 'before' });
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        await expect(
+          store.commit(
+            {
+              conversation: { customerId: 'c1', state: { step: 'after' } },
+              outbox: [text('ok', 'c1'), { ...text('bad', 'c1'), payload: cyclic as never }],
+            },
+            900,
+          ),
+        ).rejects.toThrow();
+        expect(await store.conversations.get('c1')).toEqual({ step: 'before' });
+        expect(await store.outbox.get('ok')).toBeUndefined();
+        expect(await store.outbox.depth()).toEqual({ pending: 0, sending: 0 });
+      });
+    });
+
+    it('kind names the backend', () => {
+      expect(['memory', 'lowdb', 'postgres']).toContain(store.kind);
+    });
+
     it('ping answers while open', async () => {
       expect(await store.ping()).toBe(true);
     });
@@ -433,10 +974,19 @@ export function runStoreContract(name: string, factory: () => Promise<StoreHandl
       await store.callbacks.record(cb('B2-C', 'SUCCESS'));
       await store.statusLookups.tryAcquire('A1-C', 10_000, 2, 60_000);
       await store.statusLookups.tryAcquire('A1-C', 10_001, 2, 60_000);
-      await store.customers.save(makeCustomer('+221771111111'));
+      await store.customers.getOrCreate(makeCustomer('+221771111111'));
+      await updateCustomer(store.customers, '+221771111111', (c) => ({ ...c, paused: true }));
       await store.conversations.save('+221771111111', { step: 'menu' });
       await store.broadcasts.create(makeBroadcast('BC1'));
-      await store.broadcasts.mark('BC1', '+221771111111', 'sent');
+      await store.broadcasts.addRecipients('BC1', ['+221771111111', '+221772222222'], 5);
+      await store.broadcasts.mark('BC1', '+221771111111', 'sent', { at: 6 });
+      await store.broadcasts.update('BC1', { state: 'sending', total: 2 });
+      await store.outbox.enqueue([text('o1', 'chat-a'), text('o2', 'chat-a')], 7);
+      const [claimed] = await store.outbox.claim('w1', 8, 60_000, 10);
+      await store.outbox.markSent(claimed!.id, 'w1', { waMessageId: 'WA1', at: 9 });
+      const lease = (await store.leases.acquire('wa', 'me', Date.now(), 60_000))!;
+      await store.kv.set('auth', 'session-1', { s: 1 }, { lease: 'wa', owner: 'me', epoch: lease.epoch });
+      await store.commit({ conversation: { customerId: 'c9', state: { step: 'x' } } }, 10);
       await store.alerts.add({ id: 'AL1', at: 1, kind: 'k', message: 'm', resolved: false });
       await store.kv.setMany('auth', { creds: { me: 'x' }, 'pre-key-1': 1 });
       await store.dedupe.firstSeen('msg-1', Date.now(), 3_600_000);
@@ -452,12 +1002,34 @@ export function runStoreContract(name: string, factory: () => Promise<StoreHandl
       expect(await store.callbacks.record(cb('B2-C', 'SUCCESS'))).toBe('duplicate');
       expect(await store.callbacks.list('B2-C')).toHaveLength(1);
       expect(await store.statusLookups.tryAcquire('A1-C', 10_002, 2, 60_000)).toBe(false);
-      expect(await store.customers.get('+221771111111')).toEqual(makeCustomer('+221771111111'));
+      expect(await store.customers.get('+221771111111')).toEqual(
+        makeCustomer('+221771111111', { version: 2, paused: true }),
+      );
       expect(await store.conversations.get('+221771111111')).toEqual({ step: 'menu' });
-      expect(await store.broadcasts.get('BC1')).toEqual(makeBroadcast('BC1'));
-      expect(await store.broadcasts.marks('BC1')).toEqual({ '+221771111111': 'sent' });
+      expect(await store.broadcasts.get('BC1')).toEqual(makeBroadcast('BC1', { state: 'sending', total: 2 }));
+      expect(await store.broadcasts.counts('BC1')).toEqual({ sent: 1, pending: 1 });
+      expect(await store.broadcasts.recipient('BC1', '+221771111111')).toEqual({
+        customerId: '+221771111111',
+        status: 'sent',
+        at: 6,
+      });
+      expect(await store.outbox.get('o1')).toMatchObject({
+        state: 'sent',
+        waMessageId: 'WA1',
+        seq: claimed!.seq,
+      });
+      expect((await store.outbox.claim('w2', 10, 60_000, 10)).map((m) => m.id)).toEqual(['o2']);
+      await store.outbox.enqueue([text('o3', 'chat-a')], 11);
+      expect((await store.outbox.get('o3'))!.seq).toBeGreaterThan((await store.outbox.get('o2'))!.seq);
+      expect(await store.leases.get('wa')).toEqual(lease);
+      expect(await store.kv.get('auth', 'session-1')).toEqual({ s: 1 });
+      expect(await store.conversations.get('c9')).toEqual({ step: 'x' });
       expect(await store.alerts.list()).toHaveLength(1);
-      expect(await store.kv.list('auth')).toEqual({ creds: { me: 'x' }, 'pre-key-1': 1 });
+      expect(await store.kv.list('auth')).toEqual({
+        creds: { me: 'x' },
+        'pre-key-1': 1,
+        'session-1': { s: 1 },
+      });
       expect(await store.dedupe.firstSeen('msg-1', Date.now(), 3_600_000)).toBe(false);
       // CAS continues from the persisted versions.
       expect(await store.orders.update({ ...a, state: 'collected' }, 1)).toBeNull();

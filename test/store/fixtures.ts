@@ -1,6 +1,7 @@
 // Test data builders for store tests.
 import type { Order } from '../../src/orders/types.js';
-import type { Broadcast, Customer } from '../../src/store/types.js';
+import { updateCustomer } from '../../src/store/cas.js';
+import type { Broadcast, Customer, Store } from '../../src/store/types.js';
 
 export function makeOrder(id: string, over: Partial<Order> = {}): Order {
   return {
@@ -56,6 +57,7 @@ export function finish(o: Order, state: Order['state'] = 'completed'): Order {
 export function makeCustomer(id: string, over: Partial<Customer> = {}): Customer {
   return {
     id,
+    version: 1,
     phone: id.startsWith('+') ? id : null,
     lang: 'fr',
     subscribed: true,
@@ -75,9 +77,14 @@ export function makeBroadcast(id: string, over: Partial<Broadcast> = {}): Broadc
     text: { fr: 'Bonjour' },
     via: 'chat',
     state: 'draft',
-    recipients: [],
-    sent: 0,
-    failed: 0,
+    total: 0,
     ...over,
   };
+}
+
+/** Test setup: stores `c` as is, creating or overwriting (through getOrCreate + CAS, like callers). */
+export async function putCustomer(store: Pick<Store, 'customers'>, c: Customer): Promise<Customer> {
+  const { customer, created } = await store.customers.getOrCreate(c);
+  if (created) return customer;
+  return (await updateCustomer(store.customers, c.id, (cur) => ({ ...c, version: cur.version })))!;
 }

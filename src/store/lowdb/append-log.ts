@@ -1,11 +1,12 @@
 // Append-only JSON Lines file: one value per line, each append fsync'd before it resolves, so write cost
-// stays flat however long the history grows. A torn last line (crash mid-append) is dropped on open and
-// the file truncated to the last whole line, so the next append starts clean.
+// stays flat however long the history grows. A torn last line (crash mid-append) is copied aside and cut
+// on open, so the next append starts clean; an unreadable line before others stops the start.
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../../logger.js';
-import { fsyncDir } from './durable-file.js';
+import { CorruptFileError, fsyncDir } from './durable-file.js';
 import { SerialQueue } from './queue.js';
+import { cutTornTail } from './torn.js';
 
 export interface LineRef {
   offset: number;
@@ -35,16 +36,9 @@ export class AppendLog {
     await fsyncDir(dirname(file));
     const readFh = await open(file, 'r');
     try {
-      const good = await scan(readFh, file, logger, onLine);
+      const good = await scan(readFh, file, onLine);
       const { size } = await readFh.stat();
-      if (good < size) {
-        logger.warn(
-          { file, droppedBytes: size - good },
-          'store: torn last line in append log ignored (crash mid-append)',
-        );
-        await appendFh.truncate(good);
-        await appendFh.sync();
-      }
+      if (good < size) await cutTornTail(file, readFh, appendFh, good, size, logger);
       return new AppendLog(file, appendFh, readFh, good);
     } catch (err) {
       await appendFh.close();
@@ -101,12 +95,12 @@ export class AppendLog {
 async function scan(
   fh: FileHandle,
   file: string,
-  logger: Logger,
   onLine: (value: unknown, ref: LineRef) => void,
 ): Promise<number> {
   let pos = 0; // file position of buf[0]
   let pending = Buffer.alloc(0);
   let good = 0;
+  let bad: LineRef | undefined;
   const chunk = Buffer.alloc(CHUNK);
   for (;;) {
     const { bytesRead } = await fh.read(chunk, 0, CHUNK, pos + pending.length);
@@ -119,15 +113,18 @@ async function scan(
       const line = buf.subarray(start, nl);
       const ref = { offset: pos + start, length: nl + 1 - start };
       let value: unknown;
-      let ok = false;
       try {
         value = JSON.parse(line.toString('utf8'));
-        ok = true;
       } catch {
-        // A bad line with more data after it is outside damage, not a torn append: skip it loudly.
-        logger.error({ file, offset: ref.offset }, 'store: unreadable line in append log skipped');
+        // Unreadable and the last line: a torn append (set aside by the caller). Before others: damage.
+        if (bad === undefined) bad = ref;
+        start = nl + 1;
+        continue;
       }
-      if (ok) onLine(value, ref);
+      if (bad !== undefined) {
+        throw new CorruptFileError(file, `unreadable line at byte ${bad.offset}, followed by more entries`);
+      }
+      onLine(value, ref);
       good = ref.offset + ref.length;
       start = nl + 1;
     }

@@ -41,8 +41,12 @@ export async function writeFileDurable(file: string, data: string | Buffer): Pro
 }
 
 export class CorruptFileError extends Error {
-  constructor(file: string, cause: unknown) {
-    super(`store file ${file} is not valid JSON; refusing to start rather than lose data`, { cause });
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    cause?: unknown,
+  ) {
+    super(`store file ${file}: ${problem}; refusing to start rather than lose data`, { cause });
     this.name = 'CorruptFileError';
   }
 }
@@ -63,7 +67,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
       return JSON.parse(text) as T;
     } catch (err) {
       // Writes are atomic, so this means outside damage: stop instead of silently starting empty.
-      throw new CorruptFileError(this.file, err);
+      throw new CorruptFileError(this.file, `not valid JSON (${(err as Error).message})`, err);
     }
   }
 

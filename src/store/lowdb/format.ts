@@ -1,18 +1,15 @@
-// File names and line formats of a lowdb data directory. The benchmark writes archives with these too.
+// File names and line formats of a lowdb data directory (table snapshots: <table>.json, kv-<ns>.json,
+// write-ahead log: wal-<gen>.jsonl). The benchmark writes archives with these too.
 import type { Order } from '../../orders/types.js';
-import type { CallbackRecord, RecipientMark } from '../types.js';
+import type { CallbackRecord } from '../types.js';
 
 export const FILES = {
   lock: 'store.lock',
   openOrders: 'orders-open.json',
   archive: 'orders-archive.jsonl',
   callbacks: 'callbacks.jsonl',
-  marks: 'broadcast-marks.jsonl',
-  broadcasts: 'broadcasts.json',
   customers: 'customers.json',
   conversations: 'conversations.json',
-  alerts: 'alerts.json',
-  statusLookups: 'status-lookups.json',
   dedupe: 'dedupe.json',
 } as const;
 
@@ -32,11 +29,6 @@ export interface ArchiveLine {
 }
 export interface CallbackLine {
   cb: CallbackRecord;
-}
-export interface MarkLine {
-  b: string;
-  c: string;
-  m: RecipientMark;
 }
 
 /** One archive line, newline included: what the store appends when an order reaches a terminal state. */

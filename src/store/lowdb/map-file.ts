@@ -1,8 +1,11 @@
 // A small JSON object file (id -> value) held by lowdb. Reads see the last committed state; every change
 // goes through one queue, is applied to a shallow copy, written durably, and only then becomes visible,
 // so a failed write changes nothing.
+import { stat } from 'node:fs/promises';
 import { Low } from 'lowdb';
-import { DurableJSONFile } from './durable-file.js';
+import type { z } from 'zod';
+import { CorruptFileError, DurableJSONFile } from './durable-file.js';
+import { describeIssues } from './schemas.js';
 import { SerialQueue } from './queue.js';
 
 export type Change<R> = { result: R; write: boolean };
@@ -18,10 +21,27 @@ export class MapFile<T> {
     this.committed = db.data;
   }
 
-  static async open<T>(file: string): Promise<MapFile<T>> {
-    const db = new Low<Record<string, T>>(new DurableJSONFile<Record<string, T>>(file), {});
-    await db.read();
-    if (!db.data || typeof db.data !== 'object' || Array.isArray(db.data)) db.data = {};
+  /** Every row is checked against `schema`; a file of another shape stops the start (CorruptFileError). */
+  static async open<T>(file: string, schema: z.ZodType): Promise<MapFile<T>> {
+    const adapter = new DurableJSONFile<unknown>(file);
+    const raw = await adapter.read();
+    if (raw === null) {
+      const exists = await stat(file).then(
+        () => true,
+        () => false,
+      );
+      if (exists) throw new CorruptFileError(file, 'expected an object of rows, found null');
+    } else if (typeof raw !== 'object' || Array.isArray(raw)) {
+      const found = Array.isArray(raw) ? 'an array' : typeof raw;
+      throw new CorruptFileError(file, `expected an object of rows, found ${found}`);
+    }
+    const rows: Record<string, T> = {};
+    for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+      const r = schema.safeParse(v);
+      if (!r.success) throw new CorruptFileError(file, `${k}: ${describeIssues(r.error)}`);
+      rows[k] = r.data as T;
+    }
+    const db = new Low<Record<string, T>>(new DurableJSONFile<Record<string, T>>(file), rows);
     return new MapFile(db, file);
   }
 

@@ -15,12 +15,15 @@ import {
   matchesQuery,
   newestFirst,
   type OrderSummary,
+  pageOrders,
   summarize,
 } from '../query.js';
-import type { OrderQuery, OrderRepo } from '../types.js';
+import type { OrderQuery, OrderRepo, Page } from '../types.js';
 import { AppendLog, type LineRef } from './append-log.js';
 import { type ArchiveLine, FILES } from './format.js';
+import { CorruptFileError } from './durable-file.js';
 import { MapFile } from './map-file.js';
+import { describeIssues, orderSchema } from './schemas.js';
 
 interface ArchivedEntry {
   ref: LineRef;
@@ -30,11 +33,6 @@ interface ArchivedEntry {
 }
 
 type Located = { where: 'hot'; order: Order } | { where: 'archive'; entry: ArchivedEntry };
-
-function isOrderLike(v: unknown): v is Order {
-  const o = v as Order | undefined;
-  return !!o && typeof o.id === 'string' && typeof o.version === 'number' && typeof o.state === 'string';
-}
 
 export class LowdbOrderRepo implements OrderRepo {
   private constructor(
@@ -48,14 +46,18 @@ export class LowdbOrderRepo implements OrderRepo {
   ) {}
 
   static async open(dir: string, logger: Logger, guard: () => void): Promise<LowdbOrderRepo> {
-    const hot = await MapFile.open<Order>(join(dir, FILES.openOrders));
+    const hot = await MapFile.open<Order>(join(dir, FILES.openOrders), orderSchema);
     const archived = new Map<string, ArchivedEntry>();
-    const archive = await AppendLog.open(join(dir, FILES.archive), logger, (v, ref) => {
-      const o = (v as Partial<ArchiveLine>)?.order;
-      if (!isOrderLike(o)) {
-        logger.error({ offset: ref.offset }, 'store: archive line without an order skipped');
-        return;
+    const archiveFile = join(dir, FILES.archive);
+    const archive = await AppendLog.open(archiveFile, logger, (v, ref) => {
+      const r = orderSchema.safeParse((v as Partial<ArchiveLine>)?.order);
+      if (!r.success) {
+        throw new CorruptFileError(
+          archiveFile,
+          `line at byte ${ref.offset}: ${describeIssues(r.error, 'order')}`,
+        );
       }
+      const o = r.data as unknown as Order;
       const prev = archived.get(o.id);
       if (!prev || o.version >= prev.version) {
         archived.set(o.id, { ref, version: o.version, summary: summarize(o), ext: externalIds(o) });
@@ -185,17 +187,31 @@ export class LowdbOrderRepo implements OrderRepo {
     return o && externalIds(o).includes(ext) ? o : undefined;
   }
 
-  async listOpen(): Promise<Order[]> {
+  async listOpen(limit?: number): Promise<Order[]> {
     this.guard();
-    return this.hot
+    const open = this.hot
       .values()
       .filter((o) => !isTerminal(o.state) && this.locate(o.id)?.where === 'hot')
-      .sort(newestFirst)
-      .map(copy);
+      .sort((a, b) => -newestFirst(a, b));
+    return (limit !== undefined ? open.slice(0, Math.max(0, limit)) : open).map(copy);
   }
 
   async list(q: OrderQuery): Promise<Order[]> {
     this.guard();
+    const hits = this.hits(q);
+    const page = q.limit !== undefined ? hits.slice(0, Math.max(0, q.limit)) : hits;
+    return Promise.all(page.map((h) => this.materialize(h.loc)));
+  }
+
+  async page(q: Omit<OrderQuery, 'limit'> & { limit: number; cursor?: string | null }): Promise<Page<Order>> {
+    this.guard();
+    const hits = this.hits(q).map((h) => ({ ...h.s, loc: h.loc }));
+    const { items, next } = pageOrders(hits, q.limit, q.cursor);
+    return { items: await Promise.all(items.map((h) => this.materialize(h.loc))), next };
+  }
+
+  /** Matching orders' summaries, newest first. */
+  private hits(q: OrderQuery): { s: OrderSummary; loc: Located }[] {
     const hits: { s: OrderSummary; loc: Located }[] = [];
     const consider = (id: string): void => {
       const loc = this.locate(id);
@@ -211,8 +227,7 @@ export class LowdbOrderRepo implements OrderRepo {
       for (const id of this.archived.keys()) if (!this.hot.has(id)) consider(id);
     }
     hits.sort((a, b) => newestFirst(a.s, b.s));
-    const page = q.limit !== undefined ? hits.slice(0, Math.max(0, q.limit)) : hits;
-    return Promise.all(page.map((h) => this.materialize(h.loc)));
+    return hits;
   }
 
   get counts(): { open: number; archived: number } {

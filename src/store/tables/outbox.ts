@@ -1,0 +1,228 @@
+// The outbox: one row per message, plus in-memory indexes rebuilt from the rows (per-chat queue of
+// unfinished messages in seq order, WhatsApp id, order, broadcast). Claiming looks at each chat's head
+// only, so its cost follows the chats with work waiting, not the history.
+import type { DeliveryStatus, OutboxInput, OutboxMessage, OutboxRepo, OutboxState } from '../types.js';
+import type { Tables, Tx } from './engine.js';
+
+export const OUTBOX = 'outbox';
+
+interface Meta {
+  seq: number;
+  chat: string;
+  state: OutboxState;
+  wa?: string;
+  orderId?: string;
+  broadcastId?: string;
+}
+
+const DELIVERY_RANK: Record<DeliveryStatus, number> = {
+  server_ack: 1,
+  delivered: 2,
+  read: 3,
+  played: 4,
+  error: 99,
+};
+
+const open = (s: OutboxState): boolean => s === 'pending' || s === 'sending';
+
+/** Ids in seq order; removal is rare and near the head. */
+function remove(list: string[] | undefined, id: string): void {
+  if (!list) return;
+  const i = list.indexOf(id);
+  if (i !== -1) list.splice(i, 1);
+}
+
+function insertBySeq(list: string[], id: string, seq: number, meta: Map<string, Meta>): void {
+  let i = list.length;
+  while (i > 0 && meta.get(list[i - 1]!)!.seq > seq) i--;
+  list.splice(i, 0, id);
+}
+
+export interface OutboxTables {
+  repo: OutboxRepo;
+  /** Inside a write: enqueues as part of a larger unit (a conversation turn). */
+  enqueueIn(tx: Tx, messages: OutboxInput[], at: number): void;
+}
+
+export function outboxTables(db: Tables): OutboxTables {
+  const meta = new Map<string, Meta>();
+  const openByChat = new Map<string, string[]>();
+  const all: string[] = [];
+  const byChat = new Map<string, string[]>();
+  const byOrder = new Map<string, string[]>();
+  const byBroadcast = new Map<string, string[]>();
+  const byWa = new Map<string, string>();
+  let nextSeq = 1;
+  const depth = { pending: 0, sending: 0 };
+
+  const listFor = (m: Map<string, string[]>, key: string): string[] => {
+    let l = m.get(key);
+    if (!l) {
+      l = [];
+      m.set(key, l);
+    }
+    return l;
+  };
+  const count = (s: OutboxState, d: number): void => {
+    if (s === 'pending' || s === 'sending') depth[s] += d;
+  };
+
+  db.onChange(OUTBOX, (id, next, _prev, parsed) => {
+    const old = meta.get(id);
+    const msg = next === undefined ? undefined : ((parsed ?? JSON.parse(next)) as OutboxMessage);
+    if (old) count(old.state, -1);
+    if (!msg) {
+      if (!old) return;
+      meta.delete(id);
+      remove(all, id);
+      remove(byChat.get(old.chat), id);
+      if (old.orderId) remove(byOrder.get(old.orderId), id);
+      if (old.broadcastId) remove(byBroadcast.get(old.broadcastId), id);
+      if (old.wa) byWa.delete(old.wa);
+      if (open(old.state)) remove(openByChat.get(old.chat), id);
+      return;
+    }
+    const m: Meta = { seq: msg.seq, chat: msg.chat, state: msg.state };
+    if (msg.waMessageId) m.wa = msg.waMessageId;
+    if (msg.orderId) m.orderId = msg.orderId;
+    if (msg.broadcastId) m.broadcastId = msg.broadcastId;
+    meta.set(id, m);
+    count(m.state, 1);
+    if (msg.seq >= nextSeq) nextSeq = msg.seq + 1;
+    if (!old) {
+      insertBySeq(all, id, m.seq, meta);
+      insertBySeq(listFor(byChat, m.chat), id, m.seq, meta);
+      if (m.orderId) insertBySeq(listFor(byOrder, m.orderId), id, m.seq, meta);
+      if (m.broadcastId) insertBySeq(listFor(byBroadcast, m.broadcastId), id, m.seq, meta);
+    }
+    if (old?.wa && old.wa !== m.wa) byWa.delete(old.wa);
+    if (m.wa) byWa.set(m.wa, id);
+    const wasOpen = old ? open(old.state) : false;
+    if (wasOpen && !open(m.state)) {
+      const q = openByChat.get(m.chat);
+      remove(q, id);
+      if (q && !q.length) openByChat.delete(m.chat);
+    } else if (!wasOpen && open(m.state)) {
+      insertBySeq(listFor(openByChat, m.chat), id, m.seq, meta);
+    }
+  });
+
+  const read = (id: string) => db.read<OutboxMessage>(OUTBOX, id);
+
+  /** Changes a claimed message, only while `owner` holds the claim. */
+  const whileClaimed = (
+    id: string,
+    owner: string,
+    change: (m: OutboxMessage) => OutboxMessage,
+  ): Promise<boolean> =>
+    db.write((tx) => {
+      const m = read(id);
+      if (m?.state !== 'sending' || m.owner !== owner) return false;
+      const next = change(m);
+      delete next.owner;
+      delete next.leaseUntil;
+      tx.put(OUTBOX, id, next);
+      return true;
+    });
+
+  const enqueueIn = (tx: Tx, messages: OutboxInput[], at: number): void => {
+    for (const input of messages) {
+      if (tx.get(OUTBOX, input.id) !== undefined) continue;
+      const msg: OutboxMessage = { ...input, seq: nextSeq++, createdAt: at, state: 'pending', attempts: 0 };
+      tx.put(OUTBOX, input.id, msg);
+    }
+  };
+
+  const repo: OutboxRepo = {
+    async enqueue(messages, at) {
+      await db.write((tx) => enqueueIn(tx, messages, at));
+    },
+    claim(owner, now, leaseMs, limit) {
+      return db.write((tx) => {
+        const heads: OutboxMessage[] = [];
+        for (const ids of openByChat.values()) {
+          const head = ids[0] && read(ids[0]);
+          if (!head) continue;
+          const free =
+            head.state === 'pending' ? (head.notBefore ?? 0) <= now : (head.leaseUntil ?? 0) <= now;
+          if (free) heads.push(head);
+        }
+        heads.sort((a, b) => a.seq - b.seq);
+        const claimed = heads.slice(0, Math.max(0, limit)).map((m) => {
+          const next: OutboxMessage = { ...m, state: 'sending', owner, leaseUntil: now + leaseMs };
+          tx.put(OUTBOX, m.id, next);
+          return next;
+        });
+        return claimed.map((m) => JSON.parse(JSON.stringify(m)) as OutboxMessage);
+      });
+    },
+    markSent(id, owner, result) {
+      return whileClaimed(id, owner, (m) => {
+        const next: OutboxMessage = { ...m, state: 'sent', sentAt: result.at };
+        if (result.waMessageId) next.waMessageId = result.waMessageId;
+        return next;
+      });
+    },
+    retry(id, owner, notBefore, error) {
+      return whileClaimed(id, owner, (m) => ({
+        ...m,
+        state: 'pending',
+        attempts: m.attempts + 1,
+        notBefore,
+        lastError: error,
+      }));
+    },
+    markFailed(id, owner, error, _at) {
+      return whileClaimed(id, owner, (m) => ({
+        ...m,
+        state: 'failed',
+        attempts: m.attempts + 1,
+        lastError: error,
+      }));
+    },
+    setDelivery(waMessageId, status, at, error) {
+      return db.write((tx) => {
+        const id = byWa.get(waMessageId);
+        const m = id ? read(id) : undefined;
+        if (!m) return undefined;
+        const cur = m.delivery ? DELIVERY_RANK[m.delivery] : 0;
+        if (DELIVERY_RANK[status] <= cur) return m;
+        const next: OutboxMessage = { ...m, delivery: status, deliveryAt: at };
+        if (status === 'error') next.deliveryError = error ?? 'error';
+        tx.put(OUTBOX, m.id, next);
+        return read(m.id);
+      });
+    },
+    async get(id) {
+      db.guard();
+      return read(id);
+    },
+    async list(query) {
+      db.guard();
+      const ids = query.chat
+        ? byChat.get(query.chat)
+        : query.orderId
+          ? byOrder.get(query.orderId)
+          : query.broadcastId
+            ? byBroadcast.get(query.broadcastId)
+            : all;
+      const out: OutboxMessage[] = [];
+      if (!ids) return out;
+      for (let i = ids.length - 1; i >= 0 && out.length < query.limit; i--) {
+        const m = read(ids[i]!);
+        if (!m) continue;
+        if (query.chat !== undefined && m.chat !== query.chat) continue;
+        if (query.orderId !== undefined && m.orderId !== query.orderId) continue;
+        if (query.broadcastId !== undefined && m.broadcastId !== query.broadcastId) continue;
+        if (query.states && !query.states.includes(m.state)) continue;
+        out.push(m);
+      }
+      return out;
+    },
+    async depth() {
+      db.guard();
+      return { ...depth };
+    },
+  };
+  return { repo, enqueueIn };
+}

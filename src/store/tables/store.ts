@@ -1,0 +1,52 @@
+// Assembles a Store from the tables: the memory store as is, the lowdb store with its persister and its
+// own order and callback repos.
+import type { CallbackRepo, OrderRepo, Store, WriteUnit } from '../types.js';
+import { broadcastsRepo } from './broadcasts.js';
+import { customersRepo } from './customers.js';
+import { dedupeRepo } from './dedupe.js';
+import type { Tables } from './engine.js';
+import { kvRepo } from './kv.js';
+import { localLocks } from './locks.js';
+import { callbacksRepo, ordersRepo } from './orders.js';
+import { outboxTables } from './outbox.js';
+import { alertsRepo, conversationsRepo, leasesRepo, saveConversation, statusLookupsRepo } from './small.js';
+
+export interface TablesStoreOptions {
+  kind: Store['kind'];
+  now: () => number;
+  /** Status-lookup rows untouched this long are forgotten (keep above any window used). */
+  lookupRetentionMs: number;
+  orders?: OrderRepo;
+  callbacks?: CallbackRepo;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Registers every table's indexes. Call before loading rows so the indexes see them. */
+export function buildTablesStore(db: Tables, opts: TablesStoreOptions): Store {
+  const outbox = outboxTables(db);
+  const store: Store = {
+    kind: opts.kind,
+    orders: opts.orders ?? ordersRepo(db),
+    callbacks: opts.callbacks ?? callbacksRepo(db),
+    statusLookups: statusLookupsRepo(db, opts.lookupRetentionMs),
+    customers: customersRepo(db),
+    conversations: conversationsRepo(db),
+    broadcasts: broadcastsRepo(db, opts.now),
+    alerts: alertsRepo(db),
+    kv: kvRepo(db, opts.now),
+    dedupe: dedupeRepo(db),
+    leases: leasesRepo(db),
+    locks: localLocks(),
+    outbox: outbox.repo,
+    async commit(unit: WriteUnit, at: number) {
+      await db.write((tx) => {
+        if (unit.conversation) saveConversation(tx, unit.conversation.customerId, unit.conversation.state);
+        if (unit.outbox?.length) outbox.enqueueIn(tx, unit.outbox, at);
+      });
+    },
+    ping: opts.ping,
+    close: opts.close,
+  };
+  return store;
+}
