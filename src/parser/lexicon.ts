@@ -83,7 +83,7 @@ const entries: [Tag, string[]][] = [
     'status',
     w('statut status suivi agsul aksul yagg yaag probleme problem souci reclamation debite debited preleve'),
   ],
-  ['help', w('menu aide aidez help info infos ndimbal ndimbali services options')],
+  ['help', w('menu aide aidez help info infos ndimbal ndimbali jappale jappal services options')],
   [
     'greeting',
     w(
@@ -93,7 +93,7 @@ const entries: [Tag, string[]][] = [
     ),
   ],
   ['thanks', w('merci mrc thanks thank thx jerejef jerejeff djerejef jerejefe jerejeuf 🙏')],
-  ['price', w('naata nyaata combien prix tarif tarifs frais cost fees')],
+  ['price', w('naata nyaata combien prix tarif tarifs frais cost fees fee')],
   ['repeat', w('encore again repeat refais refaire recommence ankit waatu encor')],
   ['self', w('moi me myself man mon sama my')],
   ['phone_word', w('telephone tel portable phone mobile telefon line ligne puce')],
@@ -102,7 +102,7 @@ const entries: [Tag, string[]][] = [
   [
     'filler',
     w(
-      'good oui non merci encore je j veux voudrais veut vouloir aimerais souhaite peux pouvez besoin pour ' +
+      '? good oui non merci encore je j veux voudrais veut vouloir aimerais souhaite peux pouvez besoin pour ' +
         'pr au a aux le la les l de d du des un une ma mes ton sur avec svp stp sil plait vous tu te t il ' +
         'elle est c ce cet cette ca et ou en dans par m n ne pas plus qu que quoi y vas bien bon cest sa ' +
         'son se s mais donc alors aussi juste messages message msg sms francs fcfa f cfa frs maintenant ' +
@@ -295,7 +295,7 @@ const langWords: [Lang, number, string[]][] = [
     'wo',
     2,
     w(
-      'dama damay waaye jekk lool torop bul won gis lan jendal bayyil telefon dara bugg jend jeund jenda yonnee yonne yonnel yonnal jox diokh dokh xaalis ' +
+      'dama damay jappale men waaye jekk lool torop bul won gis lan jendal bayyil telefon dara bugg jend jeund jenda yonnee yonne yonnel yonnal jox diokh dokh xaalis ' +
         'xalis khalis naata nyaata sama ci fey bayyi bayi waaw waw deedeet dedet deedet jerejef jerejeff ' +
         'djerejef nangadef naka ana ndax leen ko ak wax lakk mangi rekk rek bi gi yi kay waay yow amul ' +
         'agsul aksul yagg dafa dafay laa nga benn naar nett neent juroom fukk teemeer junni derem ndimbal ' +

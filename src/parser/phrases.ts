@@ -154,6 +154,11 @@ export const YES_PHRASES = [
 export const NO_PHRASES = [' non merci ', ' no thanks ', ' pas du tout '];
 
 export const HELP_PHRASES = [
+  ' how do i use ',
+  ' comprends pas ',
+  ' comprends rien ',
+  ' comprend pas ',
+  ' comprend rien ',
   ' comment ca marche ',
   ' que pouvez vous faire ',
   ' what can you do ',

@@ -140,7 +140,7 @@ function prepareTokens(raw: Token[]): Token[] {
       }
       if (!isKnown(t.w) && !LANG_WEIGHTS[t.w]) {
         // "stoppp", "merciii", "okkk": a letter held down.
-        if (/(.)\1\1/.test(t.w)) {
+        if (t.w.length <= 12 && /(.)\1\1/.test(t.w)) {
           const two = t.w.replace(/(.)\1+/g, '$1$1');
           const one = t.w.replace(/(.)\1+/g, '$1');
           const known = [two, one].find((c) => isKnown(c) || LANG_WEIGHTS[c]);
@@ -415,6 +415,8 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     else if (e === 'wallet' && wallet) confidence = 0.9;
     else if (choice !== undefined) confidence = 0.75;
     else if (amount !== null && onlyNumber) confidence = 0.6;
+    // A bare reference ("14123456789"): nothing an LLM could read more into; the question asked decides.
+    else if (tokens.length === 1 && numbers.length === 1 && numbers[0]!.digits.length >= 6) confidence = 0.6;
     else if (amount !== null || recipient !== null || account !== null) confidence = 0.45;
   }
   if (ctx.expecting === 'wallet' && wallet && (intent === 'unknown' || intent === 'airtime')) {
@@ -426,6 +428,8 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
       null;
     confidence = 0.9;
   }
+  // A wallet named and nothing else ("Wave", "je paye avec wave"): a clear answer to "how to pay?".
+  if (intent === 'unknown' && wallet && unknownWords === 0 && confidence < 0.8) confidence = 0.8;
   // Many words we do not know: let the LLM have a look.
   const totalWords = contentWords + unknownWords;
   if (unknownWords >= 3 && unknownWords > totalWords / 2) confidence = Math.min(confidence, 0.5);

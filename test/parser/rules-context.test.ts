@@ -65,7 +65,7 @@ describe('parseRules: confidence tells when the LLM may help', () => {
   it('is low for messages the rules do not understand', () => {
     for (const t of [
       'asdfgh',
-      'mën nga ma jàppale ci loolu',
+      'tey dafa tàng lool',
       'quelle heure est-il à Dakar maintenant',
       'xyz 123',
     ]) {
