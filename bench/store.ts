@@ -1,4 +1,7 @@
-// npm run bench:store — write cost of the lowdb store with 1 000 vs 100 000 finished orders in history.
+// npm run bench:store — write cost of the lowdb store against how much it holds: order lifecycles with
+// 1 000 vs 100 000 finished orders in history, then (bench/store-tables.ts) a chat turn's writes at
+// 1 000 / 10 000 / 100 000 customers with 100 000 dedupe keys, one Signal session update with 100 vs
+// 5 000 sessions, a broadcast's store time at 1 000 vs 10 000 recipients, and open time.
 // The archive is generated directly in the store's own line format (fast), then the store is opened and a
 // typical order lifecycle is timed: create + 2 CAS updates + the final update that archives it.
 // For comparison, the naive layout (every order in one lowdb JSONFile) is timed at the same sizes.
@@ -14,6 +17,14 @@ import type { Order } from '../src/orders/types.js';
 import { archiveLine, FILES } from '../src/store/lowdb/format.js';
 import { openLowdbStore } from '../src/store/lowdb/index.js';
 import type { Store } from '../src/store/types.js';
+import {
+  broadcastStoreTime,
+  chatTurn,
+  median as med,
+  seedTables,
+  sessionUpdate,
+  timedOpen,
+} from './store-tables.js';
 
 const SIZES = [1_000, 100_000];
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 200);
@@ -172,6 +183,111 @@ async function benchNaive(n: number): Promise<number> {
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
+type Row = [string, ...string[]];
+function table(rows: Row[]): void {
+  const cols = Math.max(...rows.map((r) => r.length));
+  const w = Array.from({ length: cols }, (_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  for (const r of rows)
+    console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]!) : cell.padStart(w[c]!))).join('  '));
+}
+
+async function withDirs<T>(n: number, fn: (dirs: string[]) => Promise<T>): Promise<T> {
+  const dirs: string[] = [];
+  try {
+    for (let i = 0; i < n; i++) dirs.push(await mkdtemp(join(base, 'xb-bench-tables-')));
+    return await fn(dirs);
+  } finally {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  }
+}
+
+/** Runs `op` on every store alternately (rounds of 10) and returns each one's median. */
+async function alternate(stores: Store[], rounds: number, op: (s: Store, i: number) => Promise<number>) {
+  const times = stores.map(() => [] as number[]);
+  for (const [i, s] of stores.entries()) for (let k = 0; k < 10; k++) await op(s, i);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, s] of stores.entries()) for (let k = 0; k < 10; k++) times[i]!.push(await op(s, i));
+  }
+  return times.map(med);
+}
+
+const TURN_SIZES = [1_000, 10_000, 100_000];
+const DEDUPE = 100_000;
+const SESSIONS = [100, 5_000];
+
+async function benchTables(): Promise<void> {
+  const rounds = Math.max(2, Math.round(LIFECYCLES / 10));
+  console.log(
+    `\nchat turn (dedupe + new customer + conversation/outbox commit), ${DEDUPE.toLocaleString('en')} dedupe keys`,
+  );
+  await withDirs(TURN_SIZES.length, async (dirs) => {
+    const stores: Store[] = [];
+    try {
+      for (const [i, n] of TURN_SIZES.entries()) {
+        await seedTables(dirs[i]!, { customers: n, dedupe: DEDUPE });
+        stores.push((await timedOpen(dirs[i]!)).store);
+      }
+      const turn = await alternate(stores, rounds, (s) => chatTurn(s));
+      table([
+        ['customers stored', ...TURN_SIZES.map((n) => n.toLocaleString('en')), 'ratio 100k/1k'],
+        ['store: chat turn writes, median', ...turn.map(fmt), (turn[2]! / turn[0]!).toFixed(2)],
+      ]);
+      // Broadcast store time at 1 000 vs 10 000 recipients (every stored customer is subscribed).
+      const bc: number[] = [];
+      const sizes: number[] = [];
+      for (const s of stores.slice(0, 2)) {
+        const n = await s.customers.count({ subscribed: true });
+        sizes.push(n);
+        bc.push((await broadcastStoreTime(s, `bench-${n}`)) / n);
+      }
+      table([
+        ['broadcast recipients', ...sizes.map((n) => n.toLocaleString('en')), 'ratio'],
+        [
+          'store: per recipient (snapshot, claim, settle)',
+          ...bc.map((x) => fmt(x)),
+          (bc[1]! / bc[0]!).toFixed(2),
+        ],
+        ['store: whole broadcast', ...bc.map((x, i) => fmt(x * sizes[i]!)), ''],
+      ]);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
+  await withDirs(SESSIONS.length, async (dirs) => {
+    const stores: Store[] = [];
+    try {
+      for (const [i, n] of SESSIONS.entries()) {
+        await seedTables(dirs[i]!, { customers: 0, dedupe: 0, sessions: n });
+        stores.push((await timedOpen(dirs[i]!)).store);
+      }
+      const upd = await alternate(stores, rounds, (s, i) => sessionUpdate(s, SESSIONS[i]!));
+      table([
+        ['\nSignal sessions stored', ...SESSIONS.map((n) => n.toLocaleString('en')), 'ratio'],
+        ['store: one session update, median', ...upd.map(fmt), (upd[1]! / upd[0]!).toFixed(2)],
+      ]);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
+  const OPEN = [1_000, 100_000];
+  await withDirs(OPEN.length, async (dirs) => {
+    const ms: number[] = [];
+    for (const [i, n] of OPEN.entries()) {
+      await seedTables(dirs[i]!, { customers: n, dedupe: DEDUPE });
+      await writeArchive(dirs[i]!, n);
+      const { store, ms: t } = await timedOpen(dirs[i]!);
+      ms.push(t);
+      await store.close();
+    }
+    table([
+      ['\ncustomers + finished orders', ...OPEN.map((n) => n.toLocaleString('en')), 'ratio'],
+      ['store: open (validate + index), target < 3 s', ...ms.map(fmt), (ms[1]! / ms[0]!).toFixed(1)],
+    ]);
+  });
+}
+
 async function main(): Promise<void> {
   console.log(
     `store write benchmark (${LIFECYCLES} order lifecycles per size, ${OPEN_ORDERS} open orders, dir ${base})`,
@@ -196,6 +312,7 @@ async function main(): Promise<void> {
   const w = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows)
     console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]!) : cell.padStart(w[c]!))).join('  '));
+  await benchTables();
 }
 
 main().catch((err) => {

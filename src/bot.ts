@@ -8,12 +8,12 @@ import { createAdminArea } from './admin/index.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
-import { createWhatsAppChannel } from './channels/whatsapp/index.js';
 import type { Config } from './config.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
 import { createCallbackRouter } from './http/callback-route.js';
 import { createHealthCheck } from './http/health.js';
+import { createPayPagesRouter, waMeLink } from './http/pay-pages.js';
 import { createIntechClient } from './intech/client.js';
 import type { Logger } from './logger.js';
 import { createOrderService } from './orders/service.js';
@@ -61,7 +61,8 @@ export async function startBot(
   const channel: Channel =
     overrides.channel ??
     sandbox ??
-    createWhatsAppChannel({
+    // Baileys (and libsignal) load only for CHANNEL=whatsapp: the sandbox never pays their memory.
+    (await import('./channels/whatsapp/index.js')).createWhatsAppChannel({
       kv: store.kv,
       dedupe: store.dedupe,
       logger: logger.child({ area: 'whatsapp' }),
@@ -190,6 +191,14 @@ export async function startBot(
     ...(sandbox ? { sandboxRouter: createSandboxRouter({ channel: sandbox }) } : {}),
     ...(simulator ? { simulator: simulator.app } : {}),
     adminRouter: admin.router,
+    payPagesRouter: createPayPagesRouter({
+      getOrder: (id) => store.orders.get(id),
+      // The sandbox has no WhatsApp: back to the customer's conversation on the chat page.
+      backLink: (o) =>
+        sandbox
+          ? `/${o ? `?phone=${encodeURIComponent(o.customerId)}` : ''}`
+          : waMeLink(config.WHATSAPP_BOT_NUMBER ?? config.WHATSAPP_PAIRING_NUMBER),
+    }),
   });
   server.on('request', app);
 

@@ -51,6 +51,8 @@ export const configSchema = z
     // Channel.
     CHANNEL: z.enum(['sandbox', 'whatsapp']).default('sandbox'),
     WHATSAPP_PAIRING_NUMBER: optionalString,
+    /** The bot's own WhatsApp number (international), for "back to WhatsApp" links (wa.me). */
+    WHATSAPP_BOT_NUMBER: optionalString,
     WHATSAPP_SEND_PER_MINUTE: int(20, 1),
 
     // Admins.

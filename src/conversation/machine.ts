@@ -1028,7 +1028,8 @@ function onPlaced(t: Turn, result: PlaceOrderResult): void {
   const wallet = { codeService: d.wallet!, payer: d.payer! };
   if (customer.wallet?.codeService !== wallet.codeService || customer.wallet?.payer !== wallet.payer)
     t.save({ wallet });
-  t.say(t.m.placed(result.order.id, describe(t, d), label(t, wallet.codeService)));
+  // No acknowledgement of our own: the order desk's payment message (link or how to approve, what was
+  // bought, what follows) is the one message the customer gets; a second one only repeated it.
   t.reset();
 
   // Offer to save a new recipient / account under a nickname.

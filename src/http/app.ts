@@ -15,6 +15,8 @@ export interface AppDeps {
   simulator?: Express | Router;
   /** /admin and /admin/api. */
   adminRouter?: Router;
+  /** Customer pages: /pay/done and /pay/failed (payment result pages). */
+  payPagesRouter?: Router;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -31,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
 
   if (deps.simulator) app.use('/intech-sim', deps.simulator);
   if (deps.adminRouter) app.use(deps.adminRouter);
+  if (deps.payPagesRouter) app.use(deps.payPagesRouter);
   if (deps.sandboxRouter) app.use(deps.sandboxRouter);
 
   app.use((_req, res) => {

@@ -3,82 +3,117 @@
 import { serviceLabel } from '../catalog/derive.js';
 import { formatXof, type Lang } from '../i18n/lang.js';
 import { displayPhone } from '../phone/phone.js';
+import { accountLabel } from '../receipts/labels.js';
 import type { Order } from './types.js';
 
 type Texts = Record<Lang, string>;
 const pick = (lang: Lang, t: Texts): string => t[lang] ?? t.fr;
 
-/** "crédit Orange 1 000 FCFA pour 771234567" style one-liner. */
+/**
+ * "crédit Orange de 1 000 FCFA pour le 77 123 45 67", "facture Senelec de 23 450 FCFA, n° de contrat 2105…".
+ * No brackets: messages add "(commande …)" after it.
+ */
 export function describeOrder(o: Order, lang: Lang): string {
   const amount = formatXof(o.amount);
   const brand = serviceLabel(o.codeService);
-  const target = o.recipient ? displayPhone(o.recipient) : (o.account ?? '');
-  if (o.kind === 'airtime')
+  if (o.kind === 'airtime') {
+    const to = o.recipient ? displayPhone(o.recipient) : '';
     return pick(lang, {
-      fr: `crédit ${brand} de ${amount} pour ${target}`,
-      en: `${brand} airtime of ${amount} for ${target}`,
-      wo: `crédit ${brand} ${amount} ngir ${target}`,
+      fr: `crédit ${brand} de ${amount}${to ? ` pour le ${to}` : ''}`,
+      en: `${brand} airtime of ${amount}${to ? ` for ${to}` : ''}`,
+      wo: `kredi ${brand} ${amount}${to ? ` ci ${to}` : ''}`,
     });
+  }
+  const account = o.account ?? o.recipient ?? '';
+  const label = accountLabel(o.codeService, lang);
+  const which = account ? `, ${label.charAt(0).toLowerCase()}${label.slice(1)} ${account}` : '';
   if (o.kind === 'bill_reload')
     return pick(lang, {
-      fr: `recharge ${brand} de ${amount} (n° ${target})`,
-      en: `${brand} reload of ${amount} (no. ${target})`,
-      wo: `recharge ${brand} ${amount} (n° ${target})`,
+      fr: `recharge ${brand} de ${amount}${which}`,
+      en: `${brand} top-up of ${amount}${which}`,
+      wo: `recharge ${brand} ${amount}${which}`,
     });
   return pick(lang, {
-    fr: `facture ${brand} de ${amount} (n° ${target})`,
-    en: `${brand} bill of ${amount} (no. ${target})`,
-    wo: `facture ${brand} ${amount} (n° ${target})`,
+    fr: `facture ${brand} de ${amount}${which}`,
+    en: `${brand} bill of ${amount}${which}`,
+    wo: `facture ${brand} ${amount}${which}`,
   });
 }
 
+/** What happens once the payment is in, said the way the thing bought is done: airtime is sent, a
+ * bill is paid, a meter or card is topped up. */
+function nextStep(o: Order): Texts {
+  const d = describeOrder(o, o.lang);
+  if (o.kind === 'airtime')
+    return { fr: `Nous envoyons votre ${d}…`, en: `Sending your ${d}…`, wo: `Nu ngi yónnee sa ${d}…` };
+  if (o.kind === 'bill_pay')
+    return { fr: `Nous réglons votre ${d}…`, en: `Paying your ${d}…`, wo: `Nu ngi fey sa ${d}…` };
+  return { fr: `Nous effectuons votre ${d}…`, en: `Doing your ${d}…`, wo: `Nu ngi def sa ${d}…` };
+}
+
+/**
+ * Intech ends an accepted payment-link collect (Wave page, card 3-D Secure page) with unknown_error and
+ * no error id when the customer presses "Annuler" or abandons the page. A link was handed out, so the
+ * customer saw the page; nothing was taken.
+ */
+export function cancelledOnPaymentPage(o: Order): boolean {
+  const c = o.operations.collect;
+  return (
+    Boolean(c?.deepLinkUrl) && c?.errorType?.code === 'unknown_error' && (c.errorType.id ?? null) === null
+  );
+}
+
 export const orderMessages = {
+  /** The one message after the customer confirmed: what they buy, how to pay, what follows. */
   payWithLink(o: Order, url: string): string {
+    const d = describeOrder(o, o.lang);
     const amount = formatXof(o.amount);
     return pick(o.lang, {
-      fr: `Commande ${o.id} : ouvrez ce lien pour payer ${amount} avec Wave : ${url}\nLe lien expire dans 15 minutes.`,
-      en: `Order ${o.id}: open this link to pay ${amount} with Wave: ${url}\nThe link expires in 15 minutes.`,
-      wo: `Commande ${o.id} : ubbil lien bii ngir fey ${amount} ak Wave : ${url}\nLien bi dina jeex ci 15 minute.`,
+      fr: `Commande ${o.id} : ${d}.\nPour payer ${amount} avec Wave, ouvrez ce lien (valable 15 minutes) :\n${url}\nDès que le paiement est validé, nous nous occupons du reste et vous envoyons le reçu ici.`,
+      en: `Order ${o.id}: ${d}.\nTo pay ${amount} with Wave, open this link (valid for 15 minutes):\n${url}\nAs soon as the payment is approved, we do the rest and send your receipt here.`,
+      wo: `Commande ${o.id} : ${d}.\nNgir fey ${amount} ak Wave, ubbil lien bii (15 minute rekk la baax) :\n${url}\nSu fey bi jàllee, nu def li ci des te yónnee la kayitu fey bi fii.`,
     });
   },
 
   validateOnPhone(o: Order): string {
+    const d = describeOrder(o, o.lang);
     const amount = formatXof(o.amount);
     const wallet = serviceLabel(o.payment.codeService);
     const orange = o.payment.codeService.startsWith('ORANGE_');
+    const payer = displayPhone(o.payment.payer);
     const how = orange
       ? {
-          fr: `validez la notification Orange Money sur votre téléphone, ou composez #144# pour confirmer le paiement en attente`,
-          en: `approve the Orange Money notification on your phone, or dial #144# to confirm the pending payment`,
-          wo: `valider notification Orange Money bi ci sa téléphone, walla bindal #144#`,
+          fr: `validez la notification Orange Money sur le ${payer}, ou composez #144# pour confirmer le paiement en attente`,
+          en: `approve the Orange Money notification on ${payer}, or dial #144# to confirm the pending payment`,
+          wo: `valider notification Orange Money bi ci ${payer}, walla bindal #144# ngir confirmer fey bi`,
         }
       : {
-          fr: `validez la demande de paiement ${wallet} qui arrive sur votre téléphone (notification ou menu ${wallet})`,
-          en: `approve the ${wallet} payment request arriving on your phone (notification or the ${wallet} menu)`,
-          wo: `valider demande paiement ${wallet} bi ñëw ci sa téléphone`,
+          fr: `validez la demande de paiement ${wallet} qui arrive sur le ${payer} (notification ou menu ${wallet})`,
+          en: `approve the ${wallet} payment request arriving on ${payer} (notification or the ${wallet} menu)`,
+          wo: `valider demande fey ${wallet} bi di ñëw ci ${payer} (notification walla menu ${wallet})`,
         };
     return pick(o.lang, {
-      fr: `Commande ${o.id} : pour payer ${amount}, ${how.fr} (numéro ${displayPhone(o.payment.payer)}). Vous avez 15 minutes.`,
-      en: `Order ${o.id}: to pay ${amount}, ${how.en} (number ${displayPhone(o.payment.payer)}). You have 15 minutes.`,
-      wo: `Commande ${o.id} : ngir fey ${amount}, ${how.wo} (nimero ${displayPhone(o.payment.payer)}). Am nga 15 minute.`,
+      fr: `Commande ${o.id} : ${d}.\nPour payer ${amount}, ${how.fr}. Vous avez 15 minutes.\nDès que le paiement est validé, nous nous occupons du reste et vous envoyons le reçu ici.`,
+      en: `Order ${o.id}: ${d}.\nTo pay ${amount}, ${how.en}. You have 15 minutes.\nAs soon as the payment is approved, we do the rest and send your receipt here.`,
+      wo: `Commande ${o.id} : ${d}.\nNgir fey ${amount}, ${how.wo}. Am nga 15 minute.\nSu fey bi jàllee, nu def li ci des te yónnee la kayitu fey bi fii.`,
     });
   },
 
   collected(o: Order): string {
-    const d = describeOrder(o, o.lang);
+    const next = nextStep(o);
     return pick(o.lang, {
-      fr: `Paiement de ${formatXof(o.amount)} reçu, merci ! Nous envoyons votre ${d}…`,
-      en: `Payment of ${formatXof(o.amount)} received, thank you! Sending your ${d}…`,
-      wo: `Jot nanu sa fey ${formatXof(o.amount)}, jërëjëf ! Nu ngi yónnee sa ${d}…`,
+      fr: `Paiement de ${formatXof(o.amount)} reçu, merci ! ${next.fr}`,
+      en: `Payment of ${formatXof(o.amount)} received, thank you! ${next.en}`,
+      wo: `Jot nanu sa fey ${formatXof(o.amount)}, jërëjëf ! ${next.wo}`,
     });
   },
 
   delivered(o: Order): string {
     const d = describeOrder(o, o.lang);
     return pick(o.lang, {
-      fr: `C'est fait ✅ ${d} (commande ${o.id}). Votre reçu suit.`,
-      en: `Done ✅ ${d} (order ${o.id}). Your receipt follows.`,
-      wo: `Jeex na ✅ ${d} (commande ${o.id}). Sa reçu ngi ñëw.`,
+      fr: `C'est fait ✅ ${d}. Commande ${o.id} : votre reçu suit.`,
+      en: `Done ✅ ${d}. Order ${o.id}: your receipt follows.`,
+      wo: `Jeex na ✅ ${d}. Commande ${o.id} : sa kayitu fey ngi ñëw.`,
     });
   },
 
@@ -95,7 +130,7 @@ export const orderMessages = {
     const d = describeOrder(o, o.lang);
     const wallet = serviceLabel(o.payment.codeService);
     return pick(o.lang, {
-      fr: `Désolé, l'opérateur n'a pas pu effectuer votre ${d} (commande ${o.id}). Vos ${formatXof(o.amount)} ont été remboursés sur votre compte ${wallet}. Vous pouvez réessayer plus tard.`,
+      fr: `Désolé, l'opérateur n'a pas pu traiter votre ${d} (commande ${o.id}). Vos ${formatXof(o.amount)} ont été remboursés sur votre compte ${wallet}. Vous pouvez réessayer plus tard.`,
       en: `Sorry, the operator could not complete your ${d} (order ${o.id}). Your ${formatXof(o.amount)} were refunded to your ${wallet} account. You can try again later.`,
       wo: `Baal nu, opérateur bi manul def sa ${d} (commande ${o.id}). Sa ${formatXof(o.amount)} delloo nanu ko ci sa compte ${wallet}. Mën nga jéemaat ci kanam.`,
     });
@@ -105,7 +140,7 @@ export const orderMessages = {
     const d = describeOrder(o, o.lang);
     const ref = o.claimRef ? ` / ${o.claimRef}` : '';
     return pick(o.lang, {
-      fr: `Désolé, votre ${d} n'a pas pu être effectué et le remboursement automatique n'a pas abouti. Une personne de notre équipe s'en occupe et vous recontactera (référence ${o.id}${ref}). Vous n'avez rien à refaire.`,
+      fr: `Désolé, votre ${d} n'a pas pu aboutir et le remboursement automatique n'a pas abouti. Une personne de notre équipe s'en occupe et vous recontactera (référence ${o.id}${ref}). Vous n'avez rien à refaire.`,
       en: `Sorry, your ${d} could not be completed and the automatic refund did not go through. A person from our team is on it and will contact you (reference ${o.id}${ref}). You do not need to do anything.`,
       wo: `Baal nu, sa ${d} amul te remboursement automatique bi jàllul. Kenn ci sunu équipe ngi ci topp te dina la woo (référence ${o.id}${ref}). Doo def dara.`,
     });
@@ -159,6 +194,7 @@ export const orderMessages = {
   },
 
   collectFailed(o: Order, reason: string): string {
+    if (cancelledOnPaymentPage(o)) return orderMessages.paymentCancelled(o);
     return pick(o.lang, {
       fr: `Commande ${o.id} annulée : ${reason}`,
       en: `Order ${o.id} cancelled: ${reason}`,
@@ -166,8 +202,18 @@ export const orderMessages = {
     });
   },
 
+  /** The customer pressed "Annuler" on the payment page (or left it): say so plainly, not "try again later". */
+  paymentCancelled(o: Order): string {
+    const wallet = serviceLabel(o.payment.codeService);
+    return pick(o.lang, {
+      fr: `Commande ${o.id} : vous avez annulé le paiement ${wallet}, rien n'a été débité. Pour la refaire, écrivez *encore* ; pour autre chose, écrivez *menu*.`,
+      en: `Order ${o.id}: you cancelled the ${wallet} payment; nothing was charged. To place it again, write *encore*; for something else, write *menu*.`,
+      wo: `Commande ${o.id} : neenal nga fey ${wallet} bi, jëluñu sa xaalis. Ngir defaat ko, bindal *encore* ; ngir leneen, bindal *menu*.`,
+    });
+  },
+
   receiptCaption(o: Order): string {
-    return pick(o.lang, { fr: `Reçu ${o.id}`, en: `Receipt ${o.id}`, wo: `Reçu ${o.id}` });
+    return pick(o.lang, { fr: `Reçu ${o.id}`, en: `Receipt ${o.id}`, wo: `Kayitu fey ${o.id}` });
   },
 
   billsNone(lang: Lang, providerMsg?: string): string {

@@ -27,8 +27,10 @@ export function collectRequest(o: Order, cfg: RequestConfig): OperationRequest {
     callbackUrl: cfg.callbackUrl,
     data: tag(o, 'collect'),
     sender: cfg.merchantName,
-    successRedirectUrl: `${base}/pay/done?order=${encodeURIComponent(o.id)}`,
-    errorRedirectUrl: `${base}/pay/failed?order=${encodeURIComponent(o.id)}`,
+    // Our result pages (src/http/pay-pages.ts); lang lets them speak the customer's language even
+    // when the order cannot be looked up.
+    successRedirectUrl: `${base}/pay/done?order=${encodeURIComponent(o.id)}&lang=${o.lang}`,
+    errorRedirectUrl: `${base}/pay/failed?order=${encodeURIComponent(o.id)}&lang=${o.lang}`,
   };
   if (o.payment.codeService === 'ORANGE_SN_API_CASH_OUT') req.useOMQrCode = false;
   return req;

@@ -1,5 +1,4 @@
 // The receipt as a PNG: an SVG card (every text escaped) rendered by sharp (librsvg, DejaVu fonts).
-import sharp from 'sharp';
 import type { Lang } from '../i18n/lang.js';
 import type { Order } from '../orders/types.js';
 import { buildReceiptView, type ReceiptOptions, type ReceiptView } from './view.js';
@@ -279,5 +278,7 @@ export function receiptSvg(v: ReceiptView): string {
 /** The receipt as a PNG image (~720 px wide), ready to send as a WhatsApp image. */
 export async function renderReceiptPng(order: Order, lang: Lang, opts: ReceiptOptions = {}): Promise<Buffer> {
   const svg = receiptSvg(buildReceiptView(order, lang, opts));
+  // Loaded on the first receipt only: sharp (libvips) costs tens of MB a process may never need.
+  const { default: sharp } = await import('sharp');
   return sharp(Buffer.from(svg, 'utf8'), { density: 72 }).png({ compressionLevel: 9 }).toBuffer();
 }

@@ -71,28 +71,29 @@ export const WORDS: Record<Lang, ReceiptWords> = {
     thanks: 'Thank you for your trust!',
     keep: 'Keep this receipt: it proves your payment.',
   },
-  // Wolof where we are confident; French wording elsewhere (customers read both).
+  // Wolof throughout (the words of the conversation: kredi, fey, nimero, commande); brand names and
+  // the loanwords Wolof speakers write every day (facture, compteur, code) stay as they are.
   wo: {
-    title: 'Reçu de paiement',
-    paidStamp: 'PAYÉ',
-    paidLine: 'Paiement réussi',
-    amountPaid: 'Montant payé',
-    service: 'Service',
-    amount: 'Montant',
-    recipient: 'Nimero bi',
-    billReference: 'Réf. facture',
-    paidWith: 'Payé avec',
-    paymentRef: 'Réf. paiement',
-    intechTx: 'Transaction Intech',
-    operatorRef: 'Réf. opérateur',
-    date: 'Date',
-    reference: 'Sunu référence',
-    tokenOne: 'Code de recharge',
-    tokenMany: 'Codes de recharge',
+    title: 'Kayitu fey',
+    paidStamp: 'FEY NA',
+    paidLine: 'Fey bi jàll na',
+    amountPaid: 'Xaalis bi nga fey',
+    service: 'Li nga jënd',
+    amount: 'Njëg',
+    recipient: 'Nimero bi ñu yokk',
+    billReference: 'Nimerou facture',
+    paidWith: 'Fey ak',
+    paymentRef: 'Nimerou fey',
+    intechTx: 'Nimerou Intech',
+    operatorRef: 'Nimerou operatëer',
+    date: 'Bés ak waxtu',
+    reference: 'Nimerou commande',
+    tokenOne: 'Code bi ngay dugal',
+    tokenMany: 'Code yi ngay dugal',
     tokenHintOne: 'Dugal code bii ci sa compteur.',
-    tokenHintMany: 'Dugal 3 codes yi ci sa compteur, ci ordre bii.',
-    thanks: 'Jërëjëf !',
-    keep: 'Denc reçu bii : mooy sa seede.',
+    tokenHintMany: 'Dugal 3 code yi ci sa compteur, ci ni ñu toftalee.',
+    thanks: 'Jërëjëf ci sa kóolute !',
+    keep: 'Denc kayit bii : mooy firnde sa fey.',
   },
 };
 
@@ -115,12 +116,12 @@ const SERVICE_LABELS: Record<string, L> = {
   SENELEC_SN_BILL_PAY: bill('Senelec'),
   SENEAU_SN_BILL_PAY: bill('SenEau'),
   AQUATECH_SN_BILL_PAY: bill('Aquatech'),
-  UCAD_SN_BILL_PAY: { fr: 'Frais UCAD', en: 'UCAD fees', wo: 'Frais UCAD' },
-  UVS_SN_BILL_PAY: { fr: 'Frais UVS', en: 'UVS fees', wo: 'Frais UVS' },
+  UCAD_SN_BILL_PAY: { fr: 'Frais UCAD', en: 'UCAD fees', wo: 'Pey UCAD' },
+  UVS_SN_BILL_PAY: { fr: 'Frais UVS', en: 'UVS fees', wo: 'Pey UVS' },
   WOYOFAL_SN_BILL_RELOAD: {
     fr: 'Woyofal (électricité prépayée)',
     en: 'Woyofal (prepaid electricity)',
-    wo: 'Woyofal (courant)',
+    wo: 'Woyofal (kuraŋ)',
   },
   RAPIDO_SN_BILL_RELOAD: { fr: 'Recharge Rapido', en: 'Rapido top-up', wo: 'Recharge Rapido' },
   XEWEUL_SN_BILL_RELOAD: { fr: 'Recharge Xeweul', en: 'Xeweul top-up', wo: 'Recharge Xeweul' },
@@ -130,18 +131,18 @@ const SERVICE_LABELS: Record<string, L> = {
 };
 
 const ACCOUNT_LABELS: Record<string, L> = {
-  SENELEC_SN_BILL_PAY: { fr: 'N° de contrat', en: 'Contract no.', wo: 'N° contrat' },
-  SENEAU_SN_BILL_PAY: { fr: 'Référence client', en: 'Customer ref.', wo: 'Référence client' },
-  AQUATECH_SN_BILL_PAY: { fr: 'Référence client', en: 'Customer ref.', wo: 'Référence client' },
-  UCAD_SN_BILL_PAY: { fr: 'Carte étudiant', en: 'Student card', wo: 'Carte étudiant' },
-  UVS_SN_BILL_PAY: { fr: 'Carte étudiant', en: 'Student card', wo: 'Carte étudiant' },
-  WOYOFAL_SN_BILL_RELOAD: { fr: 'N° de compteur', en: 'Meter no.', wo: 'N° compteur' },
-  RAPIDO_SN_BILL_RELOAD: { fr: 'N° de carte', en: 'Card no.', wo: 'N° carte' },
-  XEWEUL_SN_BILL_RELOAD: { fr: 'N° de carte', en: 'Card no.', wo: 'N° carte' },
-  BAOBAP_PLUS_SN_BILL_RELOAD: { fr: 'N° d’unité', en: 'Unit no.', wo: 'N° unité' },
-  DER_FJ_SN_BILL_RELOAD: { fr: 'N° CNI', en: 'National ID no.', wo: 'N° CNI' },
+  SENELEC_SN_BILL_PAY: { fr: 'N° de contrat', en: 'Contract no.', wo: 'Nimerou contrat' },
+  SENEAU_SN_BILL_PAY: { fr: 'Référence client', en: 'Customer ref.', wo: 'Nimerou kiliyaan' },
+  AQUATECH_SN_BILL_PAY: { fr: 'Référence client', en: 'Customer ref.', wo: 'Nimerou kiliyaan' },
+  UCAD_SN_BILL_PAY: { fr: 'Carte étudiant', en: 'Student card', wo: 'Kàrtu njàngaan' },
+  UVS_SN_BILL_PAY: { fr: 'Carte étudiant', en: 'Student card', wo: 'Kàrtu njàngaan' },
+  WOYOFAL_SN_BILL_RELOAD: { fr: 'N° de compteur', en: 'Meter no.', wo: 'Nimerou compteur' },
+  RAPIDO_SN_BILL_RELOAD: { fr: 'N° de carte', en: 'Card no.', wo: 'Nimerou kàrt' },
+  XEWEUL_SN_BILL_RELOAD: { fr: 'N° de carte', en: 'Card no.', wo: 'Nimerou kàrt' },
+  BAOBAP_PLUS_SN_BILL_RELOAD: { fr: 'N° d’unité', en: 'Unit no.', wo: 'Nimerou unité' },
+  DER_FJ_SN_BILL_RELOAD: { fr: 'N° CNI', en: 'National ID no.', wo: 'Nimerou CNI' },
 };
-const DEFAULT_ACCOUNT_LABEL: L = { fr: 'N° de compte', en: 'Account no.', wo: 'N° compte' };
+const DEFAULT_ACCOUNT_LABEL: L = { fr: 'N° de compte', en: 'Account no.', wo: 'Nimerou compte' };
 
 export function receiptServiceLabel(codeService: string, lang: Lang): string {
   return SERVICE_LABELS[codeService]?.[lang] ?? serviceLabel(codeService);

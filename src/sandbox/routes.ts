@@ -2,7 +2,7 @@
 // Never mounted with CHANNEL=whatsapp: they let anyone impersonate any customer.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import express, { type Router } from 'express';
+import express, { type ErrorRequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import type { SandboxChannel, TranscriptEntry } from '../channels/sandbox.js';
 import { HttpError } from '../http/errors.js';
@@ -10,9 +10,14 @@ import { normalizePhone } from '../phone/phone.js';
 
 const chatPage = readFileSync(fileURLToPath(new URL('./chat/index.html', import.meta.url)), 'utf8');
 
+/** WhatsApp's own limit for one text message; longer is refused with 413, shorter always gets an answer. */
+export const MAX_MESSAGE_CHARS = 65_536;
+// Worst case a character is a 4-byte emoji (or a 6-byte \uXXXX escape): room for that and the envelope.
+const BODY_LIMIT = `${Math.ceil((MAX_MESSAGE_CHARS * 6 + 4096) / 1024)}kb`;
+
 const postSchema = z.object({
   from: z.string().min(3).max(40),
-  text: z.string().min(1).max(2000),
+  text: z.string().min(1),
 });
 
 function customerPhone(raw: unknown): string {
@@ -39,9 +44,16 @@ export function createSandboxRouter(deps: { channel: SandboxChannel }): Router {
     res.type('html').send(chatPage);
   });
 
-  r.post('/sandbox/messages', express.json({ limit: '64kb' }), async (req, res) => {
+  r.post('/sandbox/messages', express.json({ limit: BODY_LIMIT }), async (req, res) => {
     const parsed = postSchema.safeParse(req.body);
     if (!parsed.success) throw new HttpError(400, 'bad_request', 'expected {"from": "+221…", "text": "…"}');
+    // Counted in characters (code points), as a person would; WhatsApp would not send more.
+    if (parsed.data.text.length > MAX_MESSAGE_CHARS && [...parsed.data.text].length > MAX_MESSAGE_CHARS)
+      throw new HttpError(
+        413,
+        'message_too_long',
+        `message too long: at most ${MAX_MESSAGE_CHARS} characters, like WhatsApp`,
+      );
     const from = customerPhone(parsed.data.from);
     const replies = await channel.receive(from, parsed.data.text);
     res.json({ replies: replies.map((e) => ({ text: e.text, ...(e.media ? { media: e.media } : {}) })) });
@@ -80,6 +92,19 @@ export function createSandboxRouter(deps: { channel: SandboxChannel }): Router {
       unsubscribe();
     });
   });
+
+  // A body past the JSON limit is a message far past WhatsApp's: the same answer as above.
+  r.use('/sandbox/messages', ((err, _req, _res, next) => {
+    if ((err as { type?: string })?.type === 'entity.too.large')
+      return next(
+        new HttpError(
+          413,
+          'message_too_long',
+          `message too long: at most ${MAX_MESSAGE_CHARS} characters, like WhatsApp`,
+        ),
+      );
+    return next(err);
+  }) as ErrorRequestHandler);
 
   return r;
 }

@@ -85,7 +85,8 @@ const SCRIPTS: Script[] = [
             payment: { codeService: OM, payer: ME },
           },
         ],
-        contains: ['Commande *XB1*'],
+        // The order desk's payment message is the only one; the conversation does not repeat it.
+        lacks: ['Commande *XB1*'],
       },
     ],
   },

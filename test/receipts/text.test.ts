@@ -68,11 +68,13 @@ describe('receiptText: languages', () => {
     expect(t).toContain('Thank you');
   });
 
-  it('speaks Wolof where we are confident', () => {
+  it('speaks Wolof', () => {
     const t = receiptText(makeOrder(), 'wo');
-    expect(t).toContain('Kredi Orange');
+    expect(t).toContain('*Xaalis Bot — Kayitu fey*');
+    expect(t).toContain('Li nga jënd : Kredi Orange');
+    expect(t).toContain('Fey ak : Wave');
     expect(t).toContain('Jërëjëf');
-    expect(t).toContain('Sunu référence : *XB7K2M9Q*');
+    expect(t).toContain('Nimerou commande : *XB7K2M9Q*');
   });
 });
 

@@ -29,10 +29,10 @@ export const wo: Messages = {
   askRecipient: 'Ban nimero lañuy rechargé ? (ex. 77 123 45 67)',
   askAmount: (service, examples) => `Ñaata ngay jënd ci ${service} ? (ex. ${examples})`,
   summary: (v) => {
-    const parts = ['*Récapitulatif*', v.item, ...v.details];
+    const parts = ['*Li nga laaj*', v.item, ...v.details];
     if (v.operatorHint)
       parts.push(
-        `Opérateur : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
+        `Kompaañi : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
       );
     if (v.remembered) {
       const others = v.wallets.slice(1).map((w, i) => `${i + 2} ngir ${w}`);
