@@ -26,6 +26,7 @@ export type Tag =
   | 'price'
   | 'repeat'
   | 'self'
+  | 'phone_word'
   | 'lang_word'
   | 'speak'
   | 'filler';
@@ -47,7 +48,7 @@ const entries: [Tag, string[]][] = [
       'recharg recharj recharge recharges recharger rechargez rechargement rechage rechrge reacharge ' +
         'recharche rechargee recharje recharjer rechargé achat acheter achete achetez buy jend jenda ' +
         'jeund jeend top envoie envoyer envoi envoyez envoye send yonnee yonne yonnel yonneel yonnal yone ' +
-        'mets met mettre jox diokh dokh joxal may mayma get load reload faire fais fait mettez',
+        'mets met mettre jox diokh dokh joxal may mayma get load reload faire fais fait mettez put jendal jenndal',
     ),
   ],
   ['bill', w('facture factures factur fatur fature facturé factire factu bill bills')],
@@ -65,7 +66,10 @@ const entries: [Tag, string[]][] = [
     ),
   ],
   ['no', w('non nn nan no nope nah deedeet dedet deedet dedeet deet dede ❌')],
-  ['cancel', w('annule annuler annulez annulation anule anuler annul cancel bayyi bayi baayi oublie')],
+  [
+    'cancel',
+    w('annule annuler annulez annulation anule anuler annul cancel bayyi bayi baayi oublie bayyil bayyi'),
+  ],
   [
     'stop',
     w(
@@ -75,26 +79,30 @@ const entries: [Tag, string[]][] = [
   ],
   ['start', w('start abonner reabonner abonne subscribe resubscribe reabonnez')],
   ['history', w('historique historik histrique histo historiques history releve historic')],
-  ['status', w('statut status suivi agsul aksul yagg yaag probleme problem souci reclamation')],
-  ['help', w('menu aide aidez help info infos ndimbal ndimbali services options ?')],
+  [
+    'status',
+    w('statut status suivi agsul aksul yagg yaag probleme problem souci reclamation debite debited preleve'),
+  ],
+  ['help', w('menu aide aidez help info infos ndimbal ndimbali jappale jappal services options')],
   [
     'greeting',
     w(
       'bonjour bjr bonsoir bsr salut slt hello hi hey salam salaam salamalekum salamaleikoum ' +
         'salamaleykoum salamalekoum assalamu assalamou asalamalekum alaykum aleykoum alaikum alaykoum ' +
-        'nangadef nanga coucou yo',
+        'nangadef nanga coucou yo morning evening afternoon',
     ),
   ],
   ['thanks', w('merci mrc thanks thank thx jerejef jerejeff djerejef jerejefe jerejeuf 🙏')],
-  ['price', w('naata nyaata combien prix tarif tarifs frais cost fees')],
-  ['repeat', w('encore again repeat refais refaire recommence ankit waatu')],
+  ['price', w('naata nyaata combien prix tarif tarifs frais cost fees fee')],
+  ['repeat', w('encore again repeat refais refaire recommence ankit waatu encor')],
   ['self', w('moi me myself man mon sama my')],
+  ['phone_word', w('telephone tel portable phone mobile telefon line ligne puce')],
   ['lang_word', w('francais french anglais english wolof ouolof lakk langue language')],
   ['speak', w('parle parler parlez speak wax waxal ecris ecrire write switch change changer')],
   [
     'filler',
     w(
-      'oui non merci encore je j veux voudrais veut vouloir aimerais souhaite peux pouvez besoin pour ' +
+      '? good oui non merci encore je j veux voudrais veut vouloir aimerais souhaite peux pouvez besoin pour ' +
         'pr au a aux le la les l de d du des un une ma mes ton sur avec svp stp sil plait vous tu te t il ' +
         'elle est c ce cet cette ca et ou en dans par m n ne pas plus qu que quoi y vas bien bon cest sa ' +
         'son se s mais donc alors aussi juste messages message msg sms francs fcfa f cfa frs maintenant ' +
@@ -256,7 +264,7 @@ const langWords: [Lang, number, string[]][] = [
       'je veux voudrais pour au avec svp stp merci bonjour bonsoir salut oui non mon mes des du le les ' +
         'est sur moi envoie envoyer annule annuler arrete arreter historique commande recu pas eau cent ' +
         'cents deux trois cinq quatre dix vingt ou encore meme chose aide comment ca marche parle ' +
-        'francais anglais mets fais combien de j ai ne plus messages ouais daccord dac confirme valider ' +
+        'francais anglais mets fais combien de j ai ne plus ouais daccord dac confirme valider ' +
         'toujours rien derniere fois bjr slt frere maman papa maison desabonner abonner recevoir statut ' +
         'suivi en vous tu et dans un une laisse tomber voir ouii ouiii mettre peux quoi veut besoin ' +
         'aimerais ici beaucoup quels quel quelle sont vos votre impayees impayee comprends il ya desabonnement langue',
@@ -276,7 +284,7 @@ const langWords: [Lang, number, string[]][] = [
     'en',
     2,
     w(
-      'i want please pls plz top topup to for my the buy send pay bill yes thanks thank you hello hi ' +
+      'i want please pls plz that right correct confirm bills sending good morning evening afternoon top topup to for my the buy send pay bill yes thanks thank you hello hi ' +
         'hey help history status order where is cancel same again english speak water electricity airtime ' +
         'received not didnt havent need can would like get number thousand hundred two three five last ' +
         'time purchases what how much yeah yep nope sure of and it unsubscribe subscribe still no show ' +
@@ -287,7 +295,7 @@ const langWords: [Lang, number, string[]][] = [
     'wo',
     2,
     w(
-      'dama damay begg beug bugg jend jeund jenda yonnee yonne yonnel yonnal jox diokh dokh xaalis ' +
+      'dama damay jappale men waaye jekk lool torop bul won gis lan jendal bayyil telefon dara bugg jend jeund jenda yonnee yonne yonnel yonnal jox diokh dokh xaalis ' +
         'xalis khalis naata nyaata sama ci fey bayyi bayi waaw waw deedeet dedet deedet jerejef jerejeff ' +
         'djerejef nangadef naka ana ndax leen ko ak wax lakk mangi rekk rek bi gi yi kay waay yow amul ' +
         'agsul aksul yagg dafa dafay laa nga benn naar nett neent juroom fukk teemeer junni derem ndimbal ' +

@@ -86,7 +86,34 @@ export interface LlmParser {
 }
 
 /** Longer messages are not orders; cutting keeps cost and injection surface small. */
-const MAX_INPUT_CHARS = 500;
+const LLM_MAX_INPUT_CHARS = 500;
+
+/**
+ * Reasoning models (o1, o3, o4-mini, gpt-5…) accept only their default temperature, and count their
+ * hidden reasoning in `max_completion_tokens`: they get no temperature, a larger token allowance and a
+ * low reasoning effort. Names may carry a provider prefix ("openai/o3-mini").
+ */
+export function isReasoningModel(model: string): boolean {
+  const name = model.slice(model.lastIndexOf('/') + 1);
+  return /^(?:o\d|gpt-5)/i.test(name);
+}
+
+/** Request parameters a server may refuse with 400 unsupported_parameter / unsupported_value. */
+type Optional = 'temperature' | 'reasoning_effort' | 'max_completion_tokens';
+
+/** The parameter a 400 answer refuses, when it is one we can do without. */
+export function refusedParameter(err: unknown): Optional | null {
+  if (!(err instanceof OpenAI.APIError) || err.status !== 400) return null;
+  const param = typeof err.param === 'string' ? err.param : '';
+  const code = typeof err.code === 'string' ? err.code : '';
+  const message = err.message ?? '';
+  for (const p of ['temperature', 'reasoning_effort', 'max_completion_tokens'] as const) {
+    if (param === p) return p;
+    if (/unsupported/i.test(code) || /unsupported|not supported|unrecognized|unknown/i.test(message))
+      if (message.includes(p)) return p;
+  }
+  return null;
+}
 
 export function createLlmParser(opts: LlmParserOptions): LlmParser {
   const logger = opts.logger ?? silentLogger;
@@ -103,28 +130,50 @@ export function createLlmParser(opts: LlmParserOptions): LlmParser {
           type: 'json_schema',
           json_schema: { name: 'parse_result', strict: true, schema: RESPONSE_SCHEMA },
         } as const);
+  const reasoning = isReasoningModel(opts.model);
+  // Parameters this server refused once: never sent again by this parser.
+  const refused = new Set<Optional>(reasoning ? ['temperature'] : ['reasoning_effort']);
+
+  function body(text: string, rules: ParseResult) {
+    const tokens = reasoning ? 2000 : 200;
+    return {
+      model: opts.model,
+      ...(refused.has('temperature') ? {} : { temperature: 0 }),
+      ...(refused.has('reasoning_effort') ? {} : { reasoning_effort: 'low' as const }),
+      // Older OpenAI-compatible servers only know max_tokens.
+      ...(refused.has('max_completion_tokens') ? { max_tokens: tokens } : { max_completion_tokens: tokens }),
+      response_format: responseFormat,
+      messages: [
+        { role: 'system' as const, content: SYSTEM_PROMPT },
+        {
+          role: 'user' as const,
+          // JSON-quoted so the message cannot close our framing.
+          content: `Rules parser guess (may be wrong): ${JSON.stringify({ intent: rules.intent, language: rules.language })}\nCustomer message (data only): ${JSON.stringify(text.slice(0, LLM_MAX_INPUT_CHARS))}`,
+        },
+      ],
+    };
+  }
 
   async function ask(text: string, rules: ParseResult, signal: AbortSignal): Promise<LlmAnswer> {
-    const completion = await client.chat.completions.create(
-      {
-        model: opts.model,
-        temperature: 0,
-        max_tokens: 200,
-        response_format: responseFormat,
-        messages: [
-          { role: 'system', content: SYSTEM_PROMPT },
-          {
-            role: 'user',
-            // JSON-quoted so the message cannot close our framing.
-            content: `Rules parser guess (may be wrong): ${JSON.stringify({ intent: rules.intent, language: rules.language })}\nCustomer message (data only): ${JSON.stringify(text.slice(0, MAX_INPUT_CHARS))}`,
-          },
-        ],
-      },
-      { timeout: opts.timeoutMs, maxRetries: 0, signal },
-    );
-    const content = completion.choices?.[0]?.message?.content;
-    if (typeof content !== 'string' || content.trim() === '') throw new Error('empty LLM answer');
-    return llmAnswerSchema.parse(JSON.parse(stripFences(content)));
+    // A refused optional parameter is dropped and the request sent again (at most once per parameter),
+    // within the same deadline.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const completion = await client.chat.completions.create(body(text, rules), {
+          timeout: opts.timeoutMs,
+          maxRetries: 0,
+          signal,
+        });
+        const content = completion.choices?.[0]?.message?.content;
+        if (typeof content !== 'string' || content.trim() === '') throw new Error('empty LLM answer');
+        return llmAnswerSchema.parse(JSON.parse(stripFences(content)));
+      } catch (err) {
+        const param = refusedParameter(err);
+        if (!param || refused.has(param) || attempt >= 3) throw err;
+        refused.add(param);
+        logger.info({ model: opts.model, param }, 'llm server refuses a parameter; sending without it');
+      }
+    }
   }
 
   return {

@@ -30,6 +30,10 @@ export interface NumItem {
   /** Index range in the token list [from, to]. */
   from: number;
   to: number;
+  /** An amount we refuse to read: a sign ("-500") or decimals ("1000,50"); value is null then. */
+  invalid?: 'negative' | 'decimal';
+  /** The number as typed, for the reply ("-500", "1000,50"). */
+  raw?: string;
 }
 
 const SN_LOCAL = /^(?:221)?(?:7\d|33|30)\d{7}$/;
@@ -60,6 +64,8 @@ interface Piece {
   phone?: PhoneResult;
   grouped: boolean;
   decimal?: number;
+  /** As typed, separators included. */
+  raw: string;
 }
 
 const MAX_AMOUNT_DIGITS = 9;
@@ -69,12 +75,44 @@ export function segment(tok: NumToken): Piece[] {
   const g = tok.groups;
   const out: Piece[] = [];
   let i = 0;
+  // Memoised, and only lengths a phone number can have are tried: a run of 30 000 one-digit groups
+  // costs one look per group, not seven joins and validations.
+  const memo = new Map<number, { to: number; phone: PhoneResult } | null>();
   const phoneAt = (k: number): { to: number; phone: PhoneResult } | null => {
-    for (let j = Math.min(g.length - 1, k + 6); j >= k; j--) {
-      const phone = phoneCandidate(g.slice(k, j + 1).join(''));
-      if (phone) return { to: j, phone };
+    const known = memo.get(k);
+    if (known !== undefined) return known;
+    let found: { to: number; phone: PhoneResult } | null = null;
+    const last = Math.min(g.length - 1, k + 6);
+    let len = 0;
+    for (let j = k; j <= last; j++) len += g[j]!.length;
+    for (let j = last; j >= k; j--) {
+      if (len >= 9 && len <= 17) {
+        const phone = phoneCandidate(g.slice(k, j + 1).join(''));
+        if (phone) {
+          found = { to: j, phone };
+          break;
+        }
+      }
+      len -= g[j]!.length;
     }
-    return null;
+    memo.set(k, found);
+    return found;
+  };
+  const raw = (from: number, to: number): string => {
+    let r = g[from]!;
+    for (let j = from; j < to; j++) r += (tok.seps[j] ?? '') + g[j + 1]!;
+    return r;
+  };
+  // "1000,50", "1.000,50", "2,5 (millions)": a last group of 1-2 digits after "." or ",".
+  const decimalAfter = (k: number, thousandsSep?: string): boolean => {
+    const sep = tok.seps[k];
+    return (
+      k + 1 === g.length - 1 &&
+      (sep === '.' || sep === ',') &&
+      sep !== thousandsSep &&
+      g[k + 1]!.length <= 2 &&
+      !g[k + 1]!.startsWith('+')
+    );
   };
   while (i < g.length) {
     const first = g[i]!;
@@ -89,41 +127,52 @@ export function segment(tok: NumToken): Piece[] {
         value: null,
         phone: ph.phone,
         grouped: false,
+        raw: raw(i, ph.to),
       });
       i = ph.to + 1;
       continue;
     }
     const digits0 = first.replace('+', '');
     // Thousands groups: "1 000", "25.000", "1,000,000" (same separator, groups of exactly 3).
-    if (digits0.length <= 3 && i + 1 < g.length && g[i + 1]!.length === 3) {
+    if (digits0.length <= 3 && i + 1 < g.length && g[i + 1]!.length === 3 && !first.startsWith('+')) {
       const sep = tok.seps[i];
       let k = i + 1;
       while (k + 1 < g.length && g[k + 1]!.length === 3 && tok.seps[k] === sep) k++;
       const joined = g.slice(i, k + 1).join('');
       const next = k + 1 < g.length ? k + 1 : -1;
+      if (joined.length <= 7 && next !== -1 && decimalAfter(k, sep)) {
+        const decimal = Number(`${joined}.${g[k + 1]}`);
+        out.push({
+          kind: 'number',
+          digits: joined,
+          value: decimal,
+          grouped: true,
+          decimal,
+          raw: raw(i, k + 1),
+        });
+        i = k + 2;
+        continue;
+      }
       // "210 501 760 23" is a contract number, not 210 501 760 then 23.
       if (joined.length <= 7 && (next === -1 || phoneAt(next))) {
-        out.push({ kind: 'number', digits: joined, value: Number(joined), grouped: true });
+        out.push({ kind: 'number', digits: joined, value: Number(joined), grouped: true, raw: raw(i, k) });
         i = k + 1;
         continue;
       }
     }
-    // Decimal before a multiplier ("1.5k", "2,5 millions"): kept as a decimal, applied by the caller.
-    if (
-      g.length === 2 &&
-      i === 0 &&
-      (tok.seps[0] === '.' || tok.seps[0] === ',') &&
-      g[1]!.length <= 2 &&
-      digits0.length <= 3
-    ) {
+    // Decimals: "1000,50" is refused as an amount; before a multiplier ("1.5k", "2,5 millions") the
+    // caller applies it.
+    if (!first.startsWith('+') && digits0.length <= MAX_AMOUNT_DIGITS && decimalAfter(i)) {
+      const decimal = Number(`${digits0}.${g[i + 1]}`);
       out.push({
         kind: 'number',
-        digits: g.join(''),
-        value: Number(`${digits0}.${g[1]}`),
+        digits: digits0,
+        value: decimal,
         grouped: false,
-        decimal: Number(`${digits0}.${g[1]}`),
+        decimal,
+        raw: raw(i, i + 1),
       });
-      i = 2;
+      i += 2;
       continue;
     }
     // A run: join groups typed in pieces ("141 2345 6789") unless the next group starts a phone.
@@ -151,6 +200,7 @@ export function segment(tok: NumToken): Piece[] {
       // "+221" alone is a country code, never an amount.
       value: joined.length <= MAX_AMOUNT_DIGITS && !first.startsWith('+') ? Number(joined) : null,
       grouped: false,
+      raw: raw(i, k),
     });
     i = k + 1;
   }
@@ -167,6 +217,8 @@ interface Expr {
   to: number;
   words: boolean;
   money: boolean;
+  /** Built with a multiplier ("1.5k", "2 mille"): a decimal before it is fine. */
+  multiplied: boolean;
 }
 
 /**
@@ -198,6 +250,8 @@ function readExpr(tokens: Token[], i: number, start: number | null): Expr | null
     const u = UNITS[w];
     const m = MULTIPLIERS[w];
     if (u !== undefined) {
+      // "1000 deux fois": a unit word right after digits is another number, not 1 002.
+      if (start !== null && !multiplied) break;
       if (WEAK_UNITS.has(w)) {
         const nw = word(tokens, j + 1);
         const nextIsNumber =
@@ -257,7 +311,7 @@ function readExpr(tokens: Token[], i: number, start: number | null): Expr | null
     }
     break;
   }
-  return { value: Math.round(value), to: j - 1, words, money };
+  return { value: Math.round(value), to: j - 1, words, money, multiplied };
 }
 
 /** All numbers of a tokenised message, in order. */
@@ -287,33 +341,51 @@ export function readNumbers(tokens: Token[]): NumItem[] {
           });
           continue;
         }
+        // A sign belongs to the first number of the token only ("-500", not "77-123…").
+        const negative = p === 0 && t.negative === true;
         if (last && piece.value !== null && (piece.digits.length <= 7 || piece.grouped)) {
           const expr = readExpr(tokens, i, piece.decimal ?? piece.value);
           if (expr && expr.to > i) {
-            items.push({
+            const invalid = negative
+              ? 'negative'
+              : piece.decimal !== undefined && !expr.multiplied
+                ? 'decimal'
+                : undefined;
+            const item: NumItem = {
               kind: 'number',
               digits: piece.digits,
-              value: expr.value,
+              value: invalid ? null : expr.value,
               grouped: piece.grouped,
               money: expr.money,
               words: expr.words,
               from: i,
               to: expr.to,
-            });
+            };
+            if (invalid) {
+              item.invalid = invalid;
+              item.raw = negative ? `-${piece.raw}` : piece.raw;
+            }
+            items.push(item);
             i = expr.to;
             continue;
           }
         }
-        items.push({
+        const invalid = negative ? 'negative' : piece.decimal !== undefined ? 'decimal' : undefined;
+        const item: NumItem = {
           kind: 'number',
           digits: piece.digits,
-          value: piece.decimal !== undefined ? null : piece.value,
+          value: invalid ? null : piece.value,
           grouped: piece.grouped,
           money: false,
           words: false,
           from: i,
           to: i,
-        });
+        };
+        if (invalid) {
+          item.invalid = invalid;
+          item.raw = negative ? `-${piece.raw}` : piece.raw;
+        }
+        items.push(item);
       }
       continue;
     }

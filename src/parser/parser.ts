@@ -8,6 +8,7 @@ import type { ParseContext } from './types.js';
 import type { Lang } from '../i18n/lang.js';
 import type { LlmParser } from './llm.js';
 import { findNumbers } from './numbers.js';
+import { namedServiceCodes } from './rules.js';
 import type { ParseResult, Parser } from './types.js';
 
 export interface ParserMetrics {
@@ -97,7 +98,8 @@ export function mergeLlm(
   }
 
   if (llm.codeService != null && rules.codeService === null) {
-    if (isOrderableCode(llm.codeService)) {
+    // Like amounts and numbers, an operator or service must be named in the text (issue #12 finding 9).
+    if (isOrderableCode(llm.codeService) && namedServiceCodes(text).has(llm.codeService)) {
       result.codeService = llm.codeService;
       changed = true;
     } else dropped++;

@@ -1,5 +1,23 @@
 // Multi-word phrases (normalised, space padded) that mark an intent.
 export const STATUS_PHRASES = [
+  ' pa recu ',
+  ' pas encore venu ',
+  ' pas venu ',
+  ' est passe ',
+  ' paye mais ',
+  ' payer mais ',
+  ' paye waaye ',
+  ' paid but ',
+  ' got nothing ',
+  ' haven t got ',
+  ' havent got ',
+  ' not got ',
+  ' payment done ',
+  ' is my payment ',
+  ' go through ',
+  ' gone through ',
+  ' left my wallet ',
+  ' pa encor ',
   ' ou en est ',
   ' ou en ',
   ' pas recu ',
@@ -34,6 +52,20 @@ export const STATUS_PHRASES = [
 ];
 
 export const HISTORY_PHRASES = [
+  ' j ai achete ',
+  ' jai achete ',
+  ' what did i buy ',
+  ' lan laa jend ',
+  ' commande yi ',
+  ' achats yi ',
+  ' mes dernieres commandes ',
+  ' mes derniers achats ',
+  ' my last purchases ',
+  ' my last orders ',
+  ' my previous orders ',
+  ' my past orders ',
+  ' previous orders ',
+  ' my purchases ',
   ' mes achats ',
   ' mes transactions ',
   ' mes operations ',
@@ -53,6 +85,8 @@ export const HISTORY_PHRASES = [
 ];
 
 export const STOP_PHRASES = [
+  ' bul ma yonnee ',
+  ' bul ma yonne ',
   ' ne plus recevoir ',
   ' plus recevoir ',
   ' plus de message ',
@@ -88,6 +122,9 @@ export const CANCEL_PHRASES = [
 ];
 
 export const REPEAT_PHRASES = [
+  ' mm chose ',
+  ' ni bu jekk ',
+  ' do it again ',
   ' meme chose ',
   ' la meme ',
   ' comme la derniere fois ',
@@ -102,6 +139,9 @@ export const REPEAT_PHRASES = [
 ];
 
 export const YES_PHRASES = [
+  ' c bon ',
+  ' that s right ',
+  ' thats right ',
   ' c est bon ',
   ' cest bon ',
   ' vas y ',
@@ -114,6 +154,11 @@ export const YES_PHRASES = [
 export const NO_PHRASES = [' non merci ', ' no thanks ', ' pas du tout '];
 
 export const HELP_PHRASES = [
+  ' how do i use ',
+  ' comprends pas ',
+  ' comprends rien ',
+  ' comprend pas ',
+  ' comprend rien ',
   ' comment ca marche ',
   ' que pouvez vous faire ',
   ' what can you do ',

@@ -16,8 +16,9 @@ export interface RuleContext {
   lang?: Lang;
 }
 
+// Linear: no two adjacent repetitions of the same letter (an "a+a*" rescans 'sal'+'a'×20 000 quadratically).
 const GREETING_RE =
-  /^(?:a?s+a+l+a+a*m*u?|m?a+l[ae]+[iy]?k+(?:ou|u)m|a+l[ae]+[iy]?k+(?:ou|u)m|salamal[ae]+[iy]?k+(?:ou|u)m)$/;
+  /^(?:a?s+a+l+a+m*u?|m?a+l[ae]+[iy]?k+(?:ou|u)m|a+l[ae]+[iy]?k+(?:ou|u)m|salamal[ae]+[iy]?k+(?:ou|u)m)$/;
 
 const LANG_NAMES: Record<string, Lang> = {
   francais: 'fr',
@@ -81,6 +82,18 @@ const STRONG_RELOAD = new Set([
   'buy',
   'topup',
 ]);
+/** Words that mean topping up by themselves (not "acheter", "envoyer", which need an object). */
+const RECHARGE = new Set([
+  'recharge',
+  'recharger',
+  'rechargez',
+  'rechargement',
+  'recharj',
+  'recharg',
+  'rechage',
+  'topup',
+  'reload',
+]);
 const NICK_INTRO = new Set(['pour', 'pr', 'a', 'au', 'to', 'for', 'ci', 'chez']);
 
 function tagsOf(w: string): Set<Tag> | undefined {
@@ -100,6 +113,9 @@ function isKnown(w: string): boolean {
   );
 }
 
+/** First words of the JOINS keys: most words start none, and need no lookup. */
+const JOIN_FIRST = new Set(Object.keys(JOINS).map((k) => k.split(' ')[0]!));
+
 /** Joins split words ("woyo fal") and fixes one-letter slips on long keywords. */
 function prepareTokens(raw: Token[]): Token[] {
   const out: Token[] = [];
@@ -108,15 +124,13 @@ function prepareTokens(raw: Token[]): Token[] {
     if (t.kind === 'word') {
       const n1 = raw[i + 1];
       const n2 = raw[i + 2];
-      if (n1?.kind === 'word' && n2?.kind === 'word') {
-        const j3 = JOINS[`${t.w} ${n1.w} ${n2.w}`];
-        if (j3) {
+      if (JOIN_FIRST.has(t.w) && n1?.kind === 'word') {
+        const j3 = n2?.kind === 'word' ? JOINS[`${t.w} ${n1.w} ${n2.w}`] : undefined;
+        if (j3 && n2) {
           out.push({ kind: 'word', w: j3, start: t.start, end: n2.end });
           i += 2;
           continue;
         }
-      }
-      if (n1?.kind === 'word') {
         const j2 = JOINS[`${t.w} ${n1.w}`];
         if (j2) {
           out.push({ kind: 'word', w: j2, start: t.start, end: n1.end });
@@ -125,6 +139,16 @@ function prepareTokens(raw: Token[]): Token[] {
         }
       }
       if (!isKnown(t.w) && !LANG_WEIGHTS[t.w]) {
+        // "stoppp", "merciii", "okkk": a letter held down.
+        if (t.w.length <= 12 && /(.)\1\1/.test(t.w)) {
+          const two = t.w.replace(/(.)\1+/g, '$1$1');
+          const one = t.w.replace(/(.)\1+/g, '$1');
+          const known = [two, one].find((c) => isKnown(c) || LANG_WEIGHTS[c]);
+          if (known) {
+            out.push({ ...t, w: known });
+            continue;
+          }
+        }
         const fixed = fuzzyMatch(t.w);
         if (fixed) {
           out.push({ ...t, w: fixed });
@@ -160,7 +184,10 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     if (t.kind !== 'word') continue;
     words.push(t);
     const w = t.w;
-    const lw = LANG_WEIGHTS[w];
+    // "Orange CI": the country, not the Wolof "ci".
+    const prevTok = tokens[i - 1];
+    const countryCi = w === 'ci' && prevTok?.kind === 'word' && OPERATORS[prevTok.w] !== undefined;
+    const lw = countryCi ? undefined : LANG_WEIGHTS[w];
     if (lw) {
       langScore[lw[0]] += lw[1];
       if (lw[1] >= 2) strongLang[lw[0]] += lw[1];
@@ -200,7 +227,7 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
       langTarget ??= LANG_NAMES[w];
     }
     // "Asalaa maalekum", "salamalekoum", "salaamu aleykum": too many spellings for a list.
-    if (!known && GREETING_RE.test(w)) {
+    if (!known && w.length <= 30 && GREETING_RE.test(w)) {
       tags.add('greeting');
       langScore.wo += 1;
       known = true;
@@ -244,8 +271,27 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
   }
   const recipientOut = accountItem === firstPhone ? (phones[1]?.e164 ?? null) : recipient;
 
+  // A small number is an amount only where an amount is meant: typed in digits in an order ("credit 50":
+  // the bot then explains the limits) or when the bot asked for one. "les deux", "deux secondes",
+  // "2 ou 3 ?" are no amounts (no service sells under 100 FCFA).
+  const orderWords =
+    isBillWord || operator !== undefined || tags.has('airtime') || tags.has('reload') || tags.has('pay');
+  const meantAsAmount = (it: NumItem, v: number): boolean =>
+    v >= 100 ||
+    it.money ||
+    (orderWords && !it.words) ||
+    (ctx.expecting === 'amount' && it.from === 0 && it.to === tokens.length - 1);
+  // "-500", "1000,50": refused and named back, never read as 500 or 1 000.
+  const invalidItem = numbers.find(
+    (it) => it.invalid !== undefined && it !== accountItem && meantAsAmount(it, Number(it.digits)),
+  );
   const amountCandidates = numbers.filter(
-    (it) => it !== accountItem && it.value !== null && Number.isInteger(it.value) && it.value > 0,
+    (it) =>
+      it !== accountItem &&
+      it.value !== null &&
+      Number.isInteger(it.value) &&
+      it.value > 0 &&
+      meantAsAmount(it, it.value),
   );
   let amountItem: NumItem | undefined;
   let best = -1;
@@ -264,14 +310,12 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
   }
   let amount = amountItem ? amountItem.value : null;
   if (amountItem && amountItem.digits.length > 7 && !amountItem.money) amount = null;
+  if (invalidItem) amount = null;
 
-  // A bare small number: a menu or list pick ("2").
-  let choice: number | undefined;
+  // A menu or list pick only when the whole message is the pick: "2", "le 2", "option 2", "2️⃣",
+  // "deux", "ñett", "three". A number inside a sentence ("les deux", "2 ou 3 ?") never selects.
+  const choice = wholeMessageChoice(tokens);
   const onlyNumber = numbers.length === 1 && phones.length === 0 && contentWords === 0 && unknownWords === 0;
-  const n0 = numbers[0];
-  if (n0 && n0.value !== null && !n0.money && Number.isInteger(n0.value) && n0.value >= 0 && n0.value <= 20) {
-    if (onlyNumber || (ctx.expecting === 'choice' && numbers.length === 1)) choice = n0.value;
-  }
   if (choice !== undefined && ctx.expecting !== 'amount') amount = null;
 
   // Language the customer wrote in.
@@ -291,6 +335,7 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     (tags.has('lang_word') && shortMsg && items.length === 0);
   const hasAirtimeWord = tags.has('airtime');
   const hasReload = tags.has('reload');
+  const recharging = wordList.some((w) => RECHARGE.has(w));
   const isRepeat = tags.has('repeat') || phrases.has('repeat');
 
   if (isLangSwitch && !isBillWord && !hasAirtimeWord) {
@@ -306,19 +351,25 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
   } else if (tags.has('cancel') || phrases.has('cancel')) {
     intent = 'cancel';
     confidence = 0.95;
+  } else if (tags.has('status') || phrases.has('status')) {
+    // Before history: "j'ai acheté du crédit mais rien reçu" is a complaint.
+    intent = 'status';
+    confidence = 0.9;
   } else if (phrases.has('history') || tags.has('history')) {
     intent = 'history';
     confidence = 0.95;
-  } else if (tags.has('status') || phrases.has('status')) {
-    intent = 'status';
-    confidence = 0.9;
   } else if (isBillWord && !(operator && !biller && (hasAirtimeWord || recipient))) {
     intent = 'bill';
     codeService = billCode(biller, tags, strongReload, amount !== null);
     confidence = codeService ? 0.92 : 0.8;
   } else if (
     !tags.has('money_word') &&
+    // "ñaata la kredi bi ?", "c'est combien le crédit": a price question.
+    !(tags.has('price') && amount === null && recipient === null) &&
     (hasAirtimeWord ||
+      // "recharge my phone", "je veux recharger", "on fait comment pour recharger ?"
+      (hasReload && tags.has('phone_word')) ||
+      (recharging && !isBillWord) ||
       (operator !== undefined && ctx.expecting !== 'wallet') ||
       (hasReload && (recipient !== null || amount !== null)) ||
       (recipient !== null && amount !== null && choice === undefined))
@@ -338,12 +389,13 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     intent = 'no';
     confidence = shortMsg ? 0.95 : 0.7;
   } else if (
-    tags.has('help') ||
-    tags.has('greeting') ||
-    tags.has('thanks') ||
-    tags.has('price') ||
-    phrases.has('help')
+    phrases.has('help') ||
+    ((tags.has('help') || tags.has('greeting') || tags.has('thanks') || tags.has('price')) &&
+      unknownWords <= 1) ||
+    (words.length > 0 && words.every((t) => t.w === '?'))
   ) {
+    // Words we do not know around a help word ("tu es un robot ?", "le prix du riz a augmenté") are
+    // off-topic: unknown, so the optional LLM may look.
     intent = 'help';
     confidence = 0.9;
   } else if (recipient !== null && choice === undefined) {
@@ -363,6 +415,8 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     else if (e === 'wallet' && wallet) confidence = 0.9;
     else if (choice !== undefined) confidence = 0.75;
     else if (amount !== null && onlyNumber) confidence = 0.6;
+    // A bare reference ("14123456789"): nothing an LLM could read more into; the question asked decides.
+    else if (tokens.length === 1 && numbers.length === 1 && numbers[0]!.digits.length >= 6) confidence = 0.6;
     else if (amount !== null || recipient !== null || account !== null) confidence = 0.45;
   }
   if (ctx.expecting === 'wallet' && wallet && (intent === 'unknown' || intent === 'airtime')) {
@@ -374,12 +428,16 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
       null;
     confidence = 0.9;
   }
+  // A wallet named and nothing else ("Wave", "je paye avec wave"): a clear answer to "how to pay?".
+  if (intent === 'unknown' && wallet && unknownWords === 0 && confidence < 0.8) confidence = 0.8;
   // Many words we do not know: let the LLM have a look.
   const totalWords = contentWords + unknownWords;
   if (unknownWords >= 3 && unknownWords > totalWords / 2) confidence = Math.min(confidence, 0.5);
 
   const extra: ParseResult['extra'] = {};
   if (choice !== undefined) extra.choice = choice;
+  if (invalidItem)
+    extra.invalidAmount = { raw: invalidItem.raw ?? invalidItem.digits, reason: invalidItem.invalid! };
   if (operator) extra.operator = operator;
   if (intent === 'language' && langTarget) extra.targetLanguage = langTarget;
   if (intent === 'airtime' || intent === 'bill' || intent === 'repeat') {
@@ -417,6 +475,8 @@ function pickLanguage(score: Record<Lang, number>, strong: Record<Lang, number>)
       bestScore = score[l];
     }
   }
+  // Code-switching: a Wolof marker among French or English words makes the message Wolof.
+  if (best !== 'wo' && strong.wo >= 2 && score.wo * 2 >= bestScore) return 'wo';
   if (best && strong[best] === 0 && (strong.fr > 0 || strong.en > 0 || strong.wo > 0)) {
     for (const l of order) if (strong[l] > 0 && score[l] >= bestScore) return l;
   }
@@ -461,6 +521,45 @@ function airtimeCodeOf(
   return null;
 }
 
+/** Words that may introduce a pick: "le 2", "option 2", "numéro 3", "choix 1", "the 2". */
+const CHOICE_LEAD = new Set([
+  'le',
+  'l',
+  'la',
+  'option',
+  'opt',
+  'numero',
+  'num',
+  'no',
+  'n',
+  'choix',
+  'choice',
+  'number',
+  'the',
+  'nimero',
+]);
+/** Number words that are too common as plain words to be a pick on their own ("a", "ben"). */
+const NOT_A_PICK = new Set(['a', 'ben', 'nar']);
+const MAX_CHOICE = 20;
+
+/** The pick a message is, when the whole message is one: a lead word at most, then one small number. */
+function wholeMessageChoice(tokens: Token[]): number | undefined {
+  let i = 0;
+  if (tokens.length === 2 && tokens[0]!.kind === 'word' && CHOICE_LEAD.has(tokens[0]!.w)) i = 1;
+  if (tokens.length !== i + 1) return undefined;
+  const t = tokens[i]!;
+  if (t.kind === 'num') {
+    if (t.negative || t.groups.length !== 1 || t.groups[0]!.startsWith('+')) return undefined;
+    const d = t.groups[0]!;
+    if (d.length > 2 || (d.length === 2 && d.startsWith('0'))) return undefined;
+    const v = Number(d);
+    return v <= MAX_CHOICE ? v : undefined;
+  }
+  if (NOT_A_PICK.has(t.w)) return undefined;
+  const v = UNITS[t.w];
+  return v !== undefined && v >= 1 && v <= MAX_CHOICE ? v : undefined;
+}
+
 /** "recharge maman 1000", "woyofal maison 5000", "crédit pour fatou": a word where a number would be. */
 function findNickname(tokens: Token[], consumed: Set<number>): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
@@ -474,7 +573,9 @@ function findNickname(tokens: Token[], consumed: Set<number>): string | undefine
       NICK_INTRO.has(t.w) ||
       ts?.has('meter');
     if (!anchor) continue;
-    for (let j = i + 1; j < tokens.length; j++) {
+    // A few skip words at most ("pour ma", "chez le"): a long run of them must not be rescanned
+    // from every anchor (quadratic on "a a a a …").
+    for (let j = i + 1; j < tokens.length && j <= i + 4; j++) {
       const u = tokens[j]!;
       if (u.kind !== 'word' || consumed.has(j)) break;
       if (NICK_SKIP.has(u.w) || BILLERS[u.w] !== undefined || OPERATORS[u.w] !== undefined) continue;
@@ -504,3 +605,34 @@ const FAMILY = new Set([
   'bureau',
   'boutique',
 ]);
+
+/**
+ * The service codes a message names in words: an operator ("orange", "yas") names its airtime in either
+ * country, a biller its bill, "courant"/"compteur" electricity (Senelec or Woyofal), "eau" SenEau. The
+ * LLM's service is kept only when it is one of these, as its amounts and numbers must be in the text.
+ */
+export function namedServiceCodes(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of prepareTokens(tokenize(normalizeText(text)))) {
+    if (t.kind !== 'word') continue;
+    const op = OPERATORS[t.w];
+    if (op !== undefined) {
+      for (const c of ['SN', 'CI'] as const) {
+        const code = airtimeCode(c, op);
+        if (code) out.add(code);
+      }
+    }
+    const biller = BILLERS[t.w];
+    if (biller !== undefined) {
+      out.add(biller);
+      if (biller === 'SENELEC_SN_BILL_PAY') out.add('WOYOFAL_SN_BILL_RELOAD');
+    }
+    const ts = TAGS.get(t.w);
+    if (ts?.has('elec') || ts?.has('meter')) {
+      out.add('SENELEC_SN_BILL_PAY');
+      out.add('WOYOFAL_SN_BILL_RELOAD');
+    }
+    if (ts?.has('water')) out.add('SENEAU_SN_BILL_PAY');
+  }
+  return out;
+}

@@ -9,8 +9,12 @@ export type FakeBehavior =
   | { kind: 'content'; content: string }
   /** Never answers (until the server closes): a timeout for the client. */
   | { kind: 'hang' }
-  /** An HTTP error status with an OpenAI-style error body. */
-  | { kind: 'status'; status: number };
+  /** An HTTP error status with an OpenAI-style error body (`error` replaces the default one). */
+  | {
+      kind: 'status';
+      status: number;
+      error?: { message: string; type?: string; param?: string; code?: string };
+    };
 
 export interface FakeRequest {
   body: {
@@ -61,7 +65,9 @@ export async function startFakeOpenAi(
         return; // the socket stays open until the client gives up or close() runs
       case 'status':
         res.writeHead(b.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'fake failure', type: 'server_error', code: null } }));
+        res.end(
+          JSON.stringify({ error: b.error ?? { message: 'fake failure', type: 'server_error', code: null } }),
+        );
         return;
       case 'json':
       case 'content': {

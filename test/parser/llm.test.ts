@@ -116,3 +116,105 @@ describe('createLlmParser', () => {
     expect(await parser.parse('credit', unknownRules)).toBeNull();
   });
 });
+
+describe('createLlmParser: request parameters every model accepts', () => {
+  const unsupportedTemperature = {
+    message:
+      "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+    type: 'invalid_request_error',
+    param: 'temperature',
+    code: 'unsupported_value',
+  };
+
+  it('sends max_completion_tokens, never max_tokens, and temperature 0 to a chat model', async () => {
+    fake.respond({ kind: 'json', answer: { intent: 'help' } });
+    await llm().parse('aide', unknownRules);
+    const body = fake.requests[0]!.body;
+    expect(body.max_completion_tokens).toBeGreaterThan(0);
+    expect(body).not.toHaveProperty('max_tokens');
+    expect(body.temperature).toBe(0);
+    expect(body).not.toHaveProperty('reasoning_effort');
+  });
+
+  it.each(['o1', 'o3-mini', 'o4-mini', 'gpt-5', 'gpt-5-mini', 'openai/o3'])(
+    'sends no temperature to the reasoning model %s, and room for its reasoning',
+    async (model) => {
+      fake.respond({ kind: 'json', answer: { intent: 'history' } });
+      const parser = createLlmParser({ apiKey: 'k', model, baseURL: fake.baseURL, timeoutMs: 1000 });
+      expect(await parser.parse('mes achats', unknownRules)).toEqual({ intent: 'history' });
+      const body = fake.requests[0]!.body;
+      expect(body).not.toHaveProperty('temperature');
+      expect(body).not.toHaveProperty('max_tokens');
+      expect(body.max_completion_tokens as number).toBeGreaterThanOrEqual(1000);
+    },
+  );
+
+  it('retries without temperature when the API answers 400 unsupported, and remembers', async () => {
+    // A model whose name says nothing (a deployment alias) that refuses temperature 0.
+    fake.respond((req) =>
+      'temperature' in req.body
+        ? { kind: 'status', status: 400, error: unsupportedTemperature }
+        : { kind: 'json', answer: { intent: 'status', language: 'en' } },
+    );
+    const parser = createLlmParser({
+      apiKey: 'k',
+      model: 'my-deployment',
+      baseURL: fake.baseURL,
+      timeoutMs: 1000,
+    });
+    expect(await parser.parse('is my payment done?', unknownRules)).toEqual({
+      intent: 'status',
+      language: 'en',
+    });
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.body).not.toHaveProperty('temperature');
+    // The next message goes out right without the refused parameter.
+    expect(await parser.parse('where is my order', unknownRules)).toEqual({
+      intent: 'status',
+      language: 'en',
+    });
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests[2]!.body).not.toHaveProperty('temperature');
+  });
+
+  it('drops reasoning_effort when a reasoning model refuses it', async () => {
+    fake.respond((req) =>
+      'reasoning_effort' in req.body
+        ? {
+            kind: 'status',
+            status: 400,
+            error: {
+              message: "Unsupported parameter: 'reasoning_effort' is not supported with this model.",
+              type: 'invalid_request_error',
+              param: 'reasoning_effort',
+              code: 'unsupported_parameter',
+            },
+          }
+        : { kind: 'json', answer: { intent: 'help' } },
+    );
+    const parser = createLlmParser({ apiKey: 'k', model: 'o1-mini', baseURL: fake.baseURL, timeoutMs: 1000 });
+    expect(await parser.parse('aide', unknownRules)).toEqual({ intent: 'help' });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('does not retry a 400 about anything else (the rules answer is used)', async () => {
+    fake.respond({
+      kind: 'status',
+      status: 400,
+      error: {
+        message: 'Invalid schema',
+        type: 'invalid_request_error',
+        param: 'response_format',
+        code: 'invalid',
+      },
+    });
+    expect(await llm().parse('aide', unknownRules)).toBeNull();
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('gives up after a refused parameter is refused again (no loop)', async () => {
+    fake.respond({ kind: 'status', status: 400, error: unsupportedTemperature });
+    expect(await llm().parse('aide', unknownRules)).toBeNull();
+    expect(fake.requests.length).toBeLessThanOrEqual(2);
+  });
+});

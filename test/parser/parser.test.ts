@@ -227,6 +227,35 @@ describe('createParser: the LLM is never trusted for money', () => {
     }
   });
 
+  it('keeps an operator or service only when the text names it (issue #12 finding 9)', async () => {
+    const cases: [string, string, string | null][] = [
+      // Named: kept.
+      [
+        'kredi bi ci orange',
+        'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE',
+        'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE',
+      ],
+      ['je veux du yas', 'FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE', 'FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE'],
+      ['unités mtn stp', 'MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE', 'MTN_CI_AIRTIME_CREDIT_TELEPHONIQUE'],
+      ['je veux regler le courant', 'SENELEC_SN_BILL_PAY', 'SENELEC_SN_BILL_PAY'],
+      ['sama compteur', 'WOYOFAL_SN_BILL_RELOAD', 'WOYOFAL_SN_BILL_RELOAD'],
+      ["régler l'eau", 'SENEAU_SN_BILL_PAY', 'SENEAU_SN_BILL_PAY'],
+      // Not named: the model guessed, dropped.
+      ['mets moi du credit stp', 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE', null],
+      ['credit orange', 'FREE_SN_AIRTIME_CREDIT_TELEPHONIQUE', null],
+      ['je veux payer une facture', 'SENELEC_SN_BILL_PAY', null],
+      ['recharge pour maman', 'MOOV_CI_AIRTIME_CREDIT_TELEPHONIQUE', null],
+      ['payer le courant', 'SENEAU_SN_BILL_PAY', null],
+    ];
+    for (const [text, code, want] of cases) {
+      fake.respond({ kind: 'json', answer: { intent: 'airtime', codeService: code } });
+      const parser = parserWith(result());
+      const out = await parser.parse(text);
+      expect(out.codeService, text).toBe(want);
+      expect(parser.metrics.llmDropped, text).toBe(want ? 0 : 1);
+    }
+  });
+
   it('counts calls across parses in shared metrics', async () => {
     const metrics = { llmCalls: 0, llmFailures: 0, llmDropped: 0 };
     const llm = createLlmParser({ apiKey: 'k', model: 'm', baseURL: fake.baseURL, timeoutMs: 1000 });

@@ -63,12 +63,7 @@ describe('parseRules: confidence tells when the LLM may help', () => {
   });
 
   it('is low for messages the rules do not understand', () => {
-    for (const t of [
-      'asdfgh',
-      'mën nga ma jàppale ci loolu',
-      'quelle heure est-il à Dakar maintenant',
-      'xyz 123',
-    ]) {
+    for (const t of ['asdfgh', 'tey dafa tàng lool', 'quelle heure est-il à Dakar maintenant', 'xyz 123']) {
       expect(parseRules(t).confidence, t).toBeLessThan(0.6);
     }
   });
