@@ -6,6 +6,7 @@ import type { Channel, InboundMessage } from '../channels/channel.js';
 import { DEFAULT_LANG } from '../i18n/lang.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { BillLookup, OrderDesk, OrderState, PlaceOrderResult } from '../orders/types.js';
+import { capInput, MAX_INPUT_CHARS } from '../parser/normalize.js';
 import type { Parser } from '../parser/types.js';
 import { updateCustomer } from '../store/cas.js';
 import type { Customer, Store } from '../store/types.js';
@@ -137,7 +138,10 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     typing(customer.id, true);
     try {
       let conv: Conversation = loadConversation(await store.conversations.get(customer.id), at);
-      const parsed = await deps.parser.parse(msg.text, { expecting: expecting(conv), lang: customer.lang });
+      // WhatsApp allows 65 536 characters; the bot reads the start only, and says so.
+      const input = capInput(msg.text);
+      if (input.truncated) await send(customer.id, messages(customer.lang).tooLong(MAX_INPUT_CHARS));
+      const parsed = await deps.parser.parse(input.text, { expecting: expecting(conv), lang: customer.lang });
       const ctx: ConvContext = {
         now: at,
         customer,
@@ -152,7 +156,7 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
         isNewCustomer: isNew,
       };
       let commands: Command[];
-      [conv, commands] = step(conv, { type: 'message', text: msg.text, parsed }, ctx);
+      [conv, commands] = step(conv, { type: 'message', text: input.text, parsed }, ctx);
 
       while (commands.length > 0) {
         const cmd = commands.shift()!;

@@ -37,6 +37,15 @@ describe('sandbox message size', () => {
     }
   }, 30_000);
 
+  it('a message longer than the bot reads: the customer is told only its start was read, and it is still understood', async () => {
+    const r = await say(bot, '+221770000123', `crédit 1000 pour 77 123 45 67 ${'blabla '.repeat(2000)}`);
+    expect(r.status).toBe(200);
+    const texts = r.replies.map((x) => x.text).join('\n');
+    expect(texts).toContain("je n'en ai lu que le début (2 000 caractères)");
+    expect(texts).toContain('1 000');
+    expect(texts).toContain('77 123 45 67');
+  }, 30_000);
+
   it('past 65 536 characters: 413 with a JSON error saying the limit, and nothing reaches the bot', async () => {
     const before = (await transcript(bot, CUSTOMER)).length;
     for (const text of ['x'.repeat(MAX_MESSAGE_CHARS + 1), 'x'.repeat(2_000_000)]) {

@@ -10,7 +10,7 @@ import type { Row } from './heldout-rows.js';
 import { HELDOUT_SMS } from './heldout-sms.js';
 import { HELDOUT_WO } from './heldout-wo.js';
 
-export const HELDOUT: Record<string, Row[]> = {
+const HELDOUT: Record<string, Row[]> = {
   french: HELDOUT_FR,
   english: HELDOUT_EN,
   wolof: HELDOUT_WO,

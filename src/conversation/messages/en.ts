@@ -103,6 +103,8 @@ export const en: Messages = {
   placed: (ref, item, wallet) =>
     `Order *${ref}*: ${item}, to pay with ${wallet}. Please follow the payment instructions. 🙏`,
   placeFailed: (message) => `${message}\nNothing was charged. Write *menu* to start again.`,
+  tooLong: (max) =>
+    `Your message is very long: I only read its beginning (${max.toLocaleString('en-US')} characters). Write your request in a few words if needed.`,
   technicalError:
     "A technical problem occurred. Don't pay anything more: write *status* in a few minutes to see where your order is.",
   cancelled: 'Cancelled, nothing was charged. Write *menu* whenever you like.',

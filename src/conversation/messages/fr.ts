@@ -107,6 +107,8 @@ export const fr: Messages = {
   placed: (ref, item, wallet) =>
     `Commande *${ref}* : ${item}, à payer avec ${wallet}. Suivez les instructions de paiement. 🙏`,
   placeFailed: (message) => `${message}\nAucun montant n'a été prélevé. Écrivez *menu* pour recommencer.`,
+  tooLong: (max) =>
+    `Votre message est très long : je n'en ai lu que le début (${max.toLocaleString('fr-FR').replace(/\s/g, ' ')} caractères). Écrivez votre demande en quelques mots si besoin.`,
   technicalError:
     'Un souci technique est survenu. Ne payez rien de plus : écrivez *statut* dans quelques minutes pour savoir où en est votre commande.',
   cancelled: "C'est annulé, aucun montant n'a été prélevé. Écrivez *menu* quand vous voulez.",

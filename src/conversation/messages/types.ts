@@ -91,6 +91,8 @@ export interface Messages {
   placed(ref: string, item: string, wallet: string): string;
   placeFailed(message: string): string;
   technicalError: string;
+  /** The message was longer than the bot reads: only its start was read. */
+  tooLong(max: number): string;
   cancelled: string;
   nothingToCancel: string;
   /** The order exists but is not paid: not validating the payment request is enough. */

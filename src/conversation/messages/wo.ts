@@ -92,6 +92,8 @@ export const wo: Messages = {
   billServices: (labels) => `Ban facture walla ban recharge ?\n${list(labels)}\nTontul ak nimero bi.`,
   billPickHint: (count) => `Tontul ak nimero facture bi ngay fey (1 ba ${count}).`,
   placeFailed: (message) => `${message}\nDara jëlewuñu. Bindal *menu* ngir tàmbali.`,
+  tooLong: (max) =>
+    `Sa bataaxal bi dafa gudd lool: ndoorte bi rekk laa jàng (${max} araf). Bindal li nga bëgg ci ay baat yu néew.`,
   technicalError:
     'Am na jafe-jafe. Bul fey leneen : bindal *statut* ci ay simili ngir xam fu sa commande tollu.',
   orderMax: (max) => `Baal ma, benn commande mënul weesu ${max}. Bindal xaalis bu gën a néew.`,
