@@ -24,6 +24,7 @@ import {
   unknownCallback,
 } from '../../src/orders/transitions.js';
 import type { Order } from '../../src/orders/types.js';
+import { createdOrder } from './order-fixture.js';
 
 const T = 1_000_000;
 const STATUSES: IntechStatus[] = ['SUCCESS', 'FAILLED', 'PENDING', 'PROCESSING', 'REFUNDED', 'CANCELED'];
@@ -41,22 +42,7 @@ type Ev =
   | { kind: 'unknown'; status: IntechStatus };
 
 function fresh(): Order {
-  return {
-    id: 'PROP2345',
-    version: 1,
-    customerId: '+221771234567',
-    lang: 'fr',
-    kind: 'airtime',
-    codeService: 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE',
-    amount: 1000,
-    recipient: '+221771112233',
-    payment: { codeService: 'ORANGE_SN_API_CASH_OUT', payer: '+221771234567' },
-    state: 'created',
-    operations: {},
-    events: [],
-    createdAt: T,
-    updatedAt: T,
-  };
+  return createdOrder('PROP2345', T);
 }
 
 function simulate(truth: Truth, events: Ev[], hmac: boolean) {

@@ -4,6 +4,7 @@ import { planReconcile, type PlanContext } from '../../src/orders/reconcile-plan
 import { beginCollect, markSent, newOperation } from '../../src/orders/transitions.js';
 import type { Order } from '../../src/orders/types.js';
 import type { CallbackRecord } from '../../src/store/types.js';
+import { createdOrder } from './order-fixture.js';
 
 const T = 1_000_000;
 const ctx = (over: Partial<PlanContext> = {}): PlanContext => ({
@@ -20,22 +21,7 @@ const ctx = (over: Partial<PlanContext> = {}): PlanContext => ({
 });
 
 function collecting(sent = true): Order {
-  const o: Order = {
-    id: 'PLAN2345',
-    version: 1,
-    customerId: '+221771234567',
-    lang: 'fr',
-    kind: 'airtime',
-    codeService: 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE',
-    amount: 1000,
-    recipient: '+221771112233',
-    payment: { codeService: 'ORANGE_SN_API_CASH_OUT', payer: '+221771234567' },
-    state: 'created',
-    operations: {},
-    events: [],
-    createdAt: T,
-    updatedAt: T,
-  };
+  const o: Order = createdOrder('PLAN2345', T);
   let x = beginCollect(
     o,
     newOperation('collect', 'PLAN2345-COL', 'ORANGE_SN_API_CASH_OUT', 1000, T),

@@ -15,26 +15,12 @@ import {
   type Transition,
 } from '../../src/orders/transitions.js';
 import type { Order } from '../../src/orders/types.js';
+import { createdOrder } from './order-fixture.js';
 
 const T = 1_000_000;
 
 function fresh(): Order {
-  return {
-    id: 'ABCD2345',
-    version: 1,
-    customerId: '+221771234567',
-    lang: 'fr',
-    kind: 'airtime',
-    codeService: 'ORANGE_SN_AIRTIME_CREDIT_TELEPHONIQUE',
-    amount: 1000,
-    recipient: '+221771112233',
-    payment: { codeService: 'ORANGE_SN_API_CASH_OUT', payer: '+221771234567' },
-    state: 'created',
-    operations: {},
-    events: [],
-    createdAt: T,
-    updatedAt: T,
-  };
+  return createdOrder('ABCD2345', T);
 }
 
 function must(t: Transition | null | string): Transition {
