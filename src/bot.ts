@@ -1,5 +1,7 @@
 // Builds and starts every part from a Config. main.ts calls it; end-to-end tests call it in-process.
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdminAlerter } from './admin/alerter.js';
@@ -21,6 +23,14 @@ import { createMetrics, type BotMetrics } from './metrics/registry.js';
 import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
 import { instrumentStore } from './metrics/store.js';
 import { createOrderService } from './orders/service.js';
+import {
+  createDeliveryTracker,
+  createDrainer,
+  createOutbox,
+  createPacer,
+  type Drainer,
+  textSender,
+} from './outbox/index.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
 import { parseRules } from './parser/rules.js';
@@ -28,6 +38,9 @@ import { createSandboxRouter } from './sandbox/routes.js';
 import { createSimulator, type Simulator } from './sandbox/simulator/index.js';
 import { createMemoryStore, openLowdbStore, openPostgresStore } from './store/index.js';
 import type { Store } from './store/types.js';
+
+/** bot.stop() sends what is queued for at most this long (at the rate) before closing the channel. */
+const STOP_FLUSH_MS = 10_000;
 
 export interface RunningBot {
   url: string;
@@ -82,7 +95,25 @@ export async function startBot(
   );
   const store = instrumented.store;
 
-  const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
+  // Every message leaves through the durable outbox; the drainer (built once the channel exists) sends it.
+  let drainer: Drainer | undefined;
+  const outbox = createOutbox({ store, kick: () => drainer?.kick() });
+  // Set once the order service exists: a receipt WhatsApp refused goes another way.
+  let onUndelivered:
+    | ((orderId: string, chat: string, error: string | undefined) => Promise<void>)
+    | undefined;
+  const delivery = createDeliveryTracker({
+    outbox: store.outbox,
+    onError: async (m, error) => {
+      if (m.kind === 'receipt' && m.orderId) await onUndelivered?.(m.orderId, m.chat, error);
+    },
+    logger: logger.child({ area: 'outbox' }),
+  });
+
+  const sandbox =
+    config.CHANNEL === 'sandbox' && !overrides.channel
+      ? createSandboxChannel({ flushChat: (chat) => drainer?.flushChat(chat) ?? Promise.resolve() })
+      : undefined;
   const channel: Channel =
     overrides.channel ??
     sandbox ??
@@ -92,13 +123,30 @@ export async function startBot(
       dedupe: store.dedupe,
       logger: logger.child({ area: 'whatsapp' }),
       ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
-      sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
       onAlert: (kind, message) => void alerter.alert(kind, message),
+      onDelivery: (u) => void delivery.handle(u),
     });
+
+  drainer = createDrainer({
+    outbox: store.outbox,
+    channel,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    // The rate applies when a message leaves (WhatsApp only; the sandbox has none).
+    pacer: createPacer({
+      ...(channel.kind === 'whatsapp' ? { perMinute: config.WHATSAPP_SEND_PER_MINUTE } : {}),
+      now: Date.now,
+      random: Math.random,
+    }),
+    now: Date.now,
+    random: Math.random,
+    onAlert: (kind, message) => void alerter.alert(kind, message),
+    onSendError: (kind) => metrics.outboxSendError(kind),
+    logger: logger.child({ area: 'outbox' }),
+  });
 
   const alerter = createAdminAlerter({
     store,
-    channel: () => channel,
+    channel: () => textSender(outbox, 'alert'),
     adminNumbers: config.ADMIN_NUMBERS,
     logger: logger.child({ area: 'alerts' }),
   });
@@ -152,7 +200,7 @@ export async function startBot(
     store,
     catalog,
     intech,
-    channel,
+    outbox,
     alerter,
     callbackUrl,
     logger: logger.child({ area: 'admin' }),
@@ -161,7 +209,7 @@ export async function startBot(
   const orders = createOrderService({
     store,
     intech,
-    notifier: channel,
+    outbox,
     alerter,
     config: {
       callbackUrl,
@@ -189,6 +237,7 @@ export async function startBot(
     catalog,
     orders,
     channel,
+    outbox,
     limits: {
       messagesPerMinute: config.LIMIT_MESSAGES_PER_MINUTE,
       orderMaxXof: config.LIMIT_ORDER_MAX_XOF,
@@ -293,8 +342,11 @@ export async function startBot(
         'catalog sync failed; using cached list',
       ),
     );
+  onUndelivered = (orderId, chat, error) => orders.receiptNotDelivered(orderId, chat, error);
   await orders.start();
   await admin.start();
+  // Messages left by the previous run leave as soon as the channel can send.
+  drainer.start();
   await channel.start((msg) => runner.handle(msg));
 
   logger.info(
@@ -313,10 +365,17 @@ export async function startBot(
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
       accepting = false;
-      await channel.stop();
+      // Finish the conversations and order steps under way, send what they queued within the deadline,
+      // then close the channel. The channel stays open meanwhile (WhatsApp has already acknowledged what
+      // it delivers, so a message arriving now is still handled: its replies are queued durably).
       await admin.stop();
       await runner.idle();
       await orders.stop();
+      await drainer?.flush(STOP_FLUSH_MS);
+      await channel.stop();
+      await runner.idle();
+      // What is left is sent after the restart: the drainer takes pending rows when it starts.
+      await drainer?.stop();
       await simulator?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,12 +1,13 @@
 // Admin alerts: stored (dashboard) and sent to every admin number through the chat channel.
 import { randomUUID } from 'node:crypto';
-import type { AdminAlerter, Channel } from '../channels/channel.js';
+import type { AdminAlerter } from '../channels/channel.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 
 export function createAdminAlerter(deps: {
   store: Store;
-  channel: () => Pick<Channel, 'sendText'> | undefined;
+  /** The outbox's text sender (src/outbox textSender): alerts are queued like every message. */
+  channel: () => { sendText(chat: string, text: string): Promise<void> } | undefined;
   adminNumbers: string[];
   logger: Logger;
   now?: () => number;
