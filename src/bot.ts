@@ -141,6 +141,8 @@ export async function startBot(
     random: Math.random,
     onAlert: (kind, message) => void alerter.alert(kind, message),
     onSendError: (kind) => metrics.outboxSendError(kind),
+    onFailed: (m, error) =>
+      m.broadcastId ? admin.broadcasts.messageFailed(m.broadcastId, m.chat, error) : undefined,
     logger: logger.child({ area: 'outbox' }),
   });
 

@@ -61,6 +61,8 @@ export interface BroadcastService {
    * FAILLED turns a 'sent' into 'failed', SUCCESS settles an unknown outcome. false when not ours.
    */
   handleCallback(body: CallbackBody): Promise<boolean>;
+  /** The outbox gave up on a chat broadcast message (a permanent send error): 'sent' becomes 'failed'. */
+  messageFailed(broadcastId: string, customerId: string, error: string): Promise<void>;
 }
 
 export interface BroadcastDeps {
@@ -285,7 +287,8 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
 
   async function record(b: Broadcast, cid: string, o: Outcome): Promise<void> {
     const ref = { ref: b.via === 'intech' ? broadcastExtId(b.id, cid) : broadcastOutboxId(b.id, cid) };
-    await store.broadcasts.mark(b.id, cid, o, { at: now(), ...ref });
+    // Only from 'attempting': the drainer may already have given the message up ('failed').
+    await store.broadcasts.mark(b.id, cid, o, { from: ['attempting'], at: now(), ...ref });
   }
 
   async function run(id: string): Promise<void> {
@@ -477,6 +480,15 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
         await store.broadcasts.mark(bid, cid, 'sent', { from: ['unknown'], at });
       }
       return true;
+    },
+    async messageFailed(broadcastId, customerId, error) {
+      await store.broadcasts.mark(broadcastId, customerId, 'failed', {
+        // 'attempting' too: the drainer can give up before the broadcast recorded the message as queued.
+        from: ['sent', 'attempting'],
+        reason: error.slice(0, 200),
+        ref: broadcastOutboxId(broadcastId, customerId),
+        at: now(),
+      });
     },
     async stop() {
       stopped = true;

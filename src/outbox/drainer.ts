@@ -45,6 +45,8 @@ export interface DrainerDeps {
   overlimitPauseMs?: number;
   onAlert?: (kind: string, message: string) => void;
   onSendError?: (kind: SendErrorKind) => void;
+  /** A message given up on (permanent error or too many attempts): a broadcast counts it as failed. */
+  onFailed?: (message: OutboxMessage, error: string) => void | Promise<void>;
   logger?: Logger;
 }
 
@@ -168,7 +170,7 @@ export function createDrainer(deps: DrainerDeps): Drainer {
       try {
         if (kind === 'permanent' || m.attempts + 1 >= maxAttempts) {
           log?.error({ outboxId: m.id, kind: m.kind, err: why }, 'outbox: message given up');
-          await outbox.markFailed(m.id, owner, why, now());
+          if (await outbox.markFailed(m.id, owner, why, now())) await deps.onFailed?.(m, why);
         } else {
           const delay = kind === 'overlimit' ? 0 : backoff(m.attempts);
           log?.warn({ outboxId: m.id, attempt: m.attempts + 1, err: why }, 'outbox: send failed, will retry');
