@@ -41,8 +41,10 @@ function fakeWhatsApp(health: () => ChannelHealth): Channel {
     kind: 'whatsapp',
     async start() {},
     async stop() {},
-    async sendText() {},
-    async sendImage() {},
+    async deliver() {
+      return {};
+    },
+    canSend: () => false,
     async setTyping() {},
     health,
   };
