@@ -13,6 +13,7 @@ import { startSimulator } from '../../src/sandbox/simulator/index.js';
 import type { SimulatorOptions } from '../../src/sandbox/simulator/types.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/types.js';
+import type { SendTarget } from '../../src/outbox/drainer.js';
 import { recordingChannel, wireOutbox } from '../helpers/outbox.js';
 
 export const API_KEY = 'test-api-key';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   manualReconcile?: boolean;
   /** Unknown-id callbacks recorded per minute by the route (default 20). */
   unknownPerMinute?: number;
+  /** Where the outbox delivers (default: a recording channel, `notifier`), e.g. a real WhatsApp channel. */
+  channel?: SendTarget;
   /** Wraps the real client, e.g. to lose an answer after the request reached the simulator. */
   wrapIntech?: (api: IntechApi) => IntechApi;
 }
@@ -56,7 +59,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const store = opts.store ?? createMemoryStore();
   // What the customer sees: what the outbox drainer delivered.
   const notifier = recordingChannel();
-  const wired = wireOutbox(store, notifier);
+  const wired = wireOutbox(store, opts.channel ?? notifier);
   const alerter = recordingAlerter();
   const callbacks: { body: CallbackBody; result: unknown }[] = [];
 
