@@ -141,8 +141,12 @@ export async function startBot(
     random: Math.random,
     onAlert: (kind, message) => void alerter.alert(kind, message),
     onSendError: (kind) => metrics.outboxSendError(kind),
-    onFailed: (m, error) =>
-      m.broadcastId ? admin.broadcasts.messageFailed(m.broadcastId, m.chat, error) : undefined,
+    onFailed: async (m, error) => {
+      if (m.broadcastId) await admin.broadcasts.messageFailed(m.broadcastId, m.chat, error);
+      // An order's message the customer will never get: a person has to tell them.
+      else if (m.orderId)
+        await alerter.alert('message_failed', `A ${m.kind} message could not be sent: ${error}`, m.orderId);
+    },
     logger: logger.child({ area: 'outbox' }),
   });
 

@@ -13,7 +13,7 @@ import {
 import qrcode from 'qrcode-terminal';
 import type { Logger } from '../../logger.js';
 import { type DeliveryUpdate, deliveryStatusOf } from '../../outbox/delivery.js';
-import { ChannelNotReadyError } from '../../outbox/errors.js';
+import { ChannelNotReadyError, PermanentSendError } from '../../outbox/errors.js';
 import type { DedupeRepo, KvRepo, OutboxPayload } from '../../store/types.js';
 import type { Channel, InboundMessage } from '../channel.js';
 import { type KvAuthState, useKvAuthState } from './auth-state.js';
@@ -329,7 +329,12 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   async function deliver(chat: string, payload: OutboxPayload): Promise<{ waMessageId?: string }> {
     const sock = current;
     if (state !== 'open' || !sock) throw new ChannelNotReadyError(`WhatsApp is ${state}`);
-    const jid = jidFor(chat);
+    let jid: string;
+    try {
+      jid = jidFor(chat);
+    } catch (err) {
+      throw new PermanentSendError((err as Error).message); // no address will ever come of it
+    }
     const content =
       payload.type === 'text'
         ? { text: payload.text }

@@ -6,7 +6,7 @@ import { createWhatsAppChannel, type WhatsAppChannelDeps } from '../../../src/ch
 import { silentLogger } from '../../../src/logger.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import type { Store } from '../../../src/store/types.js';
-import { ChannelNotReadyError } from '../../../src/outbox/errors.js';
+import { ChannelNotReadyError, PermanentSendError } from '../../../src/outbox/errors.js';
 import { text } from '../../../src/outbox/outbox.js';
 import type { DeliveryUpdate } from '../../../src/outbox/delivery.js';
 import { ack, type FakeSocket, fakeFactory, settle } from './fake-socket.js';
@@ -458,6 +458,13 @@ describe('WhatsApp channel: sending', () => {
     await settle();
     expect(channel.canSend()).toBe(false);
     expect(f.sockets.every((s) => s.sendMessage.mock.calls.length === 0)).toBe(true);
+  });
+
+  it('an id no WhatsApp address can come from is refused for good (the outbox gives it up)', async () => {
+    const { f, channel } = await setup();
+    update(f.last, { connection: 'open' });
+    await expect(channel.deliver('sandbox-user', text('x'))).rejects.toBeInstanceOf(PermanentSendError);
+    expect(f.last.sendMessage).not.toHaveBeenCalled();
   });
 
   it('a sendMessage that never answers fails after the send timeout instead of hanging', async () => {
