@@ -1,7 +1,5 @@
 // Builds and starts every part from a Config. main.ts calls it; end-to-end tests call it in-process.
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdminAlerter } from './admin/alerter.js';
@@ -23,14 +21,7 @@ import { createMetrics, type BotMetrics } from './metrics/registry.js';
 import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
 import { instrumentStore } from './metrics/store.js';
 import { createOrderService } from './orders/service.js';
-import {
-  createDeliveryTracker,
-  createDrainer,
-  createOutbox,
-  createPacer,
-  type Drainer,
-  textSender,
-} from './outbox/index.js';
+import { createOutboxPipeline, textSender } from './outbox/index.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
 import { parseRules } from './parser/rules.js';
@@ -95,24 +86,13 @@ export async function startBot(
   );
   const store = instrumented.store;
 
-  // Every message leaves through the durable outbox; the drainer (built once the channel exists) sends it.
-  let drainer: Drainer | undefined;
-  const outbox = createOutbox({ store, kick: () => drainer?.kick() });
-  // Set once the order service exists: a receipt WhatsApp refused goes another way.
-  let onUndelivered:
-    | ((orderId: string, chat: string, error: string | undefined) => Promise<void>)
-    | undefined;
-  const delivery = createDeliveryTracker({
-    outbox: store.outbox,
-    onError: async (m, error) => {
-      if (m.kind === 'receipt' && m.orderId) await onUndelivered?.(m.orderId, m.chat, error);
-    },
-    logger: logger.child({ area: 'outbox' }),
-  });
+  // Every message leaves through the durable outbox; its drainer is attached once the channel exists.
+  const pipeline = createOutboxPipeline({ store, logger: logger.child({ area: 'outbox' }) });
+  const { outbox } = pipeline;
 
   const sandbox =
     config.CHANNEL === 'sandbox' && !overrides.channel
-      ? createSandboxChannel({ flushChat: (chat) => drainer?.flushChat(chat) ?? Promise.resolve() })
+      ? createSandboxChannel({ flushChat: pipeline.flushChat })
       : undefined;
   const channel: Channel =
     overrides.channel ??
@@ -124,22 +104,14 @@ export async function startBot(
       logger: logger.child({ area: 'whatsapp' }),
       ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
       onAlert: (kind, message) => void alerter.alert(kind, message),
-      onDelivery: (u) => void delivery.handle(u),
+      onDelivery: pipeline.onDelivery,
     });
 
-  drainer = createDrainer({
-    outbox: store.outbox,
+  const drainer = pipeline.attach({
     channel,
-    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     // The rate applies when a message leaves (WhatsApp only; the sandbox has none).
-    pacer: createPacer({
-      ...(channel.kind === 'whatsapp' ? { perMinute: config.WHATSAPP_SEND_PER_MINUTE } : {}),
-      now: Date.now,
-      random: Math.random,
-    }),
-    now: Date.now,
-    random: Math.random,
-    onAlert: (kind, message) => void alerter.alert(kind, message),
+    ...(channel.kind === 'whatsapp' ? { perMinute: config.WHATSAPP_SEND_PER_MINUTE } : {}),
+    alert: (kind, message) => void alerter.alert(kind, message),
     onSendError: (kind) => metrics.outboxSendError(kind),
     onFailed: async (m, error) => {
       if (m.broadcastId) await admin.broadcasts.messageFailed(m.broadcastId, m.chat, error);
@@ -147,7 +119,7 @@ export async function startBot(
       else if (m.orderId)
         await alerter.alert('message_failed', `A ${m.kind} message could not be sent: ${error}`, m.orderId);
     },
-    logger: logger.child({ area: 'outbox' }),
+    onReceiptUndelivered: (orderId, chat, error) => orders.receiptNotDelivered(orderId, chat, error),
   });
 
   const alerter = createAdminAlerter({
@@ -348,7 +320,6 @@ export async function startBot(
         'catalog sync failed; using cached list',
       ),
     );
-  onUndelivered = (orderId, chat, error) => orders.receiptNotDelivered(orderId, chat, error);
   await orders.start();
   await admin.start();
   // Messages left by the previous run leave as soon as the channel can send.
@@ -377,11 +348,11 @@ export async function startBot(
       await admin.stop();
       await runner.idle();
       await orders.stop();
-      await drainer?.flush(STOP_FLUSH_MS);
+      await drainer.flush(STOP_FLUSH_MS);
       await channel.stop();
       await runner.idle();
       // What is left is sent after the restart: the drainer takes pending rows when it starts.
-      await drainer?.stop();
+      await drainer.stop();
       await simulator?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -11,3 +11,4 @@ export {
 } from './errors.js';
 export { createOutbox, type Outbox, text, textSender } from './outbox.js';
 export { createPacer, type Pacer } from './pacer.js';
+export { createOutboxPipeline, type OutboxAttachment } from './pipeline.js';
