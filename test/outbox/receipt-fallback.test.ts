@@ -12,6 +12,7 @@ import type { OrderService } from '../../src/orders/service.js';
 import type { Order } from '../../src/orders/types.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { ack, fakeFactory, settle } from '../channels/whatsapp/fake-socket.js';
+import { makeCustomer, putCustomer } from '../store/fixtures.js';
 import { airtime, CUSTOMER, type Harness, startHarness } from '../orders/harness.js';
 
 const JID = '221771234567@s.whatsapp.net';
@@ -23,7 +24,7 @@ afterEach(async () => {
   hh = undefined;
 });
 
-async function setup() {
+async function setup(receiptVia: 'chat' | 'intech' = 'chat') {
   const store = createMemoryStore();
   const f = fakeFactory();
   let service: OrderService | undefined;
@@ -46,7 +47,7 @@ async function setup() {
   await channel.start(async () => {});
   stopChannel = () => channel.stop();
   f.last.ev.emit('connection.update', { connection: 'open' });
-  hh = await startHarness({ store, channel, config: { receiptVia: 'chat' } });
+  hh = await startHarness({ store, channel, config: { receiptVia } });
   service = hh.service!;
   return { hh, f, store };
 }
@@ -105,6 +106,39 @@ describe('a receipt WhatsApp could not deliver', () => {
     expect(timeline.find((e) => e.label === 'receipt_undelivered')?.detail).toMatch(/463; resent via intech/);
     expect(labels).toContain('receipt sent');
     expect(labels.indexOf('receipt delivery error')).toBeGreaterThan(labels.indexOf('receipt sent'));
+  });
+});
+
+describe('a receipt refused after Intech already failed it', () => {
+  it("goes once to the customer's LID address, in the LID chat", async () => {
+    const { hh, f, store } = await setup('intech');
+    const customer = '+221771000000'; // the simulator has no WhatsApp account for *000000
+    const lid = '555000111@lid';
+    await putCustomer(store, makeCustomer(customer, { aliases: [lid] }));
+    const o = await hh.placeOk(
+      airtime({ customerId: customer, payment: { codeService: 'WAVE_SN_API_CASH_OUT', payer: customer } }),
+    );
+    // Intech's receipt fails, the saga falls back to the chat: sent to the phone address.
+    await hh.waitForState(o.id, 'completed');
+    const sent = await hh.waitFor(async () => {
+      const m = await store.outbox.get(`${o.id}:receipt`);
+      return m?.state === 'sent' ? m : undefined;
+    }, 'the chat receipt sent');
+    const phoneJid = '221771000000@s.whatsapp.net';
+    ack(f.last, phoneJid, sent.waMessageId!, proto.WebMessageInfo.Status.ERROR, '463');
+    ack(f.last, phoneJid, sent.waMessageId!, proto.WebMessageInfo.Status.ERROR, '463');
+    await hh.waitFor(
+      async () => (await store.outbox.get(`${o.id}:receipt:lid`))?.state === 'sent',
+      'to the LID',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const toLid = f.last.sendMessage.mock.calls.filter((c) => c[0] === lid);
+    expect(toLid).toHaveLength(2); // the text and the image, once
+    expect((toLid[0]![1] as { text: string }).text).toContain(o.id);
+    const after = (await store.orders.get(o.id))!;
+    expect(after.events.filter((e) => e.type === 'receipt_undelivered').map((e) => e.detail)).toEqual([
+      'WhatsApp error 463; resent via lid',
+    ]);
   });
 });
 
