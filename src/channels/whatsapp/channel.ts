@@ -210,7 +210,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     try {
       await identities.seen(lidJid, phone);
     } catch (err) {
-      log.error({ err }, 'recording / merging a WhatsApp LID identity failed; tried again on the next message');
+      log.error(
+        { err },
+        'recording / merging a WhatsApp LID identity failed; tried again on the next message',
+      );
     }
   };
 
