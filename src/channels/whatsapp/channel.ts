@@ -136,8 +136,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   let current: WaSocketLike | undefined;
   let stopped = false;
   let attempts = 0;
-  /** A QR / pairing code is out and not used yet: waiting for a human, not broken (health().pairing). */
-  let awaitingLink = false;
   let openWaiters: { resolve: (s: WaSocketLike) => void; reject: (e: Error) => void }[] = [];
 
   const alert = (kind: string, message: string) => {
@@ -254,7 +252,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     sock.ev.on('connection.update', (update: Partial<ConnectionState>) => {
       if (current !== sock) return; // a dead socket's late events
       if (update.qr) {
-        awaitingLink = true;
         linkInfo.qr = update.qr;
         linkInfo.qrAt = now();
         if (pairingDigits && !authState.state.creds.registered) {
@@ -281,7 +278,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       }
       if (update.connection === 'open') {
         setState('open');
-        awaitingLink = false;
         linkInfo = {};
         attempts = 0;
         log.info({ me: sock.user?.id }, 'WhatsApp connected');
@@ -492,7 +488,15 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     health: () => ({
       connected: state === 'open',
       detail: state,
-      ...(state !== 'open' && awaitingLink ? { pairing: true } : {}),
+      // Never linked: waiting for a human to scan / type a code (even before WhatsApp sent a QR, e.g.
+      // no network yet), not broken; a logged-out or stopped channel needs a human too, but is not fine.
+      ...(state !== 'open' &&
+      state !== 'logged_out' &&
+      state !== 'stopped' &&
+      auth &&
+      !isLinked(auth.state.creds)
+        ? { pairing: true }
+        : {}),
     }),
   };
 }
