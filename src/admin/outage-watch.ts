@@ -33,7 +33,7 @@ export function outageStep(
   if (h.connected) return stored ? { do: 'end', outage: stored } : { do: 'nothing' };
   const ownAlert = h.detail === 'logged_out' || h.detail === 'stopped';
   if (!stored) return { do: 'start', outage: { since: at, alerted: ownAlert } };
-  if (!stored.alerted && at - stored.since >= afterMs) return { do: 'alert', outage: stored };
+  if (!stored.alerted && !ownAlert && at - stored.since >= afterMs) return { do: 'alert', outage: stored };
   return { do: 'nothing' };
 }
 

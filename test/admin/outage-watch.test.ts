@@ -55,7 +55,12 @@ describe('outage step (pure)', () => {
     expect(outageStep(down, { since: 10, alerted: true }, 400, 30)).toEqual({ do: 'nothing' });
     expect(outageStep({ connected: true }, { since: 10, alerted: true }, 500, 30).do).toBe('end');
     expect(outageStep({ connected: true }, undefined, 500, 30)).toEqual({ do: 'nothing' });
-    // logged out: the channel's own alert said it all
+    // logged out: the channel's own alert said it all, at the start of the outage or later in it
+    expect(
+      outageStep({ connected: false, detail: 'logged_out' }, { since: 10, alerted: false }, 400, 30),
+    ).toEqual({
+      do: 'nothing',
+    });
     expect(outageStep({ connected: false, detail: 'logged_out' }, undefined, 10, 30)).toEqual({
       do: 'start',
       outage: { since: 10, alerted: true },
