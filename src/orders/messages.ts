@@ -3,6 +3,7 @@
 import { serviceLabel } from '../catalog/derive.js';
 import { formatXof, type Lang } from '../i18n/lang.js';
 import { displayPhone } from '../phone/phone.js';
+import { formatToken } from '../receipts/format.js';
 import { accountLabel } from '../receipts/labels.js';
 import type { Order } from './types.js';
 
@@ -123,6 +124,16 @@ export const orderMessages = {
       fr: `Votre recharge Woyofal est payée (commande ${o.id}), mais le code à saisir sur le compteur ne nous est pas encore parvenu. Notre équipe le récupère et vous l'envoie ici au plus vite.`,
       en: `Your Woyofal top-up is paid (order ${o.id}), but the code to enter on the meter has not reached us yet. Our team is getting it and will send it here as soon as possible.`,
       wo: `Sa recharge Woyofal fey nañu ko (commande ${o.id}), waaye code bi ngay dugal ci compteur bi agsagul. Sunu équipe dina ko la yónnee fii ci lu gaaw.`,
+    });
+  },
+
+  /** The Woyofal code, arrived after the "code follows" message (see transitions' notify_tokens). */
+  tokensArrived(o: Order): string {
+    const codes = (o.tokens ?? []).map((t) => formatToken(t)).join('\n');
+    return pick(o.lang, {
+      fr: `Voici le code Woyofal de la commande ${o.id}, à saisir sur le compteur ${o.account ?? ''} :\n${codes}`,
+      en: `Here is the Woyofal code for order ${o.id}, to enter on meter ${o.account ?? ''}:\n${codes}`,
+      wo: `Code Woyofal bu commande ${o.id}, ngay dugal ci compteur ${o.account ?? ''} :\n${codes}`,
     });
   },
 
