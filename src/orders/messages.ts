@@ -143,7 +143,7 @@ export const orderMessages = {
     return pick(o.lang, {
       fr: `Désolé, l'opérateur n'a pas pu traiter votre ${d} (commande ${o.id}). Vos ${formatXof(o.amount)} ont été remboursés sur votre compte ${wallet}. Vous pouvez réessayer plus tard.`,
       en: `Sorry, the operator could not complete your ${d} (order ${o.id}). Your ${formatXof(o.amount)} were refunded to your ${wallet} account. You can try again later.`,
-      wo: `Baal nu, opérateur bi manul def sa ${d} (commande ${o.id}). Sa ${formatXof(o.amount)} delloo nanu ko ci sa compte ${wallet}. Mën nga jéemaat ci kanam.`,
+      wo: `Baal nu, operatëer bi manul def sa ${d} (commande ${o.id}). Sa ${formatXof(o.amount)} delloo nanu ko ci sa compte ${wallet}. Mën nga jéemaat ci kanam.`,
     });
   },
 

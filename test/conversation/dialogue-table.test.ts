@@ -674,7 +674,7 @@ const CASES: Case[] = [
     turns: [
       {
         say: 'dama bëgg kredi 1000 ci 77 123 45 30',
-        has: [SUMMARY_WO, 'Kompaañi : Orange'],
+        has: [SUMMARY_WO, 'Operatëer : Orange'],
         lacks: ['Récapitulatif', 'Opérateur', 'crédit'],
       },
       { say: 'déedéet', has: ['Bàyyi nanu ko'] },
