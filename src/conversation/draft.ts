@@ -41,13 +41,14 @@ export function customerCountry(customer: Customer): Country {
   return countryOfPhone(customer.phone) ?? 'SN';
 }
 
-/** A saved beneficiary named in the message ("recharge maman 1000"). */
-export function findBeneficiary(customer: Customer, p: ParseResult, text: string): Beneficiary | undefined {
+/** A saved beneficiary named in the message ("recharge maman 1000"), from the parser's words. */
+export function findBeneficiary(customer: Customer, p: ParseResult): Beneficiary | undefined {
   const list = customer.beneficiaries ?? [];
   const wanted = p.extra.nickname?.toLowerCase();
-  if (wanted) return list.find((b) => b.nickname.toLowerCase() === wanted);
-  const words = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}' -]/gu, ' ')} `;
-  return list.find((b) => words.includes(` ${b.nickname.toLowerCase()} `));
+  const exact = wanted ? list.find((b) => b.nickname.toLowerCase() === wanted) : undefined;
+  // A name of several words ("tonton ali") of which the rules took the first word only.
+  const words = ` ${(p.extra.words ?? []).join(' ')} `;
+  return exact ?? list.find((b) => words.includes(` ${b.nickname.toLowerCase()} `));
 }
 
 export function airtimeCodeForOperator(
@@ -76,13 +77,12 @@ export function carriesSlots(p: ParseResult): boolean {
 export function mergeParse(
   draft: Draft,
   p: ParseResult,
-  text: string,
   env: DraftEnv,
 ): { draft: Draft; notes: MergeNote[] } {
   const d: Draft = structuredClone(draft);
   const notes: MergeNote[] = [];
   const { catalog, customer } = env;
-  const ben = findBeneficiary(customer, p, text);
+  const ben = findBeneficiary(customer, p);
   if (p.extra.invalidAmount) notes.push({ type: 'bad_amount_form', raw: p.extra.invalidAmount.raw });
   if (d.kind === 'airtime') {
     if (p.extra.badPhone && !p.recipient) {
