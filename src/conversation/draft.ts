@@ -18,6 +18,7 @@ export interface DraftEnv {
 /** Something the merge noticed that the customer must hear about. */
 export type MergeNote =
   | { type: 'unknown_nickname'; nickname: string }
+  | { type: 'unknown_service'; name: string }
   | { type: 'operator_unavailable'; operator: string }
   | { type: 'bad_phone'; raw: string; reason: 'incomplete' | 'too_long' | 'unknown_prefix' }
   | { type: 'bad_amount_form'; raw: string };
@@ -145,6 +146,9 @@ export function mergeParse(
       if (d.kind === 'bill_pay') d.amount = undefined;
     }
     if (p.amount != null && d.kind === 'bill_reload') d.amount = p.amount;
+    // "payer ma facture Sonatel": named back before the list of the services we do pay.
+    if (!d.codeService && p.extra.unknownService && !ben)
+      notes.push({ type: 'unknown_service', name: p.extra.unknownService });
   }
   if (p.extra.payer) d.payer = p.extra.payer;
   return { draft: d, notes };

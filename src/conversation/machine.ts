@@ -590,6 +590,7 @@ function startRequest(t: Turn, msg: Msg): boolean {
 function sayNotes(t: Turn, notes: MergeNote[]): void {
   for (const n of notes) {
     if (n.type === 'unknown_nickname') t.say(t.m.unknownNickname(n.nickname));
+    else if (n.type === 'unknown_service') t.say(t.m.unknownService(n.name));
     else if (n.type === 'operator_unavailable') t.say(t.m.operatorUnavailable(n.operator));
     else if (n.type === 'bad_phone') t.say(t.m.phoneNotRead(n.raw, n.reason));
     else t.say(t.m.amountNotRead(n.raw));

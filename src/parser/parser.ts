@@ -133,6 +133,7 @@ export function mergeLlm(
     changed = true;
   }
 
+  if (result.codeService) delete result.extra.unknownService;
   if (changed) result.extra.viaLlm = true;
   return { result, dropped };
 }
@@ -163,6 +164,7 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
       result.codeService = null;
       result.account = null;
       delete result.extra.operator;
+      delete result.extra.unknownService;
       if (result.intent === 'airtime' || result.intent === 'bill') result.intent = 'unknown';
     } else if (reading.kind === 'unclear') {
       // "les deux", "2 ou 3 ?", "j'hésite entre les deux": a small number here is no amount either.

@@ -54,6 +54,8 @@ export interface ParseResult {
     name?: string;
     /** Operator named explicitly by the customer ("orange", "free"...). */
     operator?: string;
+    /** A bill service named that we do not know, as typed: "payer ma facture Sonatel" -> "Sonatel". */
+    unknownService?: string;
     /** A nickname the customer used: "recharge maman 1000" -> "maman". */
     nickname?: string;
     /** For intent 'language': the language asked for. */

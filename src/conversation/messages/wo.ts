@@ -101,6 +101,7 @@ export const wo: Messages = {
   dailyLimit: (remaining, limit) => `Baal ma, ${limit} ci bés la. Des na la ${remaining} tey.`,
   expired: (item) => `Sa laaj bu jëkk${item ? ` (${item})` : ''} jeex na, dara jëlewuñu.`,
   unknownNickname: (nickname) => `Xamaguma « ${nickname} ».`,
+  unknownService: (name) => `Xamuma « ${name} » : du facture bu ñu mën a fey.`,
   noOrders: 'Amaguloo commande. Bindal *menu* ngir tàmbali.',
   billLabels: { name: 'Tur', due: 'Bés bu mujj', reference: 'Référence' },
   noAirtimeFor: (phone, operators) =>
