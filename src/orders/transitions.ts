@@ -265,8 +265,11 @@ function failUnsentCollect(o: Order, at: number, eventType: string): Transition 
 
 export type OutcomeResult = Transition | 'duplicate' | 'ignored';
 
-/** Money-moving steps: their outcome from an unsigned callback waits for a lookup. */
-const CONFIRMED_STEPS: OperationStep[] = ['collect', 'deliver'];
+/**
+ * Steps whose outcome from an unsigned callback waits for a lookup: the money-moving ones, and the Intech
+ * receipt (a forged SUCCESS would otherwise close the order on a receipt the customer never got).
+ */
+const CONFIRMED_STEPS: OperationStep[] = ['collect', 'deliver', 'receipt'];
 
 /** A compact, bounded view of an outcome for an alert ("both bodies"). */
 export function describeOutcome(x: Omit<Partial<Outcome>, 'status'> & { status?: string }): string {

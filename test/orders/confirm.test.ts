@@ -4,6 +4,7 @@ import {
   applyOutcome,
   beginCollect,
   beginDelivery,
+  beginReceipt,
   confirmOutcome,
   newOperation,
   refundResult,
@@ -129,6 +130,21 @@ describe('confirmation of an unsigned callback', () => {
     expect(done.next.tokens).toBeUndefined();
     expect(done.effects.map((e) => e.type)).toContain('notify_token_pending');
     expect(done.effects.some((e) => e.type === 'alert' && e.kind === 'missing_tokens')).toBe(true);
+  });
+
+  it('an unsigned receipt SUCCESS does not close the order: the lookup says it failed, the chat sends it', () => {
+    const delivered = must(
+      applyOutcome(woyofalDelivering(), 'deliver', { status: 'SUCCESS', transactionId: 'TD' }, T, 'lookup'),
+    ).next;
+    const op = newOperation('receipt', 'WOYO2345-RCP', 'WHATSAPP_MESSAGING', 0, T);
+    const sending = must(beginReceipt(delivered, 'intech', op, T)).next;
+    const rep = must(applyOutcome(sending, 'receipt', { status: 'SUCCESS' }, T, 'callback'));
+    expect(rep.next.state).toBe('delivered');
+    expect(rep.effects).toEqual([{ type: 'confirm', step: 'receipt' }]);
+    const done = must(confirmOutcome(rep.next, 'receipt', { status: 'FAILLED' }, T));
+    expect(done.next.state).toBe('delivered');
+    expect(done.next.receiptVia).toBe('chat');
+    expect(done.effects.map((e) => e.type)).toContain('receipt_chat');
   });
 
   it('a FAILLED delivery refuted by the lookup: no refund, admins see both', () => {
