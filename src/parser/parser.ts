@@ -219,13 +219,18 @@ function quoteOf(text: string): string {
   return t.length > QUOTE_MAX ? `${t.slice(0, QUOTE_MAX - 1)}…` : t;
 }
 
+/** Words handed on for nickname matching: a name is in the first ones of any message a person writes. */
+const MAX_WORDS = 200;
+
 /** "Pour Tonton-Ali, 2000 !" -> ["pour", "tonton-ali", "2000"]: letters, digits, ' and - kept. */
 export function wordsOf(text: string): string[] {
   return text
+    .slice(0, MAX_WORDS * 30)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}' -]/gu, ' ')
     .split(/\s+/)
-    .filter(Boolean);
+    .filter(Boolean)
+    .slice(0, MAX_WORDS);
 }
 
 /** Replies that acknowledge rather than name ("super", "parfait"): never saved as a nickname. */
