@@ -118,6 +118,10 @@ export function createLeasedWhatsAppChannel(deps: LeasedWhatsAppDeps): LeasedWha
       await inner?.setTyping(customerId, typing);
     },
     health: () =>
-      inner?.health() ?? { connected: false, detail: `standby: the socket is held by another instance` },
+      inner?.health() ?? {
+        connected: false,
+        standby: true,
+        detail: 'standby: the WhatsApp socket is held by another instance',
+      },
   };
 }
