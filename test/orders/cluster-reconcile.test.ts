@@ -69,10 +69,11 @@ function instance(
   owner: string,
   lookups: Map<string, number>,
   clock: () => number,
+  over: { hmacSecret?: string; intech?: IntechApi } = {},
 ): OrderService {
   return createOrderService({
     store,
-    intech: slowIntech(lookups),
+    intech: over.intech ?? slowIntech(lookups),
     notifier: recordingNotifier(),
     alerter: recordingAlerter(),
     config: {
@@ -86,6 +87,7 @@ function instance(
       publicUrl: 'http://127.0.0.1:1',
       apiKey: 'k',
       lookupSpacingMs: 1_000,
+      ...(over.hmacSecret ? { hmacSecret: over.hmacSecret } : {}),
     },
     now: clock,
     cluster: { claims: createOrderClaims({ leases: store.leases, owner, ttlMs: 300_000, now: clock }) },
@@ -139,6 +141,44 @@ describe('reconciler on two instances', () => {
     t += 300_000;
     await b.reconcileOnce();
     expect(lookups.get('DEAD1-collect')).toBe(1);
+    await b.stop();
+  });
+
+  it('a callback recorded by an instance that crashed before applying it is applied by another', async () => {
+    await stores[0]!.orders.create(collecting('CBCRASH'));
+    const t = T0 + 20 * 60_000;
+    // Instance A recorded the signed callback (and answered 200), then died before applying it.
+    expect(
+      await stores[0]!.callbacks.record({
+        externalTransactionId: 'CBCRASH-collect',
+        transactionId: 'T-CBCRASH-collect',
+        status: 'SUCCESS',
+        receivedAt: t,
+        body: { status: 'SUCCESS', transaction: { externalTransactionId: 'CBCRASH-collect' } },
+      }),
+    ).toBe('new');
+    const sent: string[] = [];
+    const lookups = new Map<string, number>();
+    const intech: IntechApi = {
+      ...slowIntech(lookups),
+      async operation(req) {
+        sent.push(req.externalTransactionId);
+        return {
+          transactionId: `T-${req.externalTransactionId}`,
+          externalTransactionId: req.externalTransactionId,
+          status: 'PENDING',
+          raw: {},
+        };
+      },
+    };
+    const b = instance(stores[1]!, 'inst-b', lookups, () => t, { hmacSecret: 'x'.repeat(32), intech });
+    await b.reconcileOnce();
+    const o = (await stores[1]!.orders.get('CBCRASH'))!;
+    expect(o.operations.collect?.status).toBe('success');
+    expect(o.state).toBe('delivering');
+    // Applied from the record: no status lookup was spent, and the delivery went out once.
+    expect(lookups.get('CBCRASH-collect')).toBeUndefined();
+    expect(sent).toEqual([o.operations.deliver!.externalTransactionId]);
     await b.stop();
   });
 });
