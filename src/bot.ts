@@ -336,6 +336,7 @@ export async function startBot(
       balanceWatch: admin.balanceWatch,
       broadcasts: admin.broadcasts,
       reconciler: orders,
+      catalog,
     });
   } else await admin.start();
   // One customer's turns one after the other, in arrival order, whichever instance each message reaches.

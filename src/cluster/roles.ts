@@ -12,6 +12,8 @@ export interface ClusterParts {
   balanceWatch: { start(): void; stop(): void };
   broadcasts: { resume(): Promise<void>; pickUp(): Promise<void>; stop(): Promise<void> };
   reconciler: { startLoop(): void; stopLoop(): void };
+  /** Every instance re-reads the catalog the sync holder or an admin elsewhere changed. */
+  catalog?: { reload(): Promise<void> };
 }
 
 export interface ClusterRoles {
@@ -35,12 +37,15 @@ export function createClusterRoles(deps: {
   ttlMs: number;
   /** How often the broadcast holder looks for broadcasts started on other instances. */
   broadcastPollMs?: number;
+  /** How often every instance re-reads the catalog from the store (default 1 minute). */
+  catalogReloadMs?: number;
   now?: () => number;
   logger: Logger;
 }): ClusterRoles {
   const log = deps.logger;
   let list: Singleton[] = [];
   let broadcastsHeld = false;
+  let follow: NodeJS.Timeout | undefined;
   const make = (name: string, role: SingletonRole) =>
     createSingleton(
       {
@@ -95,8 +100,21 @@ export function createClusterRoles(deps: {
         }),
       ];
       for (const s of list) await s.start();
+      const catalog = p.catalog;
+      if (catalog) {
+        follow = setInterval(
+          () =>
+            void catalog
+              .reload()
+              .catch((err) => log.warn({ err: (err as Error).message }, 'catalog reload failed')),
+          deps.catalogReloadMs ?? 60_000,
+        );
+        follow.unref();
+      }
     },
     async stop() {
+      if (follow) clearInterval(follow);
+      follow = undefined;
       for (const s of list) await s.stop();
     },
   };
