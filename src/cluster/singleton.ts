@@ -42,11 +42,14 @@ export function createSingleton(deps: SingletonDeps, name: string, role: Singlet
   let running = false;
   let stopped = false;
   let ticking: Promise<void> | undefined;
+  let starting: Promise<unknown> = Promise.resolve();
 
   async function lose(why: string): Promise<void> {
     if (!held) return;
     held = undefined;
-    log.warn({ why }, 'singleton lease lost: stopping');
+    if (why === 'stopping') log.info('singleton lease given back');
+    else log.warn({ why }, 'singleton lease lost: stopping');
+    await starting;
     try {
       await role.onLose();
     } catch (err) {
@@ -84,11 +87,10 @@ export function createSingleton(deps: SingletonDeps, name: string, role: Singlet
     }
     held = got;
     log.info({ epoch: got.epoch }, 'singleton lease taken: acting');
-    try {
-      await role.onAcquire(got);
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'singleton start failed');
-    }
+    // Not awaited by the tick: a slow start (WhatsApp version lookup) must not delay the renewals.
+    starting = (async () => role.onAcquire(got))().catch((err) =>
+      log.error({ err: (err as Error).message }, 'singleton start failed'),
+    );
   }
 
   function tick(): Promise<void> {
