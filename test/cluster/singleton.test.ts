@@ -1,5 +1,7 @@
 // Singletons across instances: one holder at a time; taken over after the holder dies; a holder that
 // cannot renew stops acting; a clean stop hands over at once.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSingleton } from '../../src/cluster/singleton.js';
 import { createMemoryStore } from '../../src/store/memory.js';
@@ -156,6 +158,48 @@ describe('singleton on PostgreSQL: two instances, real clock', () => {
     await new Promise((r) => setTimeout(r, ttl / 3 + 100));
     expect([a.acting(), b.acting()]).toEqual([false, true]);
     await sa.stop();
+    await sb.stop();
+  });
+
+  it('an instance killed with SIGKILL: another takes over after its lease expires (measured)', async () => {
+    const ttl = 3_000;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'kill-child.ts'), url, String(ttl)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('acting') && resolve());
+    });
+    const b = role();
+    const sb = createSingleton(
+      { leases: stores[1]!.leases, owner: 'survivor', ttlMs: ttl },
+      'singleton:reconciler',
+      b.role,
+    );
+    await sb.start();
+    await new Promise((r) => setTimeout(r, ttl));
+    expect(b.acting()).toBe(false); // the child renews: no takeover while it lives
+    const before = (await stores[1]!.leases.get('singleton:reconciler'))!;
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    // Its last renewal may land just before the kill: read the lease as the survivor will see it.
+    const last = (await stores[1]!.leases.get('singleton:reconciler'))!;
+    while (!b.acting()) {
+      if (Date.now() - killedAt > ttl * 3) throw new Error('no takeover');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const tookOver = Date.now();
+    console.log(
+      `SIGKILL failover: taken over ${tookOver - killedAt} ms after the kill, ${tookOver - last.expiresAt} ms after the lease expired (ttl ${ttl} ms, bound ttl + ttl/3 = ${ttl + ttl / 3} ms)`,
+    );
+    expect(last.owner).toBe(before.owner);
+    expect(tookOver).toBeGreaterThanOrEqual(last.expiresAt);
+    expect(tookOver - killedAt).toBeLessThanOrEqual(ttl + ttl / 3 + 500);
+    const now = (await stores[0]!.leases.get('singleton:reconciler'))!;
+    expect(now).toMatchObject({ owner: 'survivor', epoch: last.epoch + 1 });
     await sb.stop();
   });
 });
