@@ -59,14 +59,20 @@ export function createSingleton(deps: SingletonDeps, name: string, role: Singlet
 
   async function step(): Promise<void> {
     const t = now();
-    if (held) {
+    const mine = held;
+    if (mine) {
       let next: Lease | null;
       try {
-        next = await deps.leases.renew(name, deps.owner, held.epoch, t, deps.ttlMs);
+        next = await deps.leases.renew(name, deps.owner, mine.epoch, t, deps.ttlMs);
       } catch (err) {
         // The database is unreachable: keep acting only while the lease we hold is surely still ours.
         log.warn({ err: (err as Error).message }, 'singleton lease renewal failed');
-        if (held && now() >= held.expiresAt - every) await lose('renewal failed before expiry');
+        if (held === mine && now() >= mine.expiresAt - every) await lose('renewal failed before expiry');
+        return;
+      }
+      if (held !== mine) {
+        // Given up while this renewal hung (watchdog): hand it back rather than hold it idle.
+        if (next) await deps.leases.release(name, deps.owner, next.epoch).catch(() => undefined);
         return;
       }
       if (next) held = next;
@@ -108,7 +114,12 @@ export function createSingleton(deps: SingletonDeps, name: string, role: Singlet
       running = true;
       stopped = false;
       await tick();
-      timer = setInterval(() => void tick(), every);
+      timer = setInterval(() => {
+        // A renewal still hanging this close to expiry (slow database, exhausted pool): stop acting now,
+        // before another instance may take the lease over.
+        if (ticking && held && now() >= held.expiresAt - every) void lose('renewal did not complete in time');
+        void tick();
+      }, every);
       timer.unref();
     },
     async stop() {

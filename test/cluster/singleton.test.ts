@@ -13,9 +13,11 @@ import { freezable } from './freeze.js';
 function role() {
   const log: string[] = [];
   let acting = false;
+  let lostAt = 0;
   return {
     log,
     acting: () => acting,
+    lostAt: () => lostAt,
     role: {
       onAcquire() {
         acting = true;
@@ -23,6 +25,7 @@ function role() {
       },
       onLose() {
         acting = false;
+        lostAt = Date.now();
         log.push('lose');
       },
     },
@@ -148,6 +151,9 @@ describe('singleton on PostgreSQL: two instances, real clock', () => {
     }
     const failover = Date.now() - frozenAt;
     const detection = frozenAt + failover - expiresAt;
+    // The hung holder's renewal never came back: its watchdog stopped it before the lease could expire.
+    expect(a.acting()).toBe(false);
+    expect(a.lostAt()).toBeLessThan(expiresAt);
     console.log(
       `singleton failover: taken over ${failover} ms after the holder hung, ${detection} ms after its lease expired (ttl ${ttl} ms, renew/poll every ${ttl / 3} ms)`,
     );
@@ -185,7 +191,8 @@ describe('singleton on PostgreSQL: two instances, real clock', () => {
     const killedAt = Date.now();
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
-    // Its last renewal may land just before the kill: read the lease as the survivor will see it.
+    // A renewal it sent just before dying may still commit: read the lease once that has settled.
+    await new Promise((r) => setTimeout(r, 200));
     const last = (await stores[1]!.leases.get('singleton:reconciler'))!;
     while (!b.acting()) {
       if (Date.now() - killedAt > ttl * 3) throw new Error('no takeover');
