@@ -127,7 +127,10 @@ export function createSingleton(deps: SingletonDeps, name: string, role: Singlet
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      await ticking;
+      // A renewal hanging on an unreachable database must not hold the shutdown up for long.
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([ticking, new Promise((r) => (wait = setTimeout(r, every)))]);
+      clearTimeout(wait);
       const lease = held;
       await lose('stopping');
       if (lease) await deps.leases.release(name, deps.owner, lease.epoch).catch(() => undefined);
