@@ -11,7 +11,7 @@ import { recordingChannel, seedSubscribers } from '../admin/helpers.js';
 import { dropDatabase, freshDatabase } from '../store/pg-db.js';
 import { freezable } from './freeze.js';
 
-const TTL = 600;
+const TTL = 1_500;
 let url: string;
 const stores: Store[] = [];
 beforeAll(async () => {

@@ -132,7 +132,7 @@ describe('singleton on PostgreSQL: two instances, real clock', () => {
   });
 
   it('exactly one acts; when it hangs the other takes over within ttl + ttl/3', async () => {
-    const ttl = 600;
+    const ttl = 1_500;
     const fa = freezable(stores[0]!.leases);
     const a = role();
     const b = role();

@@ -51,7 +51,7 @@ describe('two bots on one PostgreSQL database', () => {
       DATABASE_URL: url!,
       DATABASE_POOL_SIZE: '4',
       INSTANCE_ID: id,
-      LEASE_TTL_MS: '1000',
+      LEASE_TTL_MS: '3000',
     });
     const a = await startTestBot(env('bot-a'));
     bots.push(a);

@@ -12,7 +12,7 @@ import { freezable } from '../../cluster/freeze.js';
 import { dropDatabase, freshDatabase } from '../../store/pg-db.js';
 import { fakeFactory, settle } from './fake-socket.js';
 
-const TTL = 600;
+const TTL = 1_500;
 let url: string;
 const stores: Store[] = [];
 beforeAll(async () => {
