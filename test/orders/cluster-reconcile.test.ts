@@ -181,4 +181,20 @@ describe('reconciler on two instances', () => {
     expect(sent).toEqual([o.operations.deliver!.externalTransactionId]);
     await b.stop();
   });
+
+  it('an order with nothing due is not claimed (no lease write per open order per pass)', async () => {
+    const t = T0 + 30 * 60_000;
+    const fresh = collecting('FRESH1');
+    fresh.operations.collect = { ...fresh.operations.collect!, recordedAt: t - 100, sentAt: t - 50 };
+    fresh.createdAt = t - 200;
+    await stores[0]!.orders.create(fresh);
+    const lookups = new Map<string, number>();
+    const b = instance(stores[1]!, 'inst-b', lookups, () => t);
+    await b.reconcileOnce();
+    expect(await stores[0]!.leases.get('order:FRESH1')).toBeUndefined();
+    expect(lookups.get('FRESH1-collect')).toBeUndefined();
+    // The orders that were due were claimed (and handed back).
+    expect((await stores[0]!.leases.get('order:CL0'))?.owner).toBe('inst-b');
+    await b.stop();
+  });
 });
