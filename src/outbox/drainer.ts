@@ -229,8 +229,9 @@ export function createDrainer(deps: DrainerDeps): Drainer {
         continue;
       }
       const n = channel.canSend() ? await sendBatch() : 0;
-      // Nothing claimable here (another send of this chat in flight, a retry not due): wait a little.
-      if (n === 0) await wait(Math.min(50, left));
+      // Nothing claimable (the loop was sending this chat's message, a retry is not due): look again at
+      // once (the batch we waited for may have finished it), else wait a little.
+      if (n === 0 && !(await done())) await wait(Math.min(50, until - now()));
     }
   }
 
