@@ -9,6 +9,6 @@ export {
   PermanentSendError,
   type SendErrorKind,
 } from './errors.js';
-export { createOutbox, type Outbox, text, textSender } from './outbox.js';
+export { createOutbox, type Outbox, text } from './outbox.js';
 export { createPacer, type Pacer } from './pacer.js';
 export { createOutboxPipeline, type OutboxAttachment } from './pipeline.js';

@@ -7,7 +7,7 @@ import type { InboundMessage } from '../../src/channels/channel.js';
 import type { Order } from '../../src/orders/types.js';
 import { createMemoryStore } from '../../src/store/index.js';
 import { putCustomer } from '../store/fixtures.js';
-import { textSender } from '../../src/outbox/outbox.js';
+import { text } from '../../src/outbox/outbox.js';
 import {
   customer,
   fakeClock,
@@ -36,7 +36,14 @@ async function setup() {
     sleep: clock.sleep,
     now: clock.now,
     onFinished: async (b, p) =>
-      textSender(outbox, 'reply').sendText(b.createdBy, `report ${p.sent}/${p.total}`),
+      outbox.send([
+        {
+          id: `report:${b.id}`,
+          chat: b.createdBy,
+          kind: 'reply',
+          payload: text(`report ${p.sent}/${p.total}`),
+        },
+      ]),
   });
   const sync = createCatalogSync({ catalog, intech, kv: store.kv, now: clock.now });
   const commands = createAdminCommands({
