@@ -404,7 +404,18 @@ export async function startBot(
   // Messages left by the previous run leave as soon as the channel can send (the socket's holder only).
   drainer.start();
   // One customer's turns one after the other, in arrival order, whichever instance each message reaches.
-  await channel.start((msg) => store.locks.run(`customer:${msg.customerId}`, () => runner.handle(msg)));
+  // Tracked from arrival (a turn may wait for the lock before the runner sees it): stop() waits for them.
+  const turns = new Set<Promise<void>>();
+  const turnsIdle = async () => {
+    while (turns.size > 0) await Promise.allSettled([...turns]);
+    await runner.idle();
+  };
+  await channel.start((msg) => {
+    const t = store.locks.run(`customer:${msg.customerId}`, () => runner.handle(msg));
+    turns.add(t);
+    void t.finally(() => turns.delete(t)).catch(() => undefined);
+    return t;
+  });
   outageWatch?.start();
 
   logger.info(
@@ -429,11 +440,11 @@ export async function startBot(
       outageWatch?.stop();
       await cluster?.stop();
       await admin.stop();
-      await runner.idle();
+      await turnsIdle();
       await orders.stop();
       await drainer.flush(STOP_FLUSH_MS);
       await channel.stop();
-      await runner.idle();
+      await turnsIdle();
       // What is left is sent after the restart: the drainer takes pending rows when it starts.
       await drainer.stop();
       await simulator?.stop();
