@@ -220,6 +220,9 @@ export function createSaga(deps: SagaDeps) {
         return;
       case 'notify_token_pending':
         return say(o, M.tokenPending(o), e.type);
+      case 'notify_tokens':
+        // The Woyofal code arrived after the customer was told it would follow.
+        return say(o, M.tokensArrived(o), e.type);
       case 'start_receipt':
         return receipt(o);
       case 'receipt_chat':
