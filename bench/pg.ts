@@ -10,6 +10,7 @@ import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres/index.js';
 import { type buildCallbackBody, type SignedCallback, signCallback } from '../test/helpers/intech-signer.js';
 import { startEmbeddedPostgres } from '../test/setup/postgres.js';
+import { cpuMs, postmasterPid, treeCpuMs } from './cpu.js';
 import { drive, type Load, type Request } from './load.js';
 import { seedSettledOrders } from './pg-seed.js';
 import { startProcess, stopProcess } from './processes.js';
@@ -55,22 +56,49 @@ function callbackRequests(bodies: ReturnType<typeof buildCallbackBody>[]): () =>
   };
 }
 
+interface Measured extends Load {
+  /** CPU ms per answered request: the server's own, and PostgreSQL's (embedded server only). */
+  cpuMs: number;
+  pgCpuMs?: number;
+}
+
+interface Target {
+  url: string;
+  pid: number;
+  postmaster?: number;
+}
+
+/** One load run, with the CPU the server (and PostgreSQL) spent on it. */
+async function measured(t: Target, seconds: number, next: () => Request): Promise<Measured & { n: number }> {
+  const [cpu0, pg0] = [await cpuMs(t.pid), t.postmaster ? await treeCpuMs(t.postmaster) : 0];
+  const load = await drive(t.url, seconds, next);
+  const [cpu1, pg1] = [await cpuMs(t.pid), t.postmaster ? await treeCpuMs(t.postmaster) : 0];
+  const n = Math.max(1, load.perSecond * seconds);
+  return { ...load, n, cpuMs: (cpu1 - cpu0) / n, ...(t.postmaster ? { pgCpuMs: (pg1 - pg0) / n } : {}) };
+}
+
 /** Bare and bot measured in alternating rounds, so the machine's other load hits both alike. */
-async function measurePair(bareUrl: string, botUrl: string, next: () => Request): Promise<[Load, Load]> {
-  await drive(bareUrl, WARMUP_SECONDS, next);
-  await drive(botUrl, WARMUP_SECONDS, next);
-  const bare: Load[] = [];
-  const bot: Load[] = [];
+async function measurePair(bare: Target, bot: Target, next: () => Request): Promise<[Measured, Measured]> {
+  await drive(bare.url, WARMUP_SECONDS, next);
+  await drive(bot.url, WARMUP_SECONDS, next);
+  const bares: (Measured & { n: number })[] = [];
+  const bots: (Measured & { n: number })[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    bare.push(await drive(bareUrl, SECONDS / ROUNDS, next));
-    bot.push(await drive(botUrl, SECONDS / ROUNDS, next));
+    bares.push(await measured(bare, SECONDS / ROUNDS, next));
+    bots.push(await measured(bot, SECONDS / ROUNDS, next));
   }
-  const sum = (xs: Load[]): Load => ({
-    perSecond: xs.reduce((n, x) => n + x.perSecond, 0) / xs.length,
-    p50: [...xs.map((x) => x.p50)].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!,
-    errors: xs.reduce((n, x) => n + x.errors, 0),
-  });
-  return [sum(bare), sum(bot)];
+  const sum = (xs: (Measured & { n: number })[]): Measured => {
+    const n = xs.reduce((a, x) => a + x.n, 0);
+    const weighted = (f: (x: Measured) => number) => xs.reduce((a, x) => a + f(x) * x.n, 0) / n;
+    return {
+      perSecond: xs.reduce((a, x) => a + x.perSecond, 0) / xs.length,
+      p50: [...xs.map((x) => x.p50)].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!,
+      errors: xs.reduce((a, x) => a + x.errors, 0),
+      cpuMs: weighted((x) => x.cpuMs),
+      ...(xs[0]!.pgCpuMs !== undefined ? { pgCpuMs: weighted((x) => x.pgCpuMs ?? 0) } : {}),
+    };
+  };
+  return [sum(bares), sum(bots)];
 }
 
 /** A database of its own on the given server, dropped at the end. */
@@ -97,15 +125,24 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'xb-bench-pg-'));
   const node = process.execPath;
   const tsx = ['--import', 'tsx'];
-  const rows: string[][] = [['workload', 'server', 'per second', 'share of bare express', 'p50', 'errors']];
+  const rows: string[][] = [
+    ['workload', 'server', 'per second', 'share of bare express', 'p50', 'errors', 'CPU ms/request'],
+  ];
+  const cpuCell = (m: Measured) =>
+    m.pgCpuMs === undefined
+      ? m.cpuMs.toFixed(2)
+      : `${m.cpuMs.toFixed(2)} + ${m.pgCpuMs.toFixed(2)} PostgreSQL`;
   try {
     // Orders whose callbacks will come back as duplicates: seeded settled, like after a finished saga.
     const store = await openPostgresStore({ url: db.url });
     const bodies = await seedSettledOrders(store, ORDERS);
     await store.close();
 
+    const postmaster = embedded ? await postmasterPid(embedded.dataDir) : undefined;
     const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
-    const bot = await startProcess(node, [...tsx, join(root, 'src/main.ts')], {
+    // Profiling: e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const botArgs = [...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...tsx];
+    const bot = await startProcess(node, [...botArgs, join(root, 'src/main.ts')], {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
@@ -128,8 +165,14 @@ async function main(): Promise<void> {
         ['sandbox chat turn', chatRequest],
         ['duplicate callback', callbackRequests(bodies)],
       ];
-      for (const [name, next] of workloads) {
-        const [b, l] = await measurePair(bare.url, bot.url, next);
+      // BENCH_ONLY=chat or =callback measures one workload (profiling).
+      const only = process.env.BENCH_ONLY;
+      for (const [name, next] of workloads.filter(([n]) => !only || n.includes(only))) {
+        const [b, l] = await measurePair(
+          { url: bare.url, pid: bare.child.pid! },
+          { url: bot.url, pid: bot.child.pid!, ...(postmaster ? { postmaster } : {}) },
+          next,
+        );
         rows.push([
           name,
           'bare express 5',
@@ -137,6 +180,7 @@ async function main(): Promise<void> {
           '100%',
           `${b.p50.toFixed(1)} ms`,
           String(b.errors),
+          cpuCell(b),
         ]);
         rows.push([
           '',
@@ -145,6 +189,7 @@ async function main(): Promise<void> {
           `${((100 * l.perSecond) / b.perSecond).toFixed(1)}%`,
           `${l.p50.toFixed(1)} ms`,
           String(l.errors),
+          cpuCell(l),
         ]);
       }
     } finally {

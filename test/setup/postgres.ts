@@ -43,7 +43,11 @@ export async function letPostgresUserReachBinaries(): Promise<void> {
 }
 
 /** A throwaway embedded PostgreSQL on a free port (also used by bench:pg); stop() removes its files. */
-export async function startEmbeddedPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startEmbeddedPostgres(): Promise<{
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}> {
   await letPostgresUserReachBinaries();
   const parent = await mkdtemp(join(tmpdir(), 'xb-pg-'));
   // mkdtemp makes 0700 folders; the postgres user must be able to reach the data folder.
@@ -62,6 +66,7 @@ export async function startEmbeddedPostgres(): Promise<{ url: string; stop(): Pr
   await server.start();
   return {
     url: `postgres://postgres:pw@127.0.0.1:${port}/postgres`,
+    dataDir: join(parent, 'data'),
     async stop() {
       await server.stop();
       await rm(parent, { recursive: true, force: true });

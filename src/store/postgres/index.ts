@@ -6,13 +6,14 @@ import { broadcastsRepo } from './broadcasts.js';
 import { callbacksRepo } from './callbacks.js';
 import { saveConversation, conversationsRepo } from './conversations.js';
 import { customersRepo } from './customers.js';
-import { makePool, openDb } from './db.js';
+import { makePool, openDb, types } from './db.js';
 import { dedupeRepo } from './dedupe.js';
 import { kvRepo } from './kv.js';
 import { leasesRepo } from './leases.js';
 import { locksRepo } from './locks.js';
 import { migrate } from './migrate.js';
 import { ordersRepo } from './orders.js';
+import { createPipeline } from './pipeline.js';
 import { enqueueRows, outboxRepo } from './outbox.js';
 import { statusLookupsRepo } from './status-lookups.js';
 
@@ -20,6 +21,8 @@ export interface PostgresStoreOptions {
   url: string;
   poolSize?: number;
   statementTimeoutMs?: number;
+  /** Shared pipelined connections for single statements (default 2). */
+  pipelineConnections?: number;
   logger?: Logger;
 }
 
@@ -31,13 +34,25 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const lockPool = makePool(opts.url, poolSize, 0);
   for (const p of [pool, lockPool])
     p.on('error', (err) => opts.logger?.warn({ err }, 'postgres idle client error'));
-  const db = openDb(pool);
+  const pipeConns = opts.pipelineConnections ?? Number(process.env.XB_PIPE_CONNS ?? 2);
+  const pipeline =
+    pipeConns === 0
+      ? undefined
+      : createPipeline({
+          url: opts.url,
+          connections: pipeConns,
+          statementTimeoutMs: timeout,
+          types,
+          onError: (err) => opts.logger?.warn({ err }, 'postgres pipelined connection lost'),
+        });
+  const db = openDb(pool, pipeline);
   try {
     const applied = await migrate(pool);
     if (applied.length) opts.logger?.info({ applied }, 'database migrations applied');
   } catch (err) {
     await pool.end();
     await lockPool.end();
+    await pipeline?.end();
     throw err;
   }
   let closed = false;
