@@ -70,7 +70,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   };
 
   const cork = (c: Conn) => {
-    if (c.corked || process.env.XB_PIPE_CORK === '0') return;
+    if (c.corked) return;
     const stream = (
       c.client as unknown as {
         connection: { stream: NodeJS.WritableStream & { cork(): void; uncork(): void } };
