@@ -121,6 +121,9 @@ async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs: num
 const t0 = Date.now();
 const step = (what: string) => process.env.MI_DEBUG && console.error(`[${Date.now() - t0} ms] ${what}`);
 
+const extOf = (e: LogEntry) =>
+  String((e as { body?: { externalTransactionId?: string } }).body?.externalTransactionId);
+
 /** Local number as Intech records it (+221771000011 -> 771000011). */
 const local = (e164: string) => e164.slice(4);
 
@@ -144,9 +147,11 @@ it('three instances, callbacks to all, lost callbacks and a SIGKILL: every order
   await Promise.all(ports.map((p, i) => startInstance(i, p, simUrl, proxy!.url)));
   step('instances up');
 
-  // Every customer orders at once; their two messages go to two different instances.
+  // Customers order a few hundred ms apart (so the kill below finds orders at every stage); each
+  // one's two messages go to two different instances.
   const conversations = await Promise.all(
     CUSTOMERS.map(async (c, i) => {
+      await new Promise((r) => setTimeout(r, i * 400));
       const summary = await say(c, `crédit 1000 pour 78 000 11 ${20 + i}`);
       const chosen = await say(c, '1');
       return { customer: c, summary, chosen };
@@ -154,13 +159,18 @@ it('three instances, callbacks to all, lost callbacks and a SIGKILL: every order
   );
 
   step(`conversations done ${JSON.stringify(conversations)}`);
-  // Mid-saga: the first cash-outs are being approved and their callbacks are reaching every instance.
-  await until(async () => proxy!.callbacks.length >= 2, 20_000, 'the first callbacks');
+  // Mid-saga: cash-outs are being approved, their callbacks reach every instance and the first
+  // deliveries are on their way to Intech.
+  const deliveriesSent = async () =>
+    (await simGet<LogEntry[]>(simUrl, 'log')).filter(
+      (e) => e.kind === 'request' && e.path === '/api-services/operation' && extOf(e).endsWith('-DLV'),
+    ).length;
+  await until(async () => (await deliveriesSent()) >= 1, 20_000, 'the first delivery');
   const victim = 1;
   bots[victim]!.child.kill('SIGKILL');
   await bots[victim]!.exited;
+  step(`killed with ${await deliveriesSent()} of ${CUSTOMERS.length} deliveries sent`);
   await new Promise((r) => setTimeout(r, 1_000));
-  step('killed');
   await startInstance(victim, ports[victim]!, simUrl, proxy.url);
   step('restarted');
 
@@ -217,9 +227,7 @@ it('three instances, callbacks to all, lost callbacks and a SIGKILL: every order
     ).toHaveLength(1);
   }
   // No externalTransactionId ever sent twice (Intech would refuse the second, but it must never come).
-  const sent = log
-    .filter((e) => e.kind === 'request' && e.path === '/api-services/operation')
-    .map((e) => (e as { body?: { externalTransactionId?: string } }).body?.externalTransactionId);
+  const sent = log.filter((e) => e.kind === 'request' && e.path === '/api-services/operation').map(extOf);
   expect(sent.length).toBe(txs.length);
   expect(new Set(sent).size).toBe(sent.length);
   // The lost callbacks were never sent, yet their orders completed: found by status lookups, at most 3
@@ -231,7 +239,7 @@ it('three instances, callbacks to all, lost callbacks and a SIGKILL: every order
   );
   const byExt = new Map<string, number[]>();
   for (const e of lookups) {
-    const ext = String((e as { body?: { externalTransactionId?: string } }).body?.externalTransactionId);
+    const ext = extOf(e);
     byExt.set(ext, [...(byExt.get(ext) ?? []), e.at]);
   }
   for (const t of lost)
