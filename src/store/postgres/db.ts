@@ -21,6 +21,11 @@ export interface Db {
   /** Single statements, outside any transaction, on the shared pipelined connections. */
   one: Queryable;
   q<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * A write that usually changes nothing (an idempotent insert of something mostly seen before): sent
+   * pipelined like a read, since with nothing to commit it never waits for the WAL flush.
+   */
+  qMostlyNoop<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -67,6 +72,11 @@ export function openDb(pool: pg.Pool, pipeline?: Pipeline): Db {
   const db: Db = {
     pool,
     one: { query: one },
+    async qMostlyNoop(sql, params) {
+      if (closed) throw new Error('store is closed');
+      const config = named(sql, params);
+      return (await (pipeline ? pipeline.query<never>(config) : pool.query<never>(config))).rows;
+    },
     async q(sql, params) {
       if (closed) throw new Error('store is closed');
       return (await run(named(sql, params))).rows;
