@@ -2,13 +2,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createAdminAlerter } from './admin/alerter.js';
+import { createAdminAlerter, isAlertExtId } from './admin/alerter.js';
 import { isBroadcastExtId } from './admin/broadcasts.js';
 import { createAdminArea } from './admin/index.js';
+import { createOutageWatch, type OutageWatch } from './admin/outage-watch.js';
 import { createCatalog } from './catalog/catalog.js';
-import type { Channel } from './channels/channel.js';
+import type { AdminAlerter, Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
+import type { WhatsAppChannel, WhatsAppChannelDeps } from './channels/whatsapp/channel.js';
 import type { Config } from './config.js';
+import { mergeLidCustomer } from './customers/merge.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
 import { createCallbackRouter } from './http/callback-route.js';
@@ -47,6 +50,8 @@ export interface BotOverrides {
   channel?: Channel;
   /** Replaces the store built from the config (tests: a store whose disk is full). */
   store?: Store;
+  /** With CHANNEL=whatsapp: deps of the real channel (tests: a fake socket factory, a pinned version). */
+  whatsapp?: Partial<WhatsAppChannelDeps>;
 }
 
 export async function startBot(
@@ -94,14 +99,14 @@ export async function startBot(
       ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
       sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
       onAlert: (kind, message) => void alerter.alert(kind, message),
+      // One person, one customer: a LID-only customer folds into the phone one when the number is known.
+      onLidMapped: async (lid, phone) => {
+        await mergeLidCustomer(store, lid, phone, logger.child({ area: 'customers' }));
+      },
+      ...overrides.whatsapp,
     });
-
-  const alerter = createAdminAlerter({
-    store,
-    channel: () => channel,
-    adminNumbers: config.ADMIN_NUMBERS,
-    logger: logger.child({ area: 'alerts' }),
-  });
+  const whatsapp =
+    channel.kind === 'whatsapp' && 'relink' in channel ? (channel as WhatsAppChannel) : undefined;
 
   // The simulator never starts when a real Intech key is configured.
   const apiKey = config.INTECH_API_KEY ?? config.SIM_API_KEY;
@@ -147,6 +152,28 @@ export async function startBot(
   });
 
   const callbackUrl = `${simulator ? localUrl : publicUrl}/intech/callback`;
+  // Assigned before anything can alert: the channel starts last.
+  const alerter: AdminAlerter = createAdminAlerter({
+    store,
+    channel: () => channel,
+    adminNumbers: config.ADMIN_NUMBERS,
+    // The second path, for when the chat channel is down (and always for "WhatsApp is down").
+    intech,
+    callbackUrl,
+    logger: logger.child({ area: 'alerts' }),
+  });
+  const outageWatch: OutageWatch | undefined = whatsapp
+    ? createOutageWatch({
+        channel: whatsapp,
+        kv: store.kv,
+        alerts: store.alerts,
+        alerter,
+        afterMs: config.WHATSAPP_DOWN_ALERT_SECONDS * 1000,
+        // Looks often enough that the alert leaves at most a few seconds after the threshold.
+        intervalMs: Math.min(5_000, Math.max(250, (config.WHATSAPP_DOWN_ALERT_SECONDS * 1000) / 4)),
+        logger: logger.child({ area: 'alerts' }),
+      })
+    : undefined;
   const admin = createAdminArea({
     config,
     store,
@@ -154,6 +181,7 @@ export async function startBot(
     intech,
     channel,
     alerter,
+    whatsapp,
     callbackUrl,
     logger: logger.child({ area: 'admin' }),
   });
@@ -261,12 +289,19 @@ export async function startBot(
       ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
       store,
       // Broadcasts through WHATSAPP_MESSAGING have their own ids; everything else is an order's.
-      onCallback: (body) =>
-        isBroadcastExtId(body.transaction.externalTransactionId)
-          ? admin.broadcasts.handleCallback(body)
-          : orders.handleCallback(body),
+      onCallback: async (body) => {
+        const ext = body.transaction.externalTransactionId;
+        // An admin alert sent through WHATSAPP_MESSAGING: nothing to apply (never an "unknown" alert loop).
+        if (isAlertExtId(ext)) {
+          logger.info({ ext, status: body.status }, 'admin alert via Intech: callback');
+          return;
+        }
+        return isBroadcastExtId(ext) ? admin.broadcasts.handleCallback(body) : orders.handleCallback(body);
+      },
       isKnown: async (ext) =>
-        isBroadcastExtId(ext) || (await store.orders.findByExternalId(ext)) !== undefined,
+        isAlertExtId(ext) ||
+        isBroadcastExtId(ext) ||
+        (await store.orders.findByExternalId(ext)) !== undefined,
       unknownPerMinute: config.CALLBACK_UNKNOWN_PER_MINUTE,
       logger: logger.child({ area: 'callback' }),
     }),
@@ -296,6 +331,7 @@ export async function startBot(
   await orders.start();
   await admin.start();
   await channel.start((msg) => runner.handle(msg));
+  outageWatch?.start();
 
   logger.info(
     { url: publicUrl, channel: channel.kind, intech: simulator ? 'simulator' : 'live', store: config.STORE },
@@ -313,6 +349,7 @@ export async function startBot(
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
       accepting = false;
+      outageWatch?.stop();
       await channel.stop();
       await admin.stop();
       await runner.idle();

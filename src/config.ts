@@ -102,6 +102,8 @@ export const configSchema = z
     /** The bot's own WhatsApp number (international), for "back to WhatsApp" links (wa.me). */
     WHATSAPP_BOT_NUMBER: optionalString,
     WHATSAPP_SEND_PER_MINUTE: int(20, 1),
+    /** Admins are alerted (through Intech WHATSAPP_MESSAGING) once WhatsApp has been down this long. */
+    WHATSAPP_DOWN_ALERT_SECONDS: int(30, 1),
 
     // Admins.
     ADMIN_NUMBERS: phoneList,

@@ -12,6 +12,7 @@ import { type BroadcastService, createBroadcastService, reportToCreator } from '
 import { type CatalogSync, createCatalogSync } from './catalog-sync.js';
 import { type AdminCommands, createAdminCommands } from './commands.js';
 import { createAdminRouter } from './router.js';
+import type { WhatsAppLink } from './whatsapp-link.js';
 
 export { createAdminAlerter } from './alerter.js';
 export { createBalanceWatch } from './balance-watch.js';
@@ -49,6 +50,8 @@ export function createAdminArea(deps: {
   intech: IntechApi;
   channel: Pick<Channel, 'sendText'>;
   alerter: AdminAlerter;
+  /** The WhatsApp channel's link (dashboard QR, relink); absent with the sandbox channel. */
+  whatsapp?: WhatsAppLink | undefined;
   /** Intech callback URL, for broadcasts sent through WHATSAPP_MESSAGING. */
   callbackUrl: string;
   logger: Logger;
@@ -93,6 +96,7 @@ export function createAdminArea(deps: {
     adminNumbers: config.ADMIN_NUMBERS,
     broadcasts,
     sync,
+    whatsapp: deps.whatsapp,
     now,
     logger: logger.child({ part: 'admin-commands' }),
   });
@@ -104,6 +108,7 @@ export function createAdminArea(deps: {
     intech,
     sync,
     balanceWatch,
+    whatsapp: deps.whatsapp,
     logger: logger.child({ part: 'admin-api' }),
     now,
   });

@@ -30,7 +30,12 @@ export interface Channel {
   health(): ChannelHealth;
 }
 
+export interface AlertOptions {
+  /** Same kind + key = the same alert, raised once (e.g. one per outage, not one per reconnect). */
+  key?: string;
+}
+
 /** Admin alerts: recorded for the dashboard and sent to ADMIN_NUMBERS. */
 export interface AdminAlerter {
-  alert(kind: string, message: string, orderId?: string): Promise<void>;
+  alert(kind: string, message: string, orderId?: string, opts?: AlertOptions): Promise<void>;
 }
