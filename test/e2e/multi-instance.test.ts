@@ -153,6 +153,11 @@ it('three instances, callbacks to all, lost callbacks and a SIGKILL: every order
     CUSTOMERS.map(async (c, i) => {
       await new Promise((r) => setTimeout(r, i * 400));
       const summary = await say(c, `crédit 1000 pour 78 000 11 ${20 + i}`);
+      // Every other customer taps their choice twice: both copies arrive at once, on two instances.
+      if (i % 2 === 1) {
+        const [chosen, again] = await Promise.all([say(c, '1'), say(c, '1')]);
+        return { customer: c, summary, chosen, again };
+      }
       const chosen = await say(c, '1');
       return { customer: c, summary, chosen };
     }),
@@ -188,14 +193,26 @@ it('three instances, callbacks to all, lost callbacks and a SIGKILL: every order
   await new Promise((r) => setTimeout(r, 2_500));
 
   // The customers: each message answered, in order, by whichever instance took it.
-  for (const { customer, summary, chosen } of conversations) {
+  for (const { customer, summary, chosen, again } of conversations) {
     expect(summary.status, customer).toBe(200);
     expect(summary.replies.join('\n'), customer).toContain('1 000 FCFA');
-    expect(chosen.status, customer).toBe(200);
-    expect(chosen.replies.join('\n'), customer).toMatch(/Wave/);
     const went = proxy.routed.filter((r) => r.customer === customer).map((r) => r.instance);
-    expect(went, customer).toHaveLength(2);
-    expect(went[0], `${customer}: both messages on one instance`).not.toBe(went[1]);
+    if (!again) {
+      expect(chosen.status, customer).toBe(200);
+      expect(chosen.replies.join('\n'), customer).toMatch(/Wave/);
+      expect(went, customer).toHaveLength(2);
+      expect(went[0], `${customer}: both messages on one instance`).not.toBe(went[1]);
+      continue;
+    }
+    // The double tap: both copies answered, one (whichever came first) with the payment link; the
+    // other must not have started a second payment (checked at Intech below).
+    expect(went, customer).toHaveLength(3);
+    expect(new Set(went).size, `${customer}: messages spread over the instances`).toBe(3);
+    expect([chosen.status, again.status], customer).toEqual([200, 200]);
+    expect(chosen.replies.length, `${customer}: first copy answered`).toBeGreaterThan(0);
+    expect(again.replies.length, `${customer}: second copy answered`).toBeGreaterThan(0);
+    const links = [chosen, again].filter((r) => /\/pay\/wave\//.test(r.replies.join('\n')));
+    expect(links, `${customer}: payment links for one tap`).toHaveLength(1);
   }
   // Every callback was delivered to all three instances at once (two while one was down).
   expect(proxy.callbacks.length).toBeGreaterThan(0);
