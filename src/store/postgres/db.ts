@@ -1,7 +1,8 @@
 // The shared connection helper: one pool, a transaction wrapper, JSON parameters and bigint parsing.
 // Every statement is a named prepared statement (PostgreSQL parses and plans it once per connection,
-// the wire carries Bind/Execute only). Reads go through the shared pipelined connections; writes take a
-// pooled client, so that many commits wait for the WAL flush together instead of one after another.
+// the wire carries Bind/Execute only). Single statements outside a transaction go pipelined: reads on
+// their own connections, writes on others (a pipelined commit holds its connection until the WAL flush,
+// a read must not queue behind it); transactions take a pooled client.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pipeline } from './pipeline.js';
@@ -18,12 +19,12 @@ export const types = {
 
 export interface Db {
   pool: pg.Pool;
-  /** Single statements, outside any transaction, on the shared pipelined connections. */
+  /** Single statements, outside any transaction, on the shared pipelined connections (reads or writes). */
   one: Queryable;
   q<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   /**
    * A write that usually changes nothing (an idempotent insert of something mostly seen before): sent
-   * pipelined like a read, since with nothing to commit it never waits for the WAL flush.
+   * on the read connections, since with nothing to commit it never waits for the WAL flush.
    */
   qMostlyNoop<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   tx<T>(fn: (c: Queryable) => Promise<T>): Promise<T>;
@@ -61,10 +62,14 @@ function preparing(c: pg.PoolClient): Queryable {
   return { query: query as unknown as Queryable['query'] };
 }
 
-export function openDb(pool: pg.Pool, pipeline?: Pipeline): Db {
+export function openDb(pool: pg.Pool, pipeline?: Pipeline, writes?: Pipeline): Db {
   let closed = false;
   const run = (config: pg.QueryConfig) =>
-    pipeline && isRead(config.text) ? pipeline.query<never>(config) : pool.query<never>(config);
+    pipeline && isRead(config.text)
+      ? pipeline.query<never>(config)
+      : writes
+        ? writes.query<never>(config)
+        : pool.query<never>(config);
   const one = ((sql: string, params?: unknown[]) => {
     if (closed) return Promise.reject(new Error('store is closed'));
     return run(named(sql, params));
@@ -100,6 +105,7 @@ export function openDb(pool: pg.Pool, pipeline?: Pipeline): Db {
       if (closed) return;
       closed = true;
       await pipeline?.end();
+      await writes?.end();
       await pool.end();
     },
   };

@@ -21,8 +21,10 @@ export interface PostgresStoreOptions {
   url: string;
   poolSize?: number;
   statementTimeoutMs?: number;
-  /** Shared pipelined connections for single statements (default 2). */
+  /** Shared pipelined connections for single-statement reads (default 2; 0 = the pool). */
   pipelineConnections?: number;
+  /** Shared pipelined connections for single-statement writes (default 4; 0 = the pool). */
+  pipelineWriteConnections?: number;
   logger?: Logger;
 }
 
@@ -45,7 +47,20 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
           types,
           onError: (err) => opts.logger?.warn({ err }, 'postgres pipelined connection lost'),
         });
-  const db = openDb(pool, pipeline);
+  // Writes apart from reads: a pipelined commit waits for the WAL flush, and a read queued behind it
+  // would wait too. Several connections, so that commits still flush together.
+  const writeConns = opts.pipelineWriteConnections ?? 4;
+  const writes =
+    writeConns === 0
+      ? undefined
+      : createPipeline({
+          url: opts.url,
+          connections: writeConns,
+          statementTimeoutMs: timeout,
+          types,
+          onError: (err) => opts.logger?.warn({ err }, 'postgres pipelined connection lost'),
+        });
+  const db = openDb(pool, pipeline, writes);
   try {
     const applied = await migrate(pool);
     if (applied.length) opts.logger?.info({ applied }, 'database migrations applied');
@@ -53,6 +68,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     await pool.end();
     await lockPool.end();
     await pipeline?.end();
+    await writes?.end();
     throw err;
   }
   let closed = false;
