@@ -6,6 +6,7 @@ import { createAdminAlerter, isAlertExtId } from './admin/alerter.js';
 import { isBroadcastExtId } from './admin/broadcasts.js';
 import { createAdminArea } from './admin/index.js';
 import { createOutageWatch, type OutageWatch } from './admin/outage-watch.js';
+import { createClusterRoles } from './cluster/roles.js';
 import { createCatalog } from './catalog/catalog.js';
 import type { AdminAlerter, Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
@@ -23,6 +24,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type BotMetrics } from './metrics/registry.js';
 import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
 import { instrumentStore } from './metrics/store.js';
+import { createOrderClaims } from './orders/claims.js';
 import { createOrderService } from './orders/service.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
@@ -86,25 +88,49 @@ export async function startBot(
     metrics,
   );
   const store = instrumented.store;
+  // Several instances share a PostgreSQL store: singletons and the WhatsApp socket go through leases.
+  const owner = config.INSTANCE_ID;
+  const cluster =
+    store.kind === 'postgres'
+      ? createClusterRoles({
+          leases: store.leases,
+          owner,
+          ttlMs: config.LEASE_TTL_MS,
+          logger: logger.child({ area: 'cluster', instance: owner }),
+        })
+      : undefined;
 
   const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
-  const channel: Channel =
-    overrides.channel ??
-    sandbox ??
+  const openWhatsApp = async (): Promise<Channel> => {
     // Baileys (and libsignal) load only for CHANNEL=whatsapp: the sandbox never pays their memory.
-    (await import('./channels/whatsapp/index.js')).createWhatsAppChannel({
+    const wa = await import('./channels/whatsapp/index.js');
+    const make = (kv: Store['kv']) =>
+      wa.createWhatsAppChannel({
+        kv,
+        dedupe: store.dedupe,
+        logger: logger.child({ area: 'whatsapp' }),
+        ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
+        sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
+        onAlert: (kind, message) => void alerter.alert(kind, message),
+        // One person, one customer: a LID-only customer folds into the phone one when the number is known.
+        onLidMapped: async (lid, phone) => {
+          await mergeLidCustomer(store, lid, phone, logger.child({ area: 'customers' }));
+        },
+        ...overrides.whatsapp,
+      });
+    if (!cluster) return make(store.kv);
+    const { createLeasedWhatsAppChannel } = await import('./channels/whatsapp/lease.js');
+    return createLeasedWhatsAppChannel({
+      leases: store.leases,
       kv: store.kv,
-      dedupe: store.dedupe,
-      logger: logger.child({ area: 'whatsapp' }),
-      ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
-      sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
-      onAlert: (kind, message) => void alerter.alert(kind, message),
-      // One person, one customer: a LID-only customer folds into the phone one when the number is known.
-      onLidMapped: async (lid, phone) => {
-        await mergeLidCustomer(store, lid, phone, logger.child({ area: 'customers' }));
-      },
-      ...overrides.whatsapp,
+      owner,
+      number: config.WHATSAPP_PAIRING_NUMBER ?? config.WHATSAPP_BOT_NUMBER,
+      ttlMs: config.LEASE_TTL_MS,
+      logger: logger.child({ area: 'whatsapp', instance: owner }),
+      make,
     });
+  };
+  const channel: Channel = overrides.channel ?? sandbox ?? (await openWhatsApp());
   const whatsapp =
     channel.kind === 'whatsapp' && 'relink' in channel ? (channel as WhatsAppChannel) : undefined;
 
@@ -184,6 +210,7 @@ export async function startBot(
     whatsapp,
     callbackUrl,
     logger: logger.child({ area: 'admin' }),
+    ...(cluster ? { broadcastsCanRun: cluster.runsBroadcasts } : {}),
   });
 
   const orders = createOrderService({
@@ -209,6 +236,13 @@ export async function startBot(
       },
     },
     logger: logger.child({ area: 'orders' }),
+    ...(cluster
+      ? {
+          cluster: {
+            claims: createOrderClaims({ leases: store.leases, owner, ttlMs: config.ORDER_CLAIM_TTL_MS }),
+          },
+        }
+      : {}),
   });
 
   const runner = createConversationRunner({
@@ -320,17 +354,28 @@ export async function startBot(
   server.on('request', app);
 
   // The first catalog sync must not block start-up: the cached or shipped list serves meanwhile.
-  void admin.sync
-    .syncNow()
-    .catch((err) =>
-      logger.warn(
-        { err: err instanceof Error ? err.message : err },
-        'catalog sync failed; using cached list',
-      ),
-    );
+  if (!cluster)
+    void admin.sync
+      .syncNow()
+      .catch((err) =>
+        logger.warn(
+          { err: err instanceof Error ? err.message : err },
+          'catalog sync failed; using cached list',
+        ),
+      );
   await orders.start();
-  await admin.start();
-  await channel.start((msg) => runner.handle(msg));
+  if (cluster) {
+    await cluster.start({
+      catalogSync: admin.sync,
+      catalogSyncMinutes: config.CATALOG_SYNC_MINUTES,
+      balanceWatch: admin.balanceWatch,
+      broadcasts: admin.broadcasts,
+      reconciler: orders,
+      catalog,
+    });
+  } else await admin.start();
+  // One customer's turns one after the other, in arrival order, whichever instance each message reaches.
+  await channel.start((msg) => store.locks.run(`customer:${msg.customerId}`, () => runner.handle(msg)));
   outageWatch?.start();
 
   logger.info(
@@ -351,6 +396,7 @@ export async function startBot(
       accepting = false;
       outageWatch?.stop();
       await channel.stop();
+      await cluster?.stop();
       await admin.stop();
       await runner.idle();
       await orders.stop();

@@ -57,6 +57,8 @@ export function createAdminArea(deps: {
   logger: Logger;
   /** Balance poll interval (default 5 minutes). */
   balanceIntervalMs?: number;
+  /** Several instances: whether this one runs broadcasts now (src/cluster/roles.ts). */
+  broadcastsCanRun?: () => boolean;
   now?: () => number;
 }): AdminArea {
   const { config, store, catalog, intech, channel, logger } = deps;
@@ -71,6 +73,7 @@ export function createAdminArea(deps: {
     now,
     logger: logger.child({ part: 'broadcasts' }),
     onFinished: reportToCreator(() => channel),
+    ...(deps.broadcastsCanRun ? { canRun: deps.broadcastsCanRun } : {}),
   });
   const sync = createCatalogSync({
     catalog,

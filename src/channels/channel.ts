@@ -17,6 +17,8 @@ export interface ChannelHealth {
   detail?: string;
   /** Not linked yet: waiting for a QR scan or a pairing code (nothing to restart; /healthz stays 200). */
   pairing?: boolean;
+  /** Another instance holds the socket (several instances): this one serves, its sends wait in the outbox. */
+  standby?: boolean;
 }
 
 export interface Channel {
