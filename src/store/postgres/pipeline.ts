@@ -2,7 +2,7 @@
 // client each: queries are written without waiting for the previous answer, and every write made in one
 // turn of the event loop leaves in one syscall (the socket is corked until setImmediate). On a busy bot
 // most of a query's cost was the pool hand-off and its own write syscall; this pays them once per batch
-// (bench:pg: a chat turn's bot CPU down by about a fifth, a duplicate callback's by about a third).
+// (bench:pg: a chat turn's bot CPU down by 10-20 %, a duplicate callback's by about half).
 // Each pipelined query carries its own Sync, so one failing statement fails alone. Transactions never
 // come here (their statements must stay on one client, in order, alone).
 import pg from 'pg';
