@@ -103,7 +103,7 @@ export function createSandboxChannel(
           media: storeMedia(Buffer.from(payload.imageBase64, 'base64'), 'image/png'),
           at: at(),
         });
-      return { waMessageId: `sbx-out-${++outSeq}` };
+      return { waMessageId: `sbx-out-${++outSeq}-${randomUUID()}` };
     },
     canSend: () => handler !== undefined,
     async setTyping() {},
@@ -118,7 +118,8 @@ export function createSandboxChannel(
       list.push(collected);
       collectors.set(from, list);
       try {
-        await handler({ id: `sbx-${now()}-${++seq}`, customerId: from, phone: from, text, at: now() });
+        // Unique across instances too: two instances behind one load balancer share the dedupe.
+        await handler({ id: `sbx-${now()}-${++seq}-${randomUUID()}`, customerId: from, phone: from, text, at: now() });
         // The replies were queued in the outbox; send them now so this response carries them.
         await opts.flushChat?.(from);
       } finally {
