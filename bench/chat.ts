@@ -1,6 +1,8 @@
 // npm run bench:chat — sandbox chat turns/s of the bot (default lowdb store) beside a bare express 5
 // server, in one run, 32 keep-alive connections on loopback, a new customer per request; on a fresh
-// store and with 10 000 customers stored. Also prints the bot process's resident memory.
+// store and with 10 000 customers stored. Also prints the bot process's resident memory. The bot runs
+// as `npm start` runs it: the compiled build (npm run build), not through tsx.
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +96,7 @@ const botEnv = (dir: string): NodeJS.ProcessEnv => ({
 async function main(): Promise<void> {
   const node = process.execPath;
   const tsx = ['--import', 'tsx'];
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
   const rows: string[][] = [['store', 'turns/s', 'share of bare express', 'p50', 'errors', 'bot RSS (peak)']];
   try {
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
       const dir = await mkdtemp(join(tmpdir(), 'xb-bench-chat-'));
       try {
         if (stored) await seedStore(dir, stored);
-        const bot = await startProcess(node, [...tsx, join(root, 'src/main.ts')], botEnv(dir));
+        const bot = await startProcess(node, [join(root, 'dist/main.js')], botEnv(dir));
         try {
           const [bareLoad, load] = await measurePair(bare.url, bot.url);
           const mem = await rssOf(bot.child.pid!);
