@@ -7,6 +7,8 @@ export const FILES = {
   lock: 'store.lock',
   openOrders: 'orders-open.json',
   archive: 'orders-archive.jsonl',
+  /** Checkpoint of the archive's in-memory index (derived; rebuilt from the archive when unusable). */
+  archiveIndex: 'orders-archive.idx',
   callbacks: 'callbacks.jsonl',
   customers: 'customers.json',
   conversations: 'conversations.json',

@@ -9,7 +9,7 @@ import type { Logger } from '../../logger.js';
 import type { Persister, Tables, Tx } from '../tables/engine.js';
 import { CorruptFileError, fsyncDir } from './durable-file.js';
 import { describeIssues, rowSchema } from './schemas.js';
-import { writeSnapshot, snapshotFileFor } from './snapshot.js';
+import { snapshotFileFor, snapshotText, writeSnapshot } from './snapshot.js';
 import { cutTornTail } from './torn.js';
 
 const WAL_RE = /^wal-(\d+)\.jsonl$/;
@@ -27,6 +27,8 @@ export interface WalOptions {
   minCompactBytes?: number;
   /** Snapshot sizes found on load, per table. */
   snapshotBytes: Map<string, number>;
+  /** Tables whose snapshot is rewritten at the next compaction even if unchanged (read the slow way). */
+  rewrite?: Iterable<string>;
 }
 
 function opLine(tx: Tx): string {
@@ -62,7 +64,7 @@ export class Wal implements Persister {
       .filter((m): m is RegExpExecArray => !!m)
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b);
-    const dirty = new Set<string>();
+    const dirty = new Set<string>(opts.rewrite);
     let lastSize = 0;
     for (const gen of gens) lastSize = await replay(join(dir, walFileName(gen)), db, logger, dirty);
     const gen = gens.at(-1) ?? 1;
@@ -194,12 +196,6 @@ export class Wal implements Persister {
     if (this.size > 0 || this.dirty.size) await this.compact();
     await this.fh.close();
   }
-}
-
-function snapshotText(rows: Map<string, string>): string {
-  const parts: string[] = [];
-  for (const [k, v] of rows) parts.push(`${JSON.stringify(k)}:${v}`);
-  return `{${parts.join(',')}}`;
 }
 
 /**
