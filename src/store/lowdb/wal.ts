@@ -1,8 +1,8 @@
 // The write-ahead log of the lowdb tables: one JSON line per write ({"ops":[{t,k,v}]}), appended and
-// fdatasync'd before the write is acknowledged. Writes that arrive while a sync is under way share the
-// next one (group commit). When the log outgrows the snapshots, the changed tables are written as lowdb
-// JSON snapshots and the old log files are removed; replaying every remaining log over the snapshots is
-// always correct because each op carries the whole row.
+// fdatasync'd before the write is acknowledged. Writes made in the same turn of the event loop, or while
+// a sync is under way, share one (group commit). When the log outgrows the snapshots, the changed tables
+// are written as lowdb JSON snapshots and the old log files are removed; replaying every remaining log
+// over the snapshots is always correct because each op carries the whole row.
 import { type FileHandle, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../logger.js';
@@ -90,7 +90,11 @@ export class Wal implements Persister {
     if (tx) for (const a of tx.applied) this.dirty.add(a.t);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ tx, line, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) {
+        // Flushed once this turn of the event loop is over, with every write made meanwhile.
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
@@ -149,16 +153,18 @@ export class Wal implements Persister {
    * writes them as snapshots, then removes the older log files.
    */
   async compact(): Promise<void> {
+    let copies: [string, Map<string, string>][] = [];
     try {
       const nextGen = this.gen + 1;
       const nextFh = await open(join(this.dir, walFileName(nextGen)), 'a');
       await fsyncDir(this.dir);
       let release!: () => void;
       this.db.hold(new Promise<void>((r) => (release = r)));
-      let texts: [string, string][];
+      // Rows are immutable strings: a shallow copy of each changed table is the snapshot's content, so
+      // writes are held back only for the copies, not while the text is built and written.
       try {
         await this.idle();
-        texts = [...this.dirty].map((t) => [t, snapshotText(this.db.table(t))]);
+        copies = [...this.dirty].map((t) => [t, new Map(this.db.table(t))]);
         this.dirty = new Set();
         const oldFh = this.fh;
         this.fh = nextFh;
@@ -168,7 +174,8 @@ export class Wal implements Persister {
       } finally {
         release();
       }
-      for (const [t, text] of texts) {
+      for (const [t, rows] of copies) {
+        const text = snapshotText(rows);
         await writeSnapshot(join(this.dir, snapshotFileFor(t)), text);
         this.opts.snapshotBytes.set(t, text.length);
       }
@@ -178,7 +185,9 @@ export class Wal implements Persister {
       }
       await fsyncDir(this.dir);
     } catch (err) {
-      // The logs stay: nothing is lost, the next compaction tries again.
+      // The logs stay and the tables count as changed again: nothing is lost, the next compaction retries
+      // (it must not remove these logs without having written these tables).
+      for (const [t] of copies) this.dirty.add(t);
       this.logger.error({ err }, 'store: compaction failed');
     } finally {
       this.compacting = undefined;
