@@ -250,6 +250,111 @@ describe('write-ahead log and snapshots', () => {
   });
 });
 
+describe('snapshot sums and the archive index checkpoint', () => {
+  async function storeWithRows(dir: string): Promise<void> {
+    const s = await openAt(dir);
+    await s.customers.getOrCreate(makeCustomer('+221771111111'));
+    await s.customers.getOrCreate(makeCustomer('+221772222222', { subscribed: false }));
+    await s.kv.set('auth', 'creds', { a: 1 });
+    for (const id of ['A1', 'A2', 'A3'])
+      await s.orders.update(finish(await s.orders.create(makeOrder(id))), 1);
+    await closeAll();
+  }
+
+  it('a clean close leaves each snapshot with its sum and the archive with its index', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    const files = await readdir(dir);
+    for (const f of ['customers.json', 'kv-auth.json']) {
+      expect(files).toContain(f);
+      expect(files).toContain(`${f}.sum`);
+      // Still one JSON object of rows, as lowdb reads it.
+      expect(Object.keys(JSON.parse(await readFile(join(dir, f), 'utf8')))).not.toHaveLength(0);
+    }
+    expect(files).toContain(FILES.archiveIndex);
+    const s = await openAt(dir);
+    expect(await s.customers.count({ subscribed: true })).toBe(1);
+    expect(await s.customers.get('+221772222222')).toMatchObject({ subscribed: false, version: 1 });
+    expect(await s.kv.get('auth', 'creds')).toEqual({ a: 1 });
+    expect((await s.orders.findByExternalId('A2-D'))?.state).toBe('completed');
+    expect((await s.orders.list({ customerId: '+221771234567' })).map((o) => o.id)).toEqual([
+      'A3',
+      'A2',
+      'A1',
+    ]);
+  });
+
+  it('a snapshot edited after the store wrote it is validated again: a wrong row stops the start', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    const file = join(dir, 'customers.json');
+    const edited = (await readFile(file, 'utf8')).replace('"lang":"fr"', '"lang":"xx"');
+    await writeFile(file, edited);
+    const err = await refusal(dir);
+    expect(err.file).toBe(file);
+    expect(err.problem).toMatch(/\+221771111111/);
+    expect(await readFile(file, 'utf8')).toBe(edited);
+  });
+
+  it('a torn snapshot beside its sum stops the start, naming the file, and is not replaced', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    const file = join(dir, 'customers.json');
+    const torn = (await readFile(file, 'utf8')).slice(0, 40);
+    await writeFile(file, torn);
+    const err = await refusal(dir);
+    expect(err.file).toBe(file);
+    expect(err.problem).toMatch(/not valid JSON/);
+    expect(await readFile(file, 'utf8')).toBe(torn);
+  });
+
+  it('a missing or damaged sum only means the rows are validated; the next close writes it again', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    await rm(join(dir, 'customers.json.sum'));
+    await writeFile(join(dir, 'kv-auth.json.sum'), '{"format":1,"bytes":3,"cr');
+    const s = await openAt(dir);
+    expect(await s.customers.count()).toBe(2);
+    expect(await s.kv.get('auth', 'creds')).toEqual({ a: 1 });
+    await closeAll();
+    expect(existsSync(join(dir, 'customers.json.sum'))).toBe(true);
+    expect(JSON.parse(await readFile(join(dir, 'kv-auth.json.sum'), 'utf8'))).toMatchObject({ format: 1 });
+  });
+
+  it('a damaged archive line is reported even though an index checkpoint covers it', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    const file = join(dir, FILES.archive);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    lines[1] = lines[1]!.replace('"state":"completed"', '"state":"finished!"');
+    await writeFile(file, lines.join('\n'));
+    const err = await refusal(dir);
+    expect(err.file).toBe(file);
+    expect(err.problem).toMatch(/state/);
+  });
+
+  it('a damaged, stale or missing index checkpoint is rebuilt from the archive', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    const idx = join(dir, FILES.archiveIndex);
+    const early = await readFile(idx);
+    // More orders archived after that checkpoint (as if the process had been killed before writing one).
+    const s = await openAt(dir);
+    await s.orders.update(finish(await s.orders.create(makeOrder('B1', { customerId: '+221779999999' }))), 1);
+    await closeAll();
+    for (const content of [early, Buffer.from('{"format":1,"bytes":10,"crc":1,"body":2}\n[[]]'), null]) {
+      if (content) await writeFile(idx, content);
+      else await rm(idx);
+      const s2 = await openAt(dir);
+      expect((await s2.orders.findByExternalId('B1-D'))?.id).toBe('B1');
+      expect((await s2.orders.findByExternalId('A1-C'))?.id).toBe('A1');
+      expect((await s2.orders.list({ customerId: '+221779999999' })).map((o) => o.id)).toEqual(['B1']);
+      expect((await s2.orders.page({ limit: 10 })).items.map((o) => o.id)).toEqual(['B1', 'A3', 'A2', 'A1']);
+      await closeAll();
+    }
+  });
+});
+
 describe('ping reflects write failures', () => {
   it.runIf(existsSync('/dev/full'))(
     'a full disk (ENOSPC): the write is refused and undone, ping says not-ok',
