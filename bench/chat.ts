@@ -66,8 +66,11 @@ async function drive(url: string, seconds: number): Promise<Load> {
 
 const ROUNDS = 3;
 
-/** Bare and bot measured in alternating rounds, so the machine's other load hits both alike. */
-async function measurePair(bareUrl: string, botUrl: string): Promise<[Load, Load]> {
+/**
+ * Bare and bot measured in alternating rounds, so the machine's other load hits both alike; the share is
+ * the median of each round's bot/bare ratio (a burst of outside load then spoils one round, not the figure).
+ */
+async function measurePair(bareUrl: string, botUrl: string): Promise<[Load, Load, number[]]> {
   await drive(bareUrl, WARMUP_SECONDS);
   await drive(botUrl, WARMUP_SECONDS);
   const bare: Load[] = [];
@@ -81,7 +84,8 @@ async function measurePair(bareUrl: string, botUrl: string): Promise<[Load, Load
     p50: [...xs.map((x) => x.p50)].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!,
     errors: xs.reduce((n, x) => n + x.errors, 0),
   });
-  return [sum(bare), sum(bot)];
+  const shares = bot.map((b, i) => b.perSecond / bare[i]!.perSecond);
+  return [sum(bare), sum(bot), shares];
 }
 
 const botEnv = (dir: string): NodeJS.ProcessEnv => ({
@@ -106,7 +110,8 @@ async function main(): Promise<void> {
         if (stored) await seedStore(dir, stored);
         const bot = await startProcess(node, [join(root, 'dist/main.js')], botEnv(dir));
         try {
-          const [bareLoad, load] = await measurePair(bare.url, bot.url);
+          const [bareLoad, load, shares] = await measurePair(bare.url, bot.url);
+          const share = [...shares].sort((x, y) => x - y)[Math.floor(shares.length / 2)]!;
           const mem = await rssOf(bot.child.pid!);
           const label = stored ? `lowdb, ${stored.toLocaleString('en')} customers stored` : 'lowdb, fresh';
           rows.push([
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
           rows.push([
             label,
             load.perSecond.toFixed(0),
-            `${((100 * load.perSecond) / bareLoad.perSecond).toFixed(1)}%`,
+            `${(100 * share).toFixed(1)}% (rounds ${shares.map((x) => (100 * x).toFixed(0)).join('/')})`,
             `${load.p50.toFixed(1)} ms`,
             String(load.errors),
             mem ? `${mem.rss.toFixed(0)} MB (${mem.peak.toFixed(0)} MB)` : '?',

@@ -219,13 +219,13 @@ const BROADCAST_ROUNDS = 3;
 async function benchTables(): Promise<void> {
   const rounds = Math.max(2, Math.round(LIFECYCLES / 10));
   console.log(
-    `\nchat turn (dedupe + new customer + conversation/outbox commit), ${DEDUPE.toLocaleString('en')} dedupe keys`,
+    `\nchat turn (dedupe + new customer + conversation/outbox commit + outbox claim/mark sent), ${DEDUPE.toLocaleString('en')} dedupe keys, one sent message per customer`,
   );
   await withDirs(TURN_SIZES.length, async (dirs) => {
     const stores: Store[] = [];
     try {
       for (const [i, n] of TURN_SIZES.entries()) {
-        await seedTables(dirs[i]!, { customers: n, dedupe: DEDUPE });
+        await seedTables(dirs[i]!, { customers: n, dedupe: DEDUPE, sentMessages: n });
         stores.push((await timedOpen(dirs[i]!)).store);
       }
       const turn = await alternate(stores, rounds, (s) => chatTurn(s));
