@@ -3,6 +3,7 @@
 // store and with 10 000 customers stored. Also prints the bot process's resident memory. The bot runs
 // as `npm start` runs it: the compiled build (npm run build), not through tsx.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
 const STORED = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const root = join(import.meta.dirname, '..');
+/** The node flags `npm start` runs the bot with (package.json), so the bench measures the same process. */
+const START_FLAGS = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .filter((a) => a.startsWith('--'));
 
 let phoneNo = 0;
 /** A Senegalese mobile number never used before in this run (77 + 7 digits). */
@@ -108,7 +115,7 @@ async function main(): Promise<void> {
       const dir = await mkdtemp(join(tmpdir(), 'xb-bench-chat-'));
       try {
         if (stored) await seedStore(dir, stored);
-        const bot = await startProcess(node, [join(root, 'dist/main.js')], botEnv(dir));
+        const bot = await startProcess(node, [...START_FLAGS, join(root, 'dist/main.js')], botEnv(dir));
         try {
           const [bareLoad, load, shares] = await measurePair(bare.url, bot.url);
           const share = [...shares].sort((x, y) => x - y)[Math.floor(shares.length / 2)]!;
