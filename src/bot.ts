@@ -2,13 +2,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createAdminAlerter } from './admin/alerter.js';
+import { createAdminAlerter, isAlertExtId } from './admin/alerter.js';
 import { isBroadcastExtId } from './admin/broadcasts.js';
 import { createAdminArea } from './admin/index.js';
+import { createOutageWatch, type OutageWatch } from './admin/outage-watch.js';
+import { createClusterRoles } from './cluster/roles.js';
 import { createCatalog } from './catalog/catalog.js';
-import type { Channel } from './channels/channel.js';
+import type { AdminAlerter, Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
+import type { WhatsAppChannel, WhatsAppChannelDeps } from './channels/whatsapp/channel.js';
 import type { Config } from './config.js';
+import { mergeLidCustomer } from './customers/merge.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
 import { createCallbackRouter } from './http/callback-route.js';
@@ -20,6 +24,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type BotMetrics } from './metrics/registry.js';
 import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
 import { instrumentStore } from './metrics/store.js';
+import { createOrderClaims } from './orders/claims.js';
 import { createOrderService } from './orders/service.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
@@ -47,6 +52,8 @@ export interface BotOverrides {
   channel?: Channel;
   /** Replaces the store built from the config (tests: a store whose disk is full). */
   store?: Store;
+  /** With CHANNEL=whatsapp: deps of the real channel (tests: a fake socket factory, a pinned version). */
+  whatsapp?: Partial<WhatsAppChannelDeps>;
 }
 
 export async function startBot(
@@ -81,27 +88,51 @@ export async function startBot(
     metrics,
   );
   const store = instrumented.store;
+  // Several instances share a PostgreSQL store: singletons and the WhatsApp socket go through leases.
+  const owner = config.INSTANCE_ID;
+  const cluster =
+    store.kind === 'postgres'
+      ? createClusterRoles({
+          leases: store.leases,
+          owner,
+          ttlMs: config.LEASE_TTL_MS,
+          logger: logger.child({ area: 'cluster', instance: owner }),
+        })
+      : undefined;
 
   const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
-  const channel: Channel =
-    overrides.channel ??
-    sandbox ??
+  const openWhatsApp = async (): Promise<Channel> => {
     // Baileys (and libsignal) load only for CHANNEL=whatsapp: the sandbox never pays their memory.
-    (await import('./channels/whatsapp/index.js')).createWhatsAppChannel({
+    const wa = await import('./channels/whatsapp/index.js');
+    const make = (kv: Store['kv']) =>
+      wa.createWhatsAppChannel({
+        kv,
+        dedupe: store.dedupe,
+        logger: logger.child({ area: 'whatsapp' }),
+        ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
+        sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
+        onAlert: (kind, message) => void alerter.alert(kind, message),
+        // One person, one customer: a LID-only customer folds into the phone one when the number is known.
+        onLidMapped: async (lid, phone) => {
+          await mergeLidCustomer(store, lid, phone, logger.child({ area: 'customers' }));
+        },
+        ...overrides.whatsapp,
+      });
+    if (!cluster) return make(store.kv);
+    const { createLeasedWhatsAppChannel } = await import('./channels/whatsapp/lease.js');
+    return createLeasedWhatsAppChannel({
+      leases: store.leases,
       kv: store.kv,
-      dedupe: store.dedupe,
-      logger: logger.child({ area: 'whatsapp' }),
-      ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
-      sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
-      onAlert: (kind, message) => void alerter.alert(kind, message),
+      owner,
+      number: config.WHATSAPP_PAIRING_NUMBER ?? config.WHATSAPP_BOT_NUMBER,
+      ttlMs: config.LEASE_TTL_MS,
+      logger: logger.child({ area: 'whatsapp', instance: owner }),
+      make,
     });
-
-  const alerter = createAdminAlerter({
-    store,
-    channel: () => channel,
-    adminNumbers: config.ADMIN_NUMBERS,
-    logger: logger.child({ area: 'alerts' }),
-  });
+  };
+  const channel: Channel = overrides.channel ?? sandbox ?? (await openWhatsApp());
+  const whatsapp =
+    channel.kind === 'whatsapp' && 'relink' in channel ? (channel as WhatsAppChannel) : undefined;
 
   // The simulator never starts when a real Intech key is configured.
   const apiKey = config.INTECH_API_KEY ?? config.SIM_API_KEY;
@@ -147,6 +178,28 @@ export async function startBot(
   });
 
   const callbackUrl = `${simulator ? localUrl : publicUrl}/intech/callback`;
+  // Assigned before anything can alert: the channel starts last.
+  const alerter: AdminAlerter = createAdminAlerter({
+    store,
+    channel: () => channel,
+    adminNumbers: config.ADMIN_NUMBERS,
+    // The second path, for when the chat channel is down (and always for "WhatsApp is down").
+    intech,
+    callbackUrl,
+    logger: logger.child({ area: 'alerts' }),
+  });
+  const outageWatch: OutageWatch | undefined = whatsapp
+    ? createOutageWatch({
+        channel: whatsapp,
+        kv: store.kv,
+        alerts: store.alerts,
+        alerter,
+        afterMs: config.WHATSAPP_DOWN_ALERT_SECONDS * 1000,
+        // Looks often enough that the alert leaves at most a few seconds after the threshold.
+        intervalMs: Math.min(5_000, Math.max(250, (config.WHATSAPP_DOWN_ALERT_SECONDS * 1000) / 4)),
+        logger: logger.child({ area: 'alerts' }),
+      })
+    : undefined;
   const admin = createAdminArea({
     config,
     store,
@@ -154,8 +207,10 @@ export async function startBot(
     intech,
     channel,
     alerter,
+    whatsapp,
     callbackUrl,
     logger: logger.child({ area: 'admin' }),
+    ...(cluster ? { broadcastsCanRun: cluster.runsBroadcasts } : {}),
   });
 
   const orders = createOrderService({
@@ -181,6 +236,13 @@ export async function startBot(
       },
     },
     logger: logger.child({ area: 'orders' }),
+    ...(cluster
+      ? {
+          cluster: {
+            claims: createOrderClaims({ leases: store.leases, owner, ttlMs: config.ORDER_CLAIM_TTL_MS }),
+          },
+        }
+      : {}),
   });
 
   const runner = createConversationRunner({
@@ -261,12 +323,19 @@ export async function startBot(
       ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
       store,
       // Broadcasts through WHATSAPP_MESSAGING have their own ids; everything else is an order's.
-      onCallback: (body) =>
-        isBroadcastExtId(body.transaction.externalTransactionId)
-          ? admin.broadcasts.handleCallback(body)
-          : orders.handleCallback(body),
+      onCallback: async (body) => {
+        const ext = body.transaction.externalTransactionId;
+        // An admin alert sent through WHATSAPP_MESSAGING: nothing to apply (never an "unknown" alert loop).
+        if (isAlertExtId(ext)) {
+          logger.info({ ext, status: body.status }, 'admin alert via Intech: callback');
+          return;
+        }
+        return isBroadcastExtId(ext) ? admin.broadcasts.handleCallback(body) : orders.handleCallback(body);
+      },
       isKnown: async (ext) =>
-        isBroadcastExtId(ext) || (await store.orders.findByExternalId(ext)) !== undefined,
+        isAlertExtId(ext) ||
+        isBroadcastExtId(ext) ||
+        (await store.orders.findByExternalId(ext)) !== undefined,
       unknownPerMinute: config.CALLBACK_UNKNOWN_PER_MINUTE,
       logger: logger.child({ area: 'callback' }),
     }),
@@ -285,17 +354,29 @@ export async function startBot(
   server.on('request', app);
 
   // The first catalog sync must not block start-up: the cached or shipped list serves meanwhile.
-  void admin.sync
-    .syncNow()
-    .catch((err) =>
-      logger.warn(
-        { err: err instanceof Error ? err.message : err },
-        'catalog sync failed; using cached list',
-      ),
-    );
+  if (!cluster)
+    void admin.sync
+      .syncNow()
+      .catch((err) =>
+        logger.warn(
+          { err: err instanceof Error ? err.message : err },
+          'catalog sync failed; using cached list',
+        ),
+      );
   await orders.start();
-  await admin.start();
-  await channel.start((msg) => runner.handle(msg));
+  if (cluster) {
+    await cluster.start({
+      catalogSync: admin.sync,
+      catalogSyncMinutes: config.CATALOG_SYNC_MINUTES,
+      balanceWatch: admin.balanceWatch,
+      broadcasts: admin.broadcasts,
+      reconciler: orders,
+      catalog,
+    });
+  } else await admin.start();
+  // One customer's turns one after the other, in arrival order, whichever instance each message reaches.
+  await channel.start((msg) => store.locks.run(`customer:${msg.customerId}`, () => runner.handle(msg)));
+  outageWatch?.start();
 
   logger.info(
     { url: publicUrl, channel: channel.kind, intech: simulator ? 'simulator' : 'live', store: config.STORE },
@@ -313,7 +394,9 @@ export async function startBot(
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
       accepting = false;
+      outageWatch?.stop();
       await channel.stop();
+      await cluster?.stop();
       await admin.stop();
       await runner.idle();
       await orders.stop();

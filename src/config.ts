@@ -1,4 +1,6 @@
 // The one place that reads the environment. Everything else receives a typed Config.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { normalizePhone } from './phone/phone.js';
 
@@ -71,6 +73,19 @@ export const configSchema = z
     DATABASE_URL: optionalString,
     DATABASE_POOL_SIZE: int(10, 1),
     DATABASE_STATEMENT_TIMEOUT_MS: int(10_000, 100),
+    // Several instances on one database (STORE=postgres): who holds what (leases), and for how long.
+    /** This instance's name in leases and logs; default hostname-pid-random (unique per start). */
+    INSTANCE_ID: optionalString.pipe(
+      z
+        .string()
+        .max(100)
+        .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only')
+        .optional(),
+    ),
+    /** A singleton or WhatsApp socket lease lasts this long; renewed every third of it. */
+    LEASE_TTL_MS: int(30_000, 1_000),
+    /** An order being reconciled is claimed this long (longer than a status lookup plus a resend). */
+    ORDER_CLAIM_TTL_MS: int(300_000, 130_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     // Intech. No API key = sandbox: the embedded simulator plays Intech.
@@ -102,6 +117,8 @@ export const configSchema = z
     /** The bot's own WhatsApp number (international), for "back to WhatsApp" links (wa.me). */
     WHATSAPP_BOT_NUMBER: optionalString,
     WHATSAPP_SEND_PER_MINUTE: int(20, 1),
+    /** Admins are alerted (through Intech WHATSAPP_MESSAGING) once WhatsApp has been down this long. */
+    WHATSAPP_DOWN_ALERT_SECONDS: int(30, 1),
 
     // Admins.
     ADMIN_NUMBERS: phoneList,
@@ -142,6 +159,7 @@ export const configSchema = z
     SANDBOX_INTECH: c.INTECH_API_KEY === undefined,
     HOST: c.HOST ?? (c.CHANNEL === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
     PUBLIC_URL: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    INSTANCE_ID: c.INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -48,6 +48,8 @@ export interface BroadcastService {
   cancel(id: string): Promise<Broadcast | undefined>;
   /** On boot: continue every broadcast left in 'sending'. */
   resume(): Promise<void>;
+  /** Starts running any 'sending' broadcast not running here (started on another instance). */
+  pickUp(): Promise<void>;
   progress(id: string): Promise<BroadcastProgress | undefined>;
   list(limit?: number): Promise<BroadcastProgress[]>;
   /** Resolves when the background run of this broadcast ends (tests, shutdown). */
@@ -77,6 +79,11 @@ export interface BroadcastDeps {
   logger?: Logger;
   /** Called once a broadcast ends (done or cancelled) with its final figures. */
   onFinished?: (b: Broadcast, p: BroadcastProgress) => Promise<void>;
+  /**
+   * Several instances: whether this one runs broadcasts now (it holds the broadcast lease). Others only
+   * snapshot and mark them 'sending'; the holder picks them up (pickUp). Default: always.
+   */
+  canRun?: () => boolean;
 }
 
 /** Subscribers a broadcast would reach now (not paused). Pages through them: an admin action only. */
@@ -335,6 +342,11 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     if (reason || !c) return skip(b, cid, reason ?? 'unknown_customer');
     await waitForSlot();
     if (stopped || cancelled.has(id)) return;
+    // Cancelled from another instance: its header says so.
+    if ((await store.broadcasts.get(id))?.state === 'cancelled') {
+      cancelled.add(id);
+      return;
+    }
     // STOP may have arrived while we waited.
     const fresh = await store.customers.get(cid);
     if (!fresh?.subscribed || fresh.paused) return skip(b, cid, fresh?.paused ? 'paused' : 'unsubscribed');
@@ -354,7 +366,7 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
   }
 
   function launch(id: string): void {
-    if (running.has(id)) return;
+    if (running.has(id) || !(deps.canRun?.() ?? true)) return;
     const p = run(id)
       .catch((err: unknown) =>
         logger.error({ broadcast: id, err: (err as Error).message }, 'broadcast run crashed'),
@@ -429,6 +441,10 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       stopped = false;
       // The previous process may have sent a moment ago: keep the spacing across the restart.
       nextSlotAt = Math.max(nextSlotAt, now() + spacing);
+      for (const b of await store.broadcasts.list(1000)) if (b.state === 'sending') launch(b.id);
+    },
+    async pickUp() {
+      if (stopped) return;
       for (const b of await store.broadcasts.list(1000)) if (b.state === 'sending') launch(b.id);
     },
     async progress(id) {

@@ -15,6 +15,7 @@ import type { BroadcastService } from './broadcasts.js';
 import { describeDiff } from './catalog-diff.js';
 import { ADMIN_NS, type CatalogSync } from './catalog-sync.js';
 import { loadDayStats } from './stats.js';
+import type { WhatsAppLink } from './whatsapp-link.js';
 
 export interface AdminCommands {
   handle(msg: InboundMessage): Promise<boolean>;
@@ -29,6 +30,8 @@ export interface AdminCommandDeps {
   adminNumbers: string[];
   broadcasts: BroadcastService;
   sync: CatalogSync;
+  /** The WhatsApp channel's relink; absent with the sandbox channel. */
+  whatsapp?: WhatsAppLink | undefined;
   now?: () => number;
   logger?: Logger;
 }
@@ -50,6 +53,7 @@ export const ADMIN_HELP = [
   '   (lignes "en: …" / "wo: …" pour les autres langues; *diffuser annonce* = annonce du dernier sync)',
   '• *diffusion* / *progress* — avancement',
   '• *annuler diffusion* / *cancel broadcast*',
+  '• *relink* / *relier* — relier WhatsApp à nouveau (nouveau QR code sur /admin)',
 ].join('\n');
 
 /** Lower case, no accents, single spaces: "Désactiver  X" -> "desactiver x". */
@@ -109,7 +113,7 @@ export function orderSummary(o: Order): string {
 }
 
 export type AdminCommand =
-  | { kind: 'help' | 'sync' | 'diff' | 'balance' | 'stats' | 'send' | 'cancel' | 'progress' }
+  | { kind: 'help' | 'sync' | 'diff' | 'balance' | 'stats' | 'send' | 'cancel' | 'progress' | 'relink' }
   | { kind: 'enable'; code: string; enabled: boolean }
   | { kind: 'order'; id: string }
   | { kind: 'pause'; phone: string; paused: boolean }
@@ -139,6 +143,9 @@ const WORDS: Record<string, AdminCommand['kind']> = {
   diffusions: 'progress',
   progress: 'progress',
   broadcasts: 'progress',
+  relink: 'relink',
+  relier: 'relink',
+  'relier whatsapp': 'relink',
 };
 
 /** Pure: what an admin's message asks for, or null when it is not an admin command. */
@@ -296,6 +303,12 @@ export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
         const c = await deps.broadcasts.cancel(b.id);
         const p = c ? await deps.broadcasts.progress(c.id) : undefined;
         return `🛑 Diffusion annulée / cancelled.${p ? `\n${progressLine(p)}` : ''}`;
+      }
+      case 'relink': {
+        if (!deps.whatsapp) return 'Pas de canal WhatsApp ici (CHANNEL=sandbox) / no WhatsApp channel.';
+        const r = await deps.whatsapp.relink();
+        if (r === 'already_open') return '✅ WhatsApp est déjà connecté / already connected.';
+        return "🔗 Nouvelle liaison WhatsApp lancée / relinking: ouvrez le tableau de bord (/admin, section WhatsApp) pour scanner le QR code ou lire le code d'association.";
       }
       case 'progress': {
         const b = await latest();

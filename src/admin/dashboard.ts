@@ -79,6 +79,9 @@ ul.list{list-style:none;margin:0;padding:0}ul.list li{display:flex;gap:6px 10px;
 ul.list li:last-child{border-bottom:0}ul.list li .grow{flex:1;min-width:160px}
 li.alert{border-left:3px solid var(--red);padding-left:10px!important}
 a{color:var(--brand)}
+.wa{display:flex;gap:10px 24px;flex-wrap:wrap;align-items:flex-start}.wa .grow{flex:1;min-width:220px}
+.waqr img{display:block;border:1px solid var(--line);border-radius:8px;image-rendering:pixelated;background:#fff}
+.wacode{font-size:28px;letter-spacing:3px;display:block;margin:4px 0}
 .empty{padding:10px 0;color:var(--muted)}
 #backdrop{position:fixed;inset:0;background:#10182840;z-index:9}
 #drawer{position:fixed;top:0;right:0;width:min(600px,100%);height:100%;background:#fff;box-shadow:-4px 0 16px #0003;padding:16px 20px 30px;overflow:auto;display:none;z-index:10}
@@ -161,19 +164,38 @@ async function api(path,opts={}){const r=await fetch('/admin/api'+path,{...opts,
  const body=await r.json().catch(()=>({}));if(!r.ok)throw new Error(body.message||('HTTP '+r.status));return body}
 function netError(e){if(e&&e.message==='unauthorized')return;const el=$('#net-error');el.textContent='Erreur : '+((e&&e.message)||e);el.classList.remove('hidden')}
 const safe=(p)=>p.catch(netError);
-function logout(msg){token=null;setAuto(false);sessionStorage.removeItem('adminToken');closeDrawer();$('#app').classList.add('hidden');$('#login').classList.remove('hidden');if(msg)$('#login-error').textContent=msg}
+function logout(msg){token=null;setAuto(false);if(waPoll){clearInterval(waPoll);waPoll=null}sessionStorage.removeItem('adminToken');closeDrawer();$('#app').classList.add('hidden');$('#login').classList.remove('hidden');if(msg)$('#login-error').textContent=msg}
 async function login(){token=$('#token').value.trim();$('#login-error').textContent='';
  try{await api('/stats')}catch(e){if(token)$('#login-error').textContent='Jeton refusé / token refused';return}
  sessionStorage.setItem('adminToken',token);enter()}
 function enter(){$('#login').classList.add('hidden');$('#app').classList.remove('hidden');refreshAll();setAuto($('#auto').checked)}
 function stamp(){$('#refreshed').textContent='Mis à jour à '+hms(Date.now())}
 // Orders need the catalog's labels: load it first, then everything else in parallel.
-function refreshAll(){$('#net-error').classList.add('hidden');safe(loadStats());safe(loadBalance());safe(loadBroadcasts());
+function refreshAll(){$('#net-error').classList.add('hidden');safe(loadWhatsapp());safe(loadStats());safe(loadBalance());safe(loadBroadcasts());
  return loadCatalog().catch(netError).then(()=>Promise.all([safe(loadOrders()),safe(loadAttention())])).then(stamp)}
 // Auto-refresh: live figures only (not the catalog, whose rule inputs may be mid-edit; broadcasts poll on their own).
 let autoTimer=null;
 function setAuto(on){if(autoTimer){clearInterval(autoTimer);autoTimer=null}if(on&&token)autoTimer=setInterval(()=>{if(document.hidden)return;
- Promise.all([safe(loadStats()),safe(loadBalance()),safe(loadOrders()),safe(loadAttention())]).then(stamp)},15000)}
+ Promise.all([safe(loadWhatsapp()),safe(loadStats()),safe(loadBalance()),safe(loadOrders()),safe(loadAttention())]).then(stamp)},15000)}
+
+// WhatsApp link: state, the QR (as Baileys refreshes it) or the pairing code, and relink.
+const WAST={open:['connecté','green'],connecting:['connexion…','blue'],closed:['déconnecté, nouvel essai','amber'],logged_out:['session terminée','red'],stopped:['arrêté','red']};
+let waPoll=null;
+async function loadWhatsapp(){const w=await api('/whatsapp');const sec=$('#wa-section');if(w.channel!=='whatsapp'){sec.classList.add('hidden');return}
+ sec.classList.remove('hidden');const [label,colour]=WAST[w.state]||[w.state,'grey'];
+ const info=h('div',{class:'grow'},h('div',{class:'oprow'},h('span',{class:'b '+colour,testid:'wa-state','data-state':w.state,title:w.state},label),
+   h('span',{class:'muted small',testid:'wa-linked'},(w.linked?'numéro lié':'pas encore lié')+' · depuis '+dLong(w.since))),
+  w.lastDisconnect?h('p',{class:'muted small'},'Dernière coupure : code '+(w.lastDisconnect.code===null?'—':w.lastDisconnect.code)+' à '+hms(w.lastDisconnect.at)):null,
+  w.state==='logged_out'?h('p',{class:'err'},'Le téléphone a déconnecté le bot (ou la session a expiré). Cliquez sur « Relier à nouveau » puis scannez le nouveau QR code.'):null,
+  w.state==='stopped'?h('p',{class:'err'},'Connexion refusée (numéro bloqué) ou reprise par un autre client. Vérifiez, puis « Relier à nouveau ».'):null,
+  w.pairingCode?h('div',{},h('p',{class:'small'},'Code d’association (WhatsApp › Appareils connectés › Connecter un appareil › Connecter avec un numéro de téléphone) :'),h('b',{class:'mono wacode',testid:'wa-pairing-code'},w.pairingCode)):null,
+  !w.qrImage&&!w.pairingCode&&w.state!=='open'&&!w.linked?h('p',{class:'muted small'},'En attente d’un QR code de WhatsApp…'):null,
+  w.state!=='open'?h('button',{testid:'wa-relink',onclick:async(e)=>{e.target.disabled=true;try{await api('/whatsapp/relink',{method:'POST'})}catch(err){netError(err)}e.target.disabled=false;safe(loadWhatsapp())}},'Relier à nouveau / relink'):null);
+ const qr=w.qrImage?h('div',{class:'waqr'},h('img',{src:w.qrImage,alt:'QR code WhatsApp',testid:'wa-qr',width:'280',height:'280'}),
+  h('p',{class:'small muted'},'Téléphone du bot : WhatsApp › Appareils connectés › Connecter un appareil. Le code change toutes les 20 s.')):null;
+ $('#wa').replaceChildren(info,...(qr?[qr]:[]));
+ // Not connected: follow the QR as WhatsApp renews it.
+ const live=w.state!=='open';if(live&&!waPoll)waPoll=setInterval(()=>{if(!document.hidden)safe(loadWhatsapp())},3000);if(!live&&waPoll){clearInterval(waPoll);waPoll=null}}
 
 async function loadStats(){const s=await api('/stats');
  const card=(testid,v,label,cls)=>h('div',{class:'card'+(cls?' '+cls:'')},h('b',{testid},v),h('span',{},label));
@@ -345,6 +367,7 @@ export function dashboardHtml(nonce: string): string {
 <label title="Rafraîchit commandes, chiffres et alertes toutes les 15 secondes"><input type="checkbox" id="auto" data-testid="auto-refresh" checked> auto 15 s</label>
 <button class="ghost sm" id="refresh" data-testid="refresh">Rafraîchir</button><button class="ghost sm" id="logout" data-testid="logout">Quitter</button></div></header>
 <main>
+<section id="wa-section" class="hidden" data-testid="wa-section"><div class="sh"><h2>WhatsApp</h2></div><div id="wa" class="wa" data-testid="wa"></div></section>
 <section><div class="sh"><h2>Aujourd'hui</h2></div><div class="today"><div class="cards" id="stats"></div><div id="chart"></div></div></section>
 <section><div class="sh"><h2>Commandes</h2><span id="orders-count" class="muted small"></span></div>
 <div class="filters"><select id="order-state" data-testid="order-state"><option value="">tous les états</option>${STATES.map(([v, l]) => `<option value="${v}">${l}</option>`).join('')}</select>

@@ -12,6 +12,7 @@ import { type BroadcastService, createBroadcastService, reportToCreator } from '
 import { type CatalogSync, createCatalogSync } from './catalog-sync.js';
 import { type AdminCommands, createAdminCommands } from './commands.js';
 import { createAdminRouter } from './router.js';
+import type { WhatsAppLink } from './whatsapp-link.js';
 
 export { createAdminAlerter } from './alerter.js';
 export { createBalanceWatch } from './balance-watch.js';
@@ -49,11 +50,15 @@ export function createAdminArea(deps: {
   intech: IntechApi;
   channel: Pick<Channel, 'sendText'>;
   alerter: AdminAlerter;
+  /** The WhatsApp channel's link (dashboard QR, relink); absent with the sandbox channel. */
+  whatsapp?: WhatsAppLink | undefined;
   /** Intech callback URL, for broadcasts sent through WHATSAPP_MESSAGING. */
   callbackUrl: string;
   logger: Logger;
   /** Balance poll interval (default 5 minutes). */
   balanceIntervalMs?: number;
+  /** Several instances: whether this one runs broadcasts now (src/cluster/roles.ts). */
+  broadcastsCanRun?: () => boolean;
   now?: () => number;
 }): AdminArea {
   const { config, store, catalog, intech, channel, logger } = deps;
@@ -68,6 +73,7 @@ export function createAdminArea(deps: {
     now,
     logger: logger.child({ part: 'broadcasts' }),
     onFinished: reportToCreator(() => channel),
+    ...(deps.broadcastsCanRun ? { canRun: deps.broadcastsCanRun } : {}),
   });
   const sync = createCatalogSync({
     catalog,
@@ -93,6 +99,7 @@ export function createAdminArea(deps: {
     adminNumbers: config.ADMIN_NUMBERS,
     broadcasts,
     sync,
+    whatsapp: deps.whatsapp,
     now,
     logger: logger.child({ part: 'admin-commands' }),
   });
@@ -104,6 +111,7 @@ export function createAdminArea(deps: {
     intech,
     sync,
     balanceWatch,
+    whatsapp: deps.whatsapp,
     logger: logger.child({ part: 'admin-api' }),
     now,
   });

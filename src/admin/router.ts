@@ -15,6 +15,7 @@ import type { CatalogSync } from './catalog-sync.js';
 import { dashboardHtml } from './dashboard.js';
 import { loadDayStats } from './stats.js';
 import { orderTimeline } from './timeline.js';
+import { createLinkViewer, type WhatsAppLink } from './whatsapp-link.js';
 
 export interface AdminRouterDeps {
   token?: string | undefined;
@@ -24,6 +25,8 @@ export interface AdminRouterDeps {
   intech: Pick<IntechApi, 'getBalance'>;
   sync: CatalogSync;
   balanceWatch?: BalanceWatch;
+  /** The WhatsApp channel's link (QR, pairing code, relink); absent with the sandbox channel. */
+  whatsapp?: WhatsAppLink | undefined;
   logger?: Logger;
   now?: () => number;
   /** Requests per minute per IP (default 120). */
@@ -231,6 +234,19 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     } catch {
       res.status(502).json({ error: 'balance_unavailable', message: 'Intech did not answer', watch });
     }
+  });
+
+  const linkView = createLinkViewer(deps.whatsapp);
+
+  api.get('/whatsapp', async (_req, res) => {
+    res.json(await linkView());
+  });
+
+  api.post('/whatsapp/relink', async (_req, res) => {
+    if (!deps.whatsapp) throw new ApiError(404, 'not_found', 'no WhatsApp channel (CHANNEL=sandbox)');
+    const result = await deps.whatsapp.relink();
+    logger.info({ result }, 'admin API: WhatsApp relink');
+    res.json({ result, link: await linkView() });
   });
 
   api.get('/stats', async (_req, res) => {

@@ -39,6 +39,8 @@ export type CatalogSource = 'given' | 'cache' | 'documented';
 export interface LoadedCatalog extends Catalog {
   /** Where the current service list came from. */
   source(): CatalogSource | 'api';
+  /** Re-reads the cached list and admin settings from kv: what another instance synced or changed. */
+  reload(): Promise<void>;
 }
 
 export async function createCatalog(opts: {
@@ -67,8 +69,10 @@ export async function createCatalog(opts: {
   }
   const hidden = new Set<string>();
   let entries = new Map<string, CatalogEntry>();
+  let current: IntechService[] = services;
 
   const build = (list: IntechService[]) => {
+    current = list;
     const next = new Map<string, CatalogEntry>();
     for (const s of list) {
       if (!s || typeof s.codeService !== 'string') continue;
@@ -136,6 +140,18 @@ export async function createCatalog(opts: {
     replaceServices: async (list) => {
       build(list);
       source = 'api';
+    },
+    reload: async () => {
+      const cached = await kv.get<CachedServices>(CATALOG_NS, SERVICES_KEY);
+      const stored = await kv.list<ServiceSettings>(CATALOG_NS);
+      settings.clear();
+      for (const [key, value] of Object.entries(stored)) {
+        if (key.startsWith('settings:') && value && typeof value === 'object')
+          settings.set(key.slice(9), value);
+      }
+      const fresh = cached && Array.isArray(cached.services) && cached.services.length > 0;
+      if (fresh) source = 'cache';
+      build(fresh ? cached.services : current);
     },
     setHidden: (code, isHidden) => {
       if (isHidden) hidden.add(code);

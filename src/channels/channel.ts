@@ -17,6 +17,8 @@ export interface ChannelHealth {
   detail?: string;
   /** Not linked yet: waiting for a QR scan or a pairing code (nothing to restart; /healthz stays 200). */
   pairing?: boolean;
+  /** Another instance holds the socket (several instances): this one serves, its sends wait in the outbox. */
+  standby?: boolean;
 }
 
 export interface Channel {
@@ -30,7 +32,12 @@ export interface Channel {
   health(): ChannelHealth;
 }
 
+export interface AlertOptions {
+  /** Same kind + key = the same alert, raised once (e.g. one per outage, not one per reconnect). */
+  key?: string;
+}
+
 /** Admin alerts: recorded for the dashboard and sent to ADMIN_NUMBERS. */
 export interface AdminAlerter {
-  alert(kind: string, message: string, orderId?: string): Promise<void>;
+  alert(kind: string, message: string, orderId?: string, opts?: AlertOptions): Promise<void>;
 }

@@ -18,6 +18,7 @@ export interface DraftEnv {
 /** Something the merge noticed that the customer must hear about. */
 export type MergeNote =
   | { type: 'unknown_nickname'; nickname: string }
+  | { type: 'unknown_service'; name: string }
   | { type: 'operator_unavailable'; operator: string }
   | { type: 'bad_phone'; raw: string; reason: 'incomplete' | 'too_long' | 'unknown_prefix' }
   | { type: 'bad_amount_form'; raw: string };
@@ -41,13 +42,14 @@ export function customerCountry(customer: Customer): Country {
   return countryOfPhone(customer.phone) ?? 'SN';
 }
 
-/** A saved beneficiary named in the message ("recharge maman 1000"). */
-export function findBeneficiary(customer: Customer, p: ParseResult, text: string): Beneficiary | undefined {
+/** A saved beneficiary named in the message ("recharge maman 1000"), from the parser's words. */
+export function findBeneficiary(customer: Customer, p: ParseResult): Beneficiary | undefined {
   const list = customer.beneficiaries ?? [];
   const wanted = p.extra.nickname?.toLowerCase();
-  if (wanted) return list.find((b) => b.nickname.toLowerCase() === wanted);
-  const words = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}' -]/gu, ' ')} `;
-  return list.find((b) => words.includes(` ${b.nickname.toLowerCase()} `));
+  const exact = wanted ? list.find((b) => b.nickname.toLowerCase() === wanted) : undefined;
+  // A name of several words ("tonton ali") of which the rules took the first word only.
+  const words = ` ${(p.extra.words ?? []).join(' ')} `;
+  return exact ?? list.find((b) => words.includes(` ${b.nickname.toLowerCase()} `));
 }
 
 export function airtimeCodeForOperator(
@@ -76,13 +78,12 @@ export function carriesSlots(p: ParseResult): boolean {
 export function mergeParse(
   draft: Draft,
   p: ParseResult,
-  text: string,
   env: DraftEnv,
 ): { draft: Draft; notes: MergeNote[] } {
   const d: Draft = structuredClone(draft);
   const notes: MergeNote[] = [];
   const { catalog, customer } = env;
-  const ben = findBeneficiary(customer, p, text);
+  const ben = findBeneficiary(customer, p);
   if (p.extra.invalidAmount) notes.push({ type: 'bad_amount_form', raw: p.extra.invalidAmount.raw });
   if (d.kind === 'airtime') {
     if (p.extra.badPhone && !p.recipient) {
@@ -145,6 +146,9 @@ export function mergeParse(
       if (d.kind === 'bill_pay') d.amount = undefined;
     }
     if (p.amount != null && d.kind === 'bill_reload') d.amount = p.amount;
+    // "payer ma facture Sonatel": named back before the list of the services we do pay.
+    if (!d.codeService && p.extra.unknownService && !ben)
+      notes.push({ type: 'unknown_service', name: p.extra.unknownService });
   }
   if (p.extra.payer) d.payer = p.extra.payer;
   return { draft: d, notes };

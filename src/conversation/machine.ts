@@ -1,7 +1,7 @@
 // The conversation as a pure state machine: (conversation, event, context) -> [conversation, commands].
 // No I/O, no clock, no ids: everything comes in the event and the context, so every dialogue is testable.
-// One handler per pending question (HANDLERS); the draft's logic lives in draft.ts; the parser reads
-// the text (given the pending question and its options by `expecting`).
+// One handler per pending question (HANDLERS); the draft's logic lives in draft.ts; the parser alone reads
+// the text (given the pending question and its options by `expecting`): the machine sees its result only.
 // Money rule: a placeOrder command is only ever emitted from the 'confirm' handler, on a plain yes to
 // the suggested wallet or a whole-message pick of one wallet, right after the summary was shown.
 import { serviceLabel } from '../catalog/derive.js';
@@ -231,7 +231,7 @@ export function step(conv: Conversation, event: ConvEvent, ctx: ConvContext): [C
   const t = new Turn(conv, { ...ctx, customer: structuredClone(ctx.customer) });
   switch (event.type) {
     case 'message':
-      onMessage(t, { text: event.text, p: event.parsed });
+      onMessage(t, { p: event.parsed });
       offerSaveIfQuiet(t);
       break;
     case 'bills':
@@ -250,8 +250,8 @@ export function step(conv: Conversation, event: ConvEvent, ctx: ConvContext): [C
   return t.result();
 }
 
+/** A message as the machine sees it: the parser's reading only, never the raw text. */
 interface Msg {
-  text: string;
   p: ParseResult;
 }
 
@@ -383,7 +383,7 @@ const HANDLERS: { [Q in Question]: Handler<Q> } = {
     const code = picked ?? (isBillCode(t.ctx.catalog, p.codeService) ? p.codeService : undefined);
     if (!code) {
       if (p.intent === 'airtime' || p.intent === 'bill') return false;
-      t.say(p.extra.choiceUnclear ? t.m.choiceUnclear(msg.text.trim()) : t.m.notUnderstood);
+      t.say(p.extra.choiceUnclear ? t.m.choiceUnclear(p.extra.choiceQuote ?? '') : t.m.notUnderstood);
       showBillServices(t);
       return true;
     }
@@ -405,13 +405,13 @@ const HANDLERS: { [Q in Question]: Handler<Q> } = {
     }
     if (p.amount != null && !p.recipient && d.amount == null && !p.extra.badPhone)
       t.say(t.m.noted(formatXof(p.amount)));
-    if (!carriesSlots(p) && !findBeneficiary(t.ctx.customer, p, msg.text)) t.say(t.m.notUnderstood);
+    if (!carriesSlots(p) && !findBeneficiary(t.ctx.customer, p)) t.say(t.m.notUnderstood);
     mergeAndAdvance(t, msg);
     return true;
   },
   recipient: (t, _q, msg) => {
     const { p } = msg;
-    if (!carriesSlots(p) && !findBeneficiary(t.ctx.customer, p, msg.text)) {
+    if (!carriesSlots(p) && !findBeneficiary(t.ctx.customer, p)) {
       t.say(t.m.badPhone);
       t.ask({ q: 'recipient' }, t.m.askRecipient);
       return true;
@@ -427,7 +427,7 @@ const HANDLERS: { [Q in Question]: Handler<Q> } = {
       d.codeService = code;
       d.operatorExplicit = true;
     } else if (!carriesSlots(p)) {
-      t.say(p.extra.choiceUnclear ? t.m.choiceUnclear(msg.text.trim()) : t.m.notUnderstood);
+      t.say(p.extra.choiceUnclear ? t.m.choiceUnclear(p.extra.choiceQuote ?? '') : t.m.notUnderstood);
     }
     mergeAndAdvance(t, msg);
     return true;
@@ -445,11 +445,7 @@ const HANDLERS: { [Q in Question]: Handler<Q> } = {
   },
   account: (t, _q, msg) => {
     const { p } = msg;
-    if (
-      !p.account &&
-      !isBillCode(t.ctx.catalog, p.codeService) &&
-      !findBeneficiary(t.ctx.customer, p, msg.text)
-    ) {
+    if (!p.account && !isBillCode(t.ctx.catalog, p.codeService) && !findBeneficiary(t.ctx.customer, p)) {
       if (p.intent === 'airtime') return false;
       t.say(t.m.badAccount);
       t.ask({ q: 'account' }, t.m.askAccount(label(t, t.conv.draft!.codeService)));
@@ -473,7 +469,7 @@ const HANDLERS: { [Q in Question]: Handler<Q> } = {
         mergeAndAdvance(t, msg);
         return true;
       }
-      if (p.extra.choiceUnclear) t.say(t.m.choiceUnclear(msg.text.trim()));
+      if (p.extra.choiceUnclear) t.say(t.m.choiceUnclear(p.extra.choiceQuote ?? ''));
       askBillPick(t);
       return true;
     }
@@ -563,9 +559,9 @@ function isOtherRequest(t: Turn, p: ParseResult): boolean {
 
 /** Starts a new draft from a request; false when the message is not a request. */
 function startRequest(t: Turn, msg: Msg): boolean {
-  const { p, text } = msg;
+  const { p } = msg;
   const cat = t.ctx.catalog;
-  const ben = findBeneficiary(t.ctx.customer, p, text);
+  const ben = findBeneficiary(t.ctx.customer, p);
   let draft: Draft | null = null;
   if (p.intent === 'bill' || isBillCode(cat, p.codeService) || (ben?.kind === 'account' && ben.codeService)) {
     const code = isBillCode(cat, p.codeService)
@@ -594,6 +590,7 @@ function startRequest(t: Turn, msg: Msg): boolean {
 function sayNotes(t: Turn, notes: MergeNote[]): void {
   for (const n of notes) {
     if (n.type === 'unknown_nickname') t.say(t.m.unknownNickname(n.nickname));
+    else if (n.type === 'unknown_service') t.say(t.m.unknownService(n.name));
     else if (n.type === 'operator_unavailable') t.say(t.m.operatorUnavailable(n.operator));
     else if (n.type === 'bad_phone') t.say(t.m.phoneNotRead(n.raw, n.reason));
     else t.say(t.m.amountNotRead(n.raw));
@@ -601,7 +598,7 @@ function sayNotes(t: Turn, notes: MergeNote[]): void {
 }
 
 function mergeAndAdvance(t: Turn, msg: Msg): void {
-  const { draft, notes } = mergeParse(t.conv.draft!, msg.p, msg.text, t.env);
+  const { draft, notes } = mergeParse(t.conv.draft!, msg.p, t.env);
   t.conv.draft = draft;
   sayNotes(t, notes);
   advance(t);
@@ -770,7 +767,7 @@ function showSummary(t: Turn): void {
 }
 
 function answerSummary(t: Turn, q: Extract<Pending, { q: 'confirm' }>, msg: Msg): boolean {
-  const { p, text } = msg;
+  const { p } = msg;
   const d = t.conv.draft!;
   // The paying number changes, not the recipient: back to the summary with it in view.
   if (p.extra.payer) {
@@ -800,13 +797,13 @@ function answerSummary(t: Turn, q: Extract<Pending, { q: 'confirm' }>, msg: Msg)
     t.say(t.m.cancelled);
     return true;
   }
-  if (carriesSlots(p) || findBeneficiary(t.ctx.customer, p, text)) {
+  if (carriesSlots(p) || findBeneficiary(t.ctx.customer, p)) {
     // A correction edits the draft; the summary is shown again. Nothing is cancelled.
     const amount = d.kind === 'bill_pay' ? null : p.amount;
-    mergeAndAdvance(t, { text, p: { ...p, amount } });
+    mergeAndAdvance(t, { p: { ...p, amount } });
     return true;
   }
-  t.say(p.extra.choiceUnclear ? t.m.choiceUnclear(text.trim()) : t.m.notUnderstood);
+  t.say(p.extra.choiceUnclear ? t.m.choiceUnclear(p.extra.choiceQuote ?? '') : t.m.notUnderstood);
   advance(t);
   return true;
 }

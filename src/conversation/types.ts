@@ -95,6 +95,7 @@ export interface Conversation {
 }
 
 export type ConvEvent =
+  /** `text` is what the customer sent, for the record; the machine reads `parsed` only. */
   | { type: 'message'; text: string; parsed: ParseResult }
   | { type: 'bills'; result: BillLookup }
   | { type: 'orderPlaced'; result: PlaceOrderResult }

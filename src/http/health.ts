@@ -20,7 +20,7 @@ export interface ReadyReport {
   ready: boolean;
   /** Why not ready, in words an operator can act on. */
   reason?: string;
-  channel: { kind: string; connected: boolean; detail?: string };
+  channel: { kind: string; connected: boolean; detail?: string; standby?: boolean };
   store: { ok: boolean };
 }
 
@@ -82,7 +82,7 @@ export function createHealthCheck(
     const channel = { kind: deps.channel.kind, ...deps.channel.health() };
     const lastWriteError = deps.writeHealth?.().lastError;
     const status =
-      sOk && i.ok && channel.connected
+      sOk && i.ok && (channel.connected || channel.standby)
         ? 'ok'
         : sOk && !channel.connected && channel.pairing
           ? 'pairing'
@@ -122,6 +122,7 @@ export function createReadyCheck(
       kind: deps.channel.kind,
       connected: h.connected,
       ...(h.detail ? { detail: h.detail } : {}),
+      ...(h.standby ? { standby: true } : {}),
     };
     const sOk = await storeOk(deps, deps.storeTimeoutMs ?? 2_000);
     const reason =
@@ -129,7 +130,7 @@ export function createReadyCheck(
         ? 'stopping'
         : !sOk
           ? 'store: not answering or writes failing'
-          : !h.connected
+          : !h.connected && !h.standby
             ? `channel ${deps.channel.kind} cannot send (${h.pairing ? 'waiting for pairing' : (h.detail ?? 'disconnected')})`
             : undefined;
     return { ready: reason === undefined, ...(reason ? { reason } : {}), channel, store: { ok: sOk } };

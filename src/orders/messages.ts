@@ -3,6 +3,7 @@
 import { serviceLabel } from '../catalog/derive.js';
 import { formatXof, type Lang } from '../i18n/lang.js';
 import { displayPhone } from '../phone/phone.js';
+import { formatToken } from '../receipts/format.js';
 import { accountLabel } from '../receipts/labels.js';
 import type { Order } from './types.js';
 
@@ -126,13 +127,23 @@ export const orderMessages = {
     });
   },
 
+  /** The Woyofal code, arrived after the "code follows" message (see transitions' notify_tokens). */
+  tokensArrived(o: Order): string {
+    const codes = (o.tokens ?? []).map((t) => formatToken(t)).join('\n');
+    return pick(o.lang, {
+      fr: `Voici le code Woyofal de la commande ${o.id}, à saisir sur le compteur ${o.account ?? ''} :\n${codes}`,
+      en: `Here is the Woyofal code for order ${o.id}, to enter on meter ${o.account ?? ''}:\n${codes}`,
+      wo: `Code Woyofal bu commande ${o.id}, ngay dugal ci compteur ${o.account ?? ''} :\n${codes}`,
+    });
+  },
+
   refunded(o: Order): string {
     const d = describeOrder(o, o.lang);
     const wallet = serviceLabel(o.payment.codeService);
     return pick(o.lang, {
       fr: `Désolé, l'opérateur n'a pas pu traiter votre ${d} (commande ${o.id}). Vos ${formatXof(o.amount)} ont été remboursés sur votre compte ${wallet}. Vous pouvez réessayer plus tard.`,
       en: `Sorry, the operator could not complete your ${d} (order ${o.id}). Your ${formatXof(o.amount)} were refunded to your ${wallet} account. You can try again later.`,
-      wo: `Baal nu, opérateur bi manul def sa ${d} (commande ${o.id}). Sa ${formatXof(o.amount)} delloo nanu ko ci sa compte ${wallet}. Mën nga jéemaat ci kanam.`,
+      wo: `Baal nu, operatëer bi manul def sa ${d} (commande ${o.id}). Sa ${formatXof(o.amount)} delloo nanu ko ci sa compte ${wallet}. Mën nga jéemaat ci kanam.`,
     });
   },
 

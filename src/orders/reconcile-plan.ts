@@ -68,6 +68,10 @@ function outcomeOf(rec: CallbackRecord): Outcome {
     errorType: (tx.errorType as Outcome['errorType']) ?? null,
     ...(typeof body?.msg === 'string' ? { message: body.msg } : {}),
     data: (tx.data as Record<string, unknown> | null | undefined) ?? null,
+    // Kept for a signed replay (the receipt's operator reference); an unsigned one keeps none of these.
+    ...(typeof tx.sousServiceTransactionId === 'string'
+      ? { sousServiceTransactionId: tx.sousServiceTransactionId }
+      : {}),
   };
 }
 

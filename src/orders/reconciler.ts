@@ -4,6 +4,7 @@
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
 import { type Lookups, planReconcile, type ReconcileEvent, type ReconcilerConfig } from './reconcile-plan.js';
+import { localClaims, type OrderClaims } from './claims.js';
 import type { Saga } from './saga.js';
 import type { LookupResult } from './status-lookup.js';
 import {
@@ -31,8 +32,31 @@ export function createReconciler(deps: {
   config: ReconcilerConfig;
   now: () => number;
   logger: Logger;
+  /** Across instances: one reconciles a given order at a time (default: this process alone). */
+  claims?: OrderClaims;
 }) {
   const { saga, store, config: cfg, now, logger: log } = deps;
+  const claims = deps.claims ?? localClaims;
+
+  /** Reconciles `o` unless another instance is on it; the claim is given back when done. */
+  async function claimed(o: Order, startup: boolean): Promise<void> {
+    if (deps.claims) {
+      // Most open orders have nothing due on a given pass: no claim (two writes) for those.
+      const ctx = { now: now(), startup, config: cfg, signedCallbacks: deps.signedCallbacks };
+      const idle = planReconcile(o, ctx, {});
+      if (!('need' in idle) && idle.events.length === 0) return;
+    }
+    if (!(await claims.take(o.id))) return;
+    try {
+      // The pass's list may be old by now (another instance may have moved the order on): plan on a fresh copy.
+      const cur = deps.claims ? await store.orders.get(o.id) : o;
+      if (cur) await saga.busy(o.id, () => reconcileOrder(cur, startup));
+    } finally {
+      await claims
+        .release(o.id)
+        .catch((err) => log.warn({ orderId: o.id, err: (err as Error).message }, 'claim release failed'));
+    }
+  }
 
   async function run(o: Order, e: ReconcileEvent): Promise<void> {
     const t = now();
@@ -118,11 +142,9 @@ export function createReconciler(deps: {
             todo
               .slice(i, i + 8)
               .map((o) =>
-                saga
-                  .busy(o.id, () => reconcileOrder(o, startup))
-                  .catch((err) =>
-                    log.error({ orderId: o.id, err: (err as Error).message }, 'reconcile failed'),
-                  ),
+                claimed(o, startup).catch((err) =>
+                  log.error({ orderId: o.id, err: (err as Error).message }, 'reconcile failed'),
+                ),
               ),
           );
         }

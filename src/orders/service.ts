@@ -13,6 +13,7 @@ import type { Store } from '../store/types.js';
 import { createBalanceGuard } from './balance-guard.js';
 import { extIdFor } from './ext-ids.js';
 import { orderMessages as M } from './messages.js';
+import type { OrderClaims } from './claims.js';
 import { createReconciler } from './reconciler.js';
 import { createSaga, type ErrorText, type Notifier, type ReceiptRenderer } from './saga.js';
 import { createStatusLookup } from './status-lookup.js';
@@ -69,6 +70,12 @@ export interface OrderServiceDeps {
   receipts?: ReceiptRenderer;
   /** Default: customerErrorMessage from src/i18n/intech-errors. */
   errorText?: ErrorText;
+  /**
+   * Several instances on one store: orders are reconciled under per-order claims, start() runs an
+   * ordinary pass (another instance may be mid-send: nothing is presumed interrupted) and the loop runs
+   * only between startLoop() and stopLoop() (the reconciler singleton, src/cluster/singleton.ts).
+   */
+  cluster?: { claims: OrderClaims };
 }
 
 export type CallbackResult = 'applied' | 'duplicate' | 'unknown' | 'ignored';
@@ -77,6 +84,9 @@ export interface OrderService extends OrderDesk {
   handleCallback(body: CallbackBody): Promise<CallbackResult>;
   reconcileOnce(): Promise<void>;
   start(): Promise<void>;
+  /** Cluster mode: this instance holds the reconciler lease / lost it. */
+  startLoop(): void;
+  stopLoop(): void;
   stop(): Promise<void>;
 }
 
@@ -240,6 +250,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     },
     now,
     logger: log,
+    ...(deps.cluster ? { claims: deps.cluster.claims } : {}),
   });
 
   async function handleCallback(body: CallbackBody): Promise<CallbackResult> {
@@ -312,10 +323,12 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
 
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let looping = false;
 
   function schedule(): void {
-    if (stopped) return;
+    if (stopped || !looping || timer) return;
     timer = setTimeout(() => {
+      timer = null;
       reconciler
         .pass(false)
         .catch((err) => log.error({ err: (err as Error).message }, 'reconcile pass failed'))
@@ -333,12 +346,26 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     reconcileOnce: () => reconciler.pass(false),
     async start() {
       stopped = false;
-      // Resume what a restart interrupted before taking new work.
-      await reconciler.pass(true);
+      // Resume what a restart interrupted before taking new work (alone on the store: nothing else runs).
+      await reconciler.pass(!deps.cluster);
+      if (!deps.cluster) {
+        looping = true;
+        schedule();
+      }
+    },
+    startLoop() {
+      if (looping) return;
+      looping = true;
       schedule();
+    },
+    stopLoop() {
+      looping = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
     },
     async stop() {
       stopped = true;
+      looping = false;
       if (timer) clearTimeout(timer);
       timer = null;
       await saga.drain();

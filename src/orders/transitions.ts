@@ -30,6 +30,8 @@ export type Effect =
   | { type: 'send'; step: 'collect' | 'deliver' }
   | { type: 'send_claim' }
   | { type: 'notify_token_pending' }
+  /** The Woyofal code came after the delivery was settled without it (signed callback after a lookup). */
+  | { type: 'notify_tokens' }
   | { type: 'notify_refund_failed' }
   | { type: 'notify_expired' }
   | { type: 'notify_slow' }
@@ -263,8 +265,11 @@ function failUnsentCollect(o: Order, at: number, eventType: string): Transition 
 
 export type OutcomeResult = Transition | 'duplicate' | 'ignored';
 
-/** Money-moving steps: their outcome from an unsigned callback waits for a lookup. */
-const CONFIRMED_STEPS: OperationStep[] = ['collect', 'deliver'];
+/**
+ * Steps whose outcome from an unsigned callback waits for a lookup: the money-moving ones, and the Intech
+ * receipt (a forged SUCCESS would otherwise close the order on a receipt the customer never got).
+ */
+const CONFIRMED_STEPS: OperationStep[] = ['collect', 'deliver', 'receipt'];
 
 /** A compact, bounded view of an outcome for an alert ("both bodies"). */
 export function describeOutcome(x: Omit<Partial<Outcome>, 'status'> & { status?: string }): string {
@@ -321,7 +326,8 @@ export function applyOutcome(
   if (!final && !refunded) return applyTrusted(o, step, out, at); // PENDING / PROCESSING: moves nothing
 
   if (isSettled(cur) && !refunded) {
-    if ((cur.status === 'success') === FINAL_OK.includes(out.status)) return 'duplicate';
+    if ((cur.status === 'success') === FINAL_OK.includes(out.status))
+      return (source === 'signed' && lateTokens(o, step, out, at)) || 'duplicate';
     // Contradiction: never changes the order. Both bodies to the admins, and Intech's own word asked.
     const key = `contradicted:${step}:${out.status}`;
     if (o.events.some((e) => e.type === key)) return 'duplicate';
@@ -349,7 +355,7 @@ export function applyOutcome(
       JSON.stringify([cur.reported.data ?? null, cur.reported.message ?? null]) ===
       JSON.stringify([out.data ?? null, out.message ?? null]);
     if (same || cur.reported.ambiguous) return { next: o, effects: [{ type: 'confirm', step }] };
-    // One of the copies is not Intech's: keep neither's details (a Woyofal code then comes from a person).
+    // One of the copies is not Intech's (neither's details are used anyway): noted for the admins.
     const next = clone(o);
     next.operations[step]!.reported = { ...cur.reported, ambiguous: true };
     event(next, at, `${step}:reported_ambiguous`);
@@ -363,9 +369,27 @@ export function applyOutcome(
 }
 
 /**
- * The answer of the lookup that confirms (or not) what a callback reported. Agreeing: the callback's
- * details (tokens, message) are kept and the outcome applied. Disagreeing: Intech's answer wins and the
- * admins see both. Not final yet: nothing changes (the reconciler looks again later).
+ * A signed copy bringing the Woyofal code for a delivery already settled without one (a lookup came
+ * first): not a duplicate, it is the copy that matters. The code is kept and sent to the customer once.
+ */
+function lateTokens(o: Order, step: OperationStep, out: Outcome, at: number): Transition | null {
+  if (step !== 'deliver' || o.tokens?.length || !['delivered', 'completed'].includes(o.state)) return null;
+  const tokens = extractTokens(out.data ?? null, out.message);
+  if (tokens.length === 0) return null;
+  const next = clone(o);
+  next.tokens = tokens;
+  const op = next.operations.deliver!;
+  if (out.message !== undefined) op.message = out.message;
+  if (out.data !== undefined) op.data = out.data;
+  if (out.sousServiceTransactionId) op.sousServiceTransactionId = out.sousServiceTransactionId;
+  event(next, at, 'deliver:late_tokens');
+  return { next, effects: [{ type: 'notify_tokens' }] };
+}
+
+/**
+ * The answer of the lookup that confirms (or not) what a callback reported. Either way only the lookup's
+ * status, ids and error are applied (a Woyofal code then comes from a person); disagreeing, the admins
+ * also see both. Not final yet: nothing changes (the reconciler looks again later).
  */
 export function confirmOutcome(o: Order, step: OperationStep, found: Outcome, at: number): Transition | null {
   const cur = o.operations[step];
@@ -378,15 +402,14 @@ export function confirmOutcome(o: Order, step: OperationStep, found: Outcome, at
     return typeof r === 'string' ? null : r;
   }
   const agrees = reported?.status === found.status;
-  const details = reported && !reported.ambiguous ? reported : {};
-  const merged: Outcome = agrees
-    ? {
-        ...details,
-        status: found.status,
-        transactionId: found.transactionId ?? reported?.transactionId ?? null,
-        errorType: found.errorType ?? reported?.errorType ?? null,
-      }
-    : found;
+  // Only what the lookup says is acted on. The callback's hash covers its ids alone: its tokens, message,
+  // amounts, operator reference or error are not Intech's word and are never taken (a copy forged with the
+  // right status would otherwise put its own Woyofal code on the receipt). Its transactionId is covered.
+  const merged: Outcome = {
+    status: found.status,
+    transactionId: found.transactionId ?? (agrees ? reported?.transactionId : null) ?? null,
+    errorType: found.errorType ?? null,
+  };
   const r = applyTrusted(o, step, merged, at);
   let t: Transition;
   if (typeof r === 'string') {
@@ -395,6 +418,18 @@ export function confirmOutcome(o: Order, step: OperationStep, found: Outcome, at
   } else t = r;
   const op = t.next.operations[step];
   if (op) delete op.reported;
+  if (reported && agrees && extractTokens(reported.data ?? null, reported.message).length > 0) {
+    // The person who gets the code must not copy it from that body either.
+    event(t.next, at, `${step}:untrusted_tokens`);
+    t.effects = t.effects.map((e) =>
+      e.type === 'alert' && e.kind === 'missing_tokens'
+        ? {
+            ...e,
+            message: `${e.message} An unsigned callback carried a code: without HMAC it is not Intech's word, do not use it.`,
+          }
+        : e,
+    );
+  }
   if (reported && !agrees) {
     event(t.next, at, `${step}:report_refuted`, `${reported.status}->${found.status}`);
     t.effects = [

@@ -133,6 +133,7 @@ export function mergeLlm(
     changed = true;
   }
 
+  if (result.codeService) delete result.extra.unknownService;
   if (changed) result.extra.viaLlm = true;
   return { result, dropped };
 }
@@ -163,18 +164,21 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
       result.codeService = null;
       result.account = null;
       delete result.extra.operator;
+      delete result.extra.unknownService;
       if (result.intent === 'airtime' || result.intent === 'bill') result.intent = 'unknown';
     } else if (reading.kind === 'unclear') {
       // "les deux", "2 ou 3 ?", "j'hésite entre les deux": a small number here is no amount either.
       if (result.amount !== null && result.amount < 100 && !result.recipient) result.amount = null;
       if (result.intent === 'help' || result.intent === 'yes') result.intent = 'unknown';
       result.extra.choiceUnclear = true;
+      result.extra.choiceQuote = quoteOf(text);
     }
   } else if (result.extra.choice !== undefined && readChoice(text, []).kind !== 'pick') {
     // Without options, the rules' pick stands only for a whole-message number.
     const bare = readChoice(text, [{ n: result.extra.choice, names: [] }]);
     if (bare.kind !== 'pick') delete result.extra.choice;
   }
+  result.extra.words = wordsOf(text);
   if (!result.recipient) {
     const bad = badPhoneIn(text, result);
     if (bad) {
@@ -205,6 +209,28 @@ export function withContext(text: string, parsed: ParseResult, context: ParseCon
     if (/^[\p{L}][\p{L}\p{N}' -]{0,23}$/u.test(name) && !NOT_A_NAME.has(name)) result.extra.name = name;
   }
   return result;
+}
+
+/** Longest quote of the customer's message put back in a reply. */
+const QUOTE_MAX = 80;
+
+function quoteOf(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ');
+  return t.length > QUOTE_MAX ? `${t.slice(0, QUOTE_MAX - 1)}…` : t;
+}
+
+/** Words handed on for nickname matching: a name is in the first ones of any message a person writes. */
+const MAX_WORDS = 200;
+
+/** "Pour Tonton-Ali, 2000 !" -> ["pour", "tonton-ali", "2000"]: letters, digits, ' and - kept. */
+export function wordsOf(text: string): string[] {
+  return text
+    .slice(0, MAX_WORDS * 30)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}' -]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, MAX_WORDS);
 }
 
 /** Replies that acknowledge rather than name ("super", "parfait"): never saved as a nickname. */

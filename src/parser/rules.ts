@@ -444,6 +444,10 @@ export function parseRules(text: string, ctx: RuleContext = {}): ParseResult {
     const nick = findNickname(tokens, consumed);
     if (nick) extra.nickname = nick;
   }
+  if (intent === 'bill' && codeService === null) {
+    const named = unknownBillerIn(tokens, consumed);
+    if (named) extra.unknownService = asTyped(text, named);
+  }
 
   // Words with no language signal ("Stop", "menu", "ok", "senelec …") read as French, the market's and
   // the bot's default; digits alone tell nothing.
@@ -561,6 +565,42 @@ function wholeMessageChoice(tokens: Token[]): number | undefined {
 }
 
 /** "recharge maman 1000", "woyofal maison 5000", "crédit pour fatou": a word where a number would be. */
+/**
+ * "payer ma facture Sonatel", "facture de la sonatel", "my canal bill": a name where a bill service goes
+ * that is none we know. A family word ("facture maman") is a nickname, never a service.
+ */
+function unknownBillerIn(tokens: Token[], consumed: Set<number>): string | undefined {
+  const candidate = (j: number): string | undefined => {
+    const u = tokens[j];
+    if (u?.kind !== 'word' || consumed.has(j)) return undefined;
+    if (isKnown(u.w) || LANG_WEIGHTS[u.w] || FAMILY.has(u.w) || NICK_SKIP.has(u.w)) return undefined;
+    return /^[a-z][a-z'-]{2,23}$/.test(u.w) ? u.w : undefined;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'word' || !TAGS.get(t.w)?.has('bill')) continue;
+    // After the bill word, past a few small words ("facture de la sonatel").
+    for (let j = i + 1; j < tokens.length && j <= i + 3; j++) {
+      const u = tokens[j]!;
+      if (u.kind === 'word' && NICK_SKIP.has(u.w)) continue;
+      const w = candidate(j);
+      if (w) return w;
+      break;
+    }
+    // English puts it before: "my sonatel bill".
+    const before = candidate(i - 1);
+    if (before) return before;
+  }
+  return undefined;
+}
+
+/** The word as the customer wrote it ("Sonatel"), else capitalised. */
+function asTyped(text: string, w: string): string {
+  const at = text.toLowerCase().indexOf(w);
+  if (at >= 0) return text.slice(at, at + w.length);
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
 function findNickname(tokens: Token[], consumed: Set<number>): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;

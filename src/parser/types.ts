@@ -39,6 +39,13 @@ export interface ParseResult {
      * the message holds a number or "both" without being one whole option. Never a pick, never an amount.
      */
     choiceUnclear?: boolean;
+    /** With choiceUnclear: the message as the customer typed it (trimmed, bounded), to quote back. */
+    choiceQuote?: string;
+    /**
+     * The message's words, lowercased, punctuation dropped: the conversation matches the customer's saved
+     * nicknames against them ("tonton ali 2000"), as the parser does not know those names.
+     */
+    words?: string[];
     /** A phone-like number we could not read as a mobile number, as typed ("77 123 45", "99 123 45 67"). */
     badPhone?: { raw: string; reason: 'incomplete' | 'too_long' | 'unknown_prefix' };
     /** A number given as the one that pays ("payer avec le 77 …", "pay from …", "fey ak …"). */
@@ -47,6 +54,8 @@ export interface ParseResult {
     name?: string;
     /** Operator named explicitly by the customer ("orange", "free"...). */
     operator?: string;
+    /** A bill service named that we do not know, as typed: "payer ma facture Sonatel" -> "Sonatel". */
+    unknownService?: string;
     /** A nickname the customer used: "recharge maman 1000" -> "maman". */
     nickname?: string;
     /** For intent 'language': the language asked for. */

@@ -277,7 +277,12 @@ export function receiptSvg(v: ReceiptView): string {
 
 /** The receipt as a PNG image (~720 px wide), ready to send as a WhatsApp image. */
 export async function renderReceiptPng(order: Order, lang: Lang, opts: ReceiptOptions = {}): Promise<Buffer> {
-  const svg = receiptSvg(buildReceiptView(order, lang, opts));
+  return renderViewPng(buildReceiptView(order, lang, opts));
+}
+
+/** Draws a receipt already decided (buildReceiptView) as a PNG. */
+export async function renderViewPng(view: ReceiptView): Promise<Buffer> {
+  const svg = receiptSvg(view);
   // Loaded on the first receipt only: sharp (libvips) costs tens of MB a process may never need.
   const { default: sharp } = await import('sharp');
   return sharp(Buffer.from(svg, 'utf8'), { density: 72 }).png({ compressionLevel: 9 }).toBuffer();

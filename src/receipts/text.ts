@@ -1,10 +1,15 @@
 // The receipt as a WhatsApp message (*bold*, ```monospace```), sent after the delivery succeeded.
 import type { Lang } from '../i18n/lang.js';
 import type { Order } from '../orders/types.js';
-import { buildReceiptView, type ReceiptOptions } from './view.js';
+import { buildReceiptView, type ReceiptOptions, type ReceiptView } from './view.js';
 
 export function receiptText(order: Order, lang: Lang, opts: ReceiptOptions = {}): string {
-  const v = buildReceiptView(order, lang, opts);
+  return renderReceiptText(buildReceiptView(order, lang, opts));
+}
+
+/** Draws a receipt already decided (buildReceiptView), e.g. one stored with a message still to send. */
+export function renderReceiptText(v: ReceiptView): string {
+  const { lang } = v;
   const w = v.words;
   const lines: string[] = [`*${v.merchant} — ${w.title}*`, `✅ ${w.paidLine} · *${v.amount}*`, ''];
 

@@ -1,4 +1,5 @@
-// What a receipt says, independent of how it is drawn: the text and the image both render this.
+// What a receipt says, independent of how it is drawn: the text and the image both render this. Pure and
+// plain data (JSON-safe): it can be decided and stored when the receipt is due, and drawn when it is sent.
 import { formatXof, type Lang } from '../i18n/lang.js';
 import type { Order } from '../orders/types.js';
 import { displayPhone } from '../phone/phone.js';
@@ -33,6 +34,7 @@ export interface ReceiptRow {
 }
 
 export interface ReceiptView {
+  lang: Lang;
   merchant: string;
   words: ReceiptWords;
   service: string;
@@ -72,6 +74,7 @@ export function buildReceiptView(order: Order, lang: Lang, opts: ReceiptOptions 
   add('reference', words.reference, order.id);
 
   return {
+    lang,
     merchant: opts.merchantName?.trim() || 'Xaalis Bot',
     words,
     service,

@@ -97,6 +97,7 @@ describe('parser with the pending question (withContext)', () => {
       expect(r.extra.choice, text).toBeUndefined();
       expect(r.amount, text).toBeNull();
       expect(r.extra.choiceUnclear, text).toBe(true);
+      expect(r.extra.choiceQuote, text).toBe(text.trim().replace(/\s+/g, ' '));
       expect(r.intent, text).not.toBe('yes');
     }
   });

@@ -4,7 +4,7 @@
 // correction, the corrected recipient/amount in the delivery, the same wallet for the same number, and
 // the refusal texts for bad numbers and amounts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimTransaction } from '../../src/sandbox/simulator/types.js';
+import type { Script, SimTransaction } from '../../src/sandbox/simulator/types.js';
 import { SimBot } from './sim-harness.js';
 
 const WAVE = 'WAVE_SN_API_CASH_OUT';
@@ -31,6 +31,10 @@ interface Turn {
   lacks?: (string | RegExp)[];
   /** Absent: nothing at all may reach the simulator on this turn. */
   money?: Money;
+  /** A payment request sent and left waiting on the payer's phone (wallet, payer): no delivery. */
+  waiting?: [code: string, payer: string];
+  /** Said by another customer (this phone) instead of the case's own. */
+  from?: string;
 }
 
 interface Case {
@@ -38,6 +42,8 @@ interface Case {
   /** 'SN' or 'CI' customer (a fresh number per case). */
   country?: 'SN' | 'CI';
   turns: Turn[];
+  /** Simulator scripts set before the case (e.g. a payer who never validates). */
+  scripts?: Script[];
 }
 
 /** No payment request and nothing else at the simulator. */
@@ -674,7 +680,7 @@ const CASES: Case[] = [
     turns: [
       {
         say: 'dama bëgg kredi 1000 ci 77 123 45 30',
-        has: [SUMMARY_WO, 'Kompaañi : Orange'],
+        has: [SUMMARY_WO, 'Operatëer : Orange'],
         lacks: ['Récapitulatif', 'Opérateur', 'crédit'],
       },
       { say: 'déedéet', has: ['Bàyyi nanu ko'] },
@@ -683,6 +689,103 @@ const CASES: Case[] = [
   {
     name: 'F6 fr an unknown bill account is named back',
     turns: [{ say: 'facture senelec 21050176000', has: ['Aucune facture impayée', 'Vérifiez le numéro'] }],
+  },
+  // ---------------------------------------------------------------- amounts refused, unknown services
+  {
+    name: 'A1 fr "credit -500": refused as typed, never a summary with 500; the amount asked again',
+    turns: [
+      {
+        say: 'credit -500 pour 77 123 45 67',
+        has: ['« -500 »', 'nombre entier', 'Quel montant pour Orange'],
+        lacks: [SUMMARY_FR, '500 FCFA pour'],
+      },
+      { say: '1000', has: [SUMMARY_FR, 'Crédit Orange 1 000 FCFA pour 77 123 45 67'] },
+      { say: 'non', has: ["C'est annulé"] },
+    ],
+  },
+  {
+    name: 'A2 fr "1000,50": a decimal amount is refused, never read as 1 000 or 100 050',
+    turns: [
+      { say: 'credit pour 78 000 13 01', has: ['Quel montant pour Orange'] },
+      {
+        say: '1000,50',
+        has: ['« 1000,50 »', 'nombre entier'],
+        lacks: [SUMMARY_FR, '1 000 FCFA', '100 050'],
+      },
+      { say: '1000', has: [SUMMARY_FR, 'Crédit Orange 1 000 FCFA pour 78 000 13 01'] },
+      { say: '2', money: { collect: [OM, 'SELF'], deliver: [ORANGE, '780001301', 1000] } },
+    ],
+  },
+  {
+    name: 'A3 en "airtime -500" and wo "1000.50": refused in the customer\'s language',
+    turns: [
+      {
+        say: 'airtime -500 to 78 000 13 02',
+        has: ['"-500"', 'whole number'],
+        lacks: [SUMMARY_EN, '500 FCFA for'],
+      },
+      { say: 'wolof', has: ['wolof'] },
+      {
+        say: 'kredi 1000.50 ci 78 000 13 02',
+        has: ['« 1000.50 »', 'lim bu mat'],
+        lacks: [SUMMARY_WO, 'Kredi Orange 1 000'],
+      },
+    ],
+  },
+  {
+    name: 'U1 fr "payer ma facture Sonatel": the unknown service is named back with the services we pay',
+    turns: [
+      {
+        say: 'payer ma facture Sonatel',
+        has: ['Je ne connais pas « Sonatel »', 'Quelle facture ou recharge ?', '1. Senelec', 'Woyofal'],
+        lacks: ['pas bien compris'],
+      },
+      { say: '1', has: ['Senelec'] },
+    ],
+  },
+  {
+    name: 'U2 en "pay my Canal bill" names Canal back; wo "fey sama facture Sonatel" in Wolof',
+    turns: [
+      { say: 'pay my Canal bill', has: ['I don\'t know "Canal"', 'Which bill or top-up?', 'Senelec'] },
+      { say: 'wolof', has: ['wolof'] },
+      { say: 'fey sama facture Sonatel', has: ['Xamuma « Sonatel »', 'Ban facture walla ban recharge ?'] },
+    ],
+  },
+  // ---------------------------------------------------------------- paying from other numbers (limits)
+  {
+    name: 'L1 fr two other paying numbers a day are fine; a third gets a clear refusal and no request',
+    turns: [
+      { say: 'credit 500 pour 78 000 13 11' },
+      { say: 'payer avec le 77 999 01 01', has: ['La demande de paiement sera envoyée au 77 999 01 01'] },
+      { say: '2', money: { collect: [OM, '779990101'], deliver: [ORANGE, '780001311', 500] } },
+      { say: 'credit 500 pour 78 000 13 12' },
+      { say: 'payer avec le 77 999 01 02', has: ['77 999 01 02'] },
+      { say: '2', money: { collect: [OM, '779990102'], deliver: [ORANGE, '780001312', 500] } },
+      { say: 'credit 500 pour 78 000 13 13' },
+      { say: 'payer avec le 77 999 01 03', has: ['77 999 01 03'] },
+      {
+        say: '2',
+        has: ['plusieurs autres numéros', 'Aucun montant'],
+        lacks: ['validez', 'Paiement de'],
+        money: NOTHING,
+      },
+    ],
+  },
+  {
+    name: 'L2 fr a payment request already waiting on a number: another chat asking it gets a clear refusal',
+    scripts: [{ match: { codeService: OM, phone: '779990201' }, outcome: 'never_validated' }],
+    turns: [
+      { from: '+221773999201', say: 'credit 500 pour 78 000 13 21' },
+      { from: '+221773999201', say: 'payer avec le 77 999 02 01' },
+      { from: '+221773999201', say: '2', waiting: [OM, '779990201'] },
+      { say: 'credit 500 pour 78 000 13 22' },
+      { say: 'payer avec le 77 999 02 01', has: ['77 999 02 01'] },
+      {
+        say: '2',
+        has: ['Une demande de paiement attend déjà sur ce numéro', 'Aucun montant'],
+        money: NOTHING,
+      },
+    ],
   },
 ];
 
@@ -743,12 +846,19 @@ describe('issue #9 dialogue table (real bot + Intech simulator)', () => {
   });
 
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
-    const from = phoneFor(i, c.country ?? 'SN');
+    const own = phoneFor(i, c.country ?? 'SN');
+    for (const s of c.scripts ?? []) sim.bot.simulator!.control.script(s);
     for (const [n, turn] of c.turns.entries()) {
       const where = `turn ${n + 1} "${turn.say}"`;
-      const out = await sim.turn(from, turn.say);
+      const from = turn.from ?? own;
+      const out = await sim.turn(from, turn.say, { settle: !turn.waiting });
       check(out.replies, turn, `${where}:\n${out.replies}\n`);
-      checkMoney(out.txs, turn.money, from, `${where}:\n${out.replies}\n`);
+      if (turn.waiting) {
+        expect(
+          out.txs.map((t) => [t.codeService, t.phone, t.status]),
+          `${where}: one request left waiting`,
+        ).toEqual([[turn.waiting[0], turn.waiting[1], 'PENDING']]);
+      } else checkMoney(out.txs, turn.money, from, `${where}:\n${out.replies}\n`);
     }
   });
 });

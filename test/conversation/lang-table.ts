@@ -129,7 +129,7 @@ export const CASES: LangCase[] = [
     oneShot: 'dama bëgg kredi 1000 ci 77 123 45 67',
     item: 'Kredi Orange 1 000 FCFA ci 77 123 45 67',
     summaryTitle: '*Li nga laaj*',
-    detected: 'Kompaañi : Orange. Su dul moom, bindal *free* walla *expresso*.',
+    detected: 'Operatëer : Orange. Su dul moom, bindal *free* walla *expresso*.',
     walletList: 'Fey ak :\n1. Wave\n2. Orange Money\n3. Free Money',
     confirmHint: 'ngir dëggal, *déedéet* ngir bàyyi',
     forYou: 'Ci yow la, *77 000 00 01* ?',

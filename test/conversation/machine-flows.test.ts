@@ -361,6 +361,27 @@ describe('machine details', () => {
     expect(t.reply).toContain('XBPAID01');
   });
 
+  it("reads the parser's result only: a saved two-word nickname is found in the parsed words, not the raw text", () => {
+    const uncle = { nickname: 'tonton ali', kind: 'phone' as const, value: MUM };
+    const d = new Dialog(catalog, { customer: { beneficiaries: [uncle] } });
+    // The raw text names him, the parse result does not: nothing is read from the text.
+    const t1 = d.send('credit 2000 tonton ali', P({ intent: 'airtime', amount: 2000 }));
+    expect(t1.reply).not.toContain('76 123 45 67');
+    // Through the real parser: its words carry the name.
+    const d2 = new Dialog(catalog, { customer: { beneficiaries: [uncle] } });
+    const t2 = d2.say('credit 2000 pour Tonton Ali !');
+    expect(t2.reply).toContain('76 123 45 67');
+    expect(t2.reply).toContain('2 000 FCFA');
+  });
+
+  it("an unclear choice is quoted back from the parser's quote, not from the raw text", () => {
+    const d = new Dialog(catalog);
+    d.say('credit 1000 pour 77 123 45 67');
+    const t = d.send('ignored raw text', P({ extra: { choiceUnclear: true, choiceQuote: 'les deux' } }));
+    expect(t.reply).toContain('« les deux »');
+    expect(t.reply).not.toContain('ignored raw text');
+  });
+
   it('nickname for a meter: "woyofal maison 5000"', () => {
     const d = new Dialog(catalog, {
       customer: {

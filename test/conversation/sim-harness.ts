@@ -29,7 +29,7 @@ export class SimBot {
    * One customer message. When it set off a payment request, waits until the simulator settled it and
    * (if paid) the delivery too, so the next turn starts from a quiet state.
    */
-  async turn(from: string, text: string): Promise<SimTurn> {
+  async turn(from: string, text: string, opts: { settle?: boolean } = {}): Promise<SimTurn> {
     const before = new Set(this.transactions().map((t) => t.transactionId));
     const res = await say(this.bot, from, text);
     if (res.status !== 200) throw new Error(`sandbox answered ${res.status}`);
@@ -39,7 +39,12 @@ export class SimBot {
         (t) => !before.has(t.transactionId) && t.codeService !== 'WHATSAPP_MESSAGING',
       );
     let txs = fresh();
-    if (txs.some((t) => /CASH_OUT/.test(t.codeService))) {
+    if (opts.settle === false) {
+      // A payment request left waiting on a phone: wait for it to reach the simulator, not to settle.
+      txs = await waitFor(async () =>
+        fresh().some((t) => /CASH_OUT/.test(t.codeService)) ? fresh() : false,
+      );
+    } else if (txs.some((t) => /CASH_OUT/.test(t.codeService))) {
       // Collect approved (auto) -> callback -> delivery -> its callback: wait for the delivery to settle.
       txs = await waitFor(
         async () => {

@@ -104,8 +104,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)',
   let browser: Browser;
 
   beforeAll(async () => {
-    // The customer pays on the Wave page themselves: no automatic approval.
-    bot = await startTestBot({ SIM_APPROVAL_DELAY_MS: '600000' });
+    // The customer pays on the Wave page themselves: no automatic approval. Signed callbacks (HMAC): only
+    // then is a Woyofal code in a callback Intech's word, shown on the receipt.
+    bot = await startTestBot({
+      SIM_APPROVAL_DELAY_MS: '600000',
+      INTECH_HMAC_SECRET: 'sandbox-hmac-secret-0123456789',
+    });
     browser = await launchChromium();
   }, 60_000);
 

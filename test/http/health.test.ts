@@ -117,4 +117,13 @@ describe('health endpoints', () => {
     expect(ready.body.reason).toMatch(/cannot send \(closed\)/);
     expect((await get('/livez')).status).toBe(200);
   });
+
+  it('an instance standing by while another holds the WhatsApp socket is ready (it serves; sends wait in the outbox)', async () => {
+    bot = await startTestBot(WA_ENV, {
+      channel: fakeWhatsApp(() => ({ connected: false, standby: true, detail: 'standby' })),
+    });
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ ready: true, channel: { connected: false, standby: true } });
+  });
 });

@@ -86,7 +86,9 @@ describe('happy paths', () => {
     await expectOneReceipt(o.id);
   });
 
-  it('Woyofal: tokens from the callback end up on the order and the receipt', async () => {
+  it('Woyofal with signed callbacks (HMAC): tokens from the callback end up on the order and the receipt', async () => {
+    await h.close();
+    h = await startHarness({ hmacSecret: 'hmac-secret-for-tests-0123456789' });
     h.sim.control.script({ match: { codeService: 'WOYOFAL_SN_BILL_RELOAD' }, outcome: 'success', tokens: 3 });
     const o = await h.placeOk({
       customerId: CUSTOMER,
@@ -104,6 +106,24 @@ describe('happy paths', () => {
     expect(done.tokens).toHaveLength(3);
     const text = receipts(o.id)[0]!.message.replace(/\s/g, '');
     for (const t of dlv.tokens!) expect(text).toContain(t);
+  });
+
+  it('Woyofal without HMAC: an unsigned body is no proof of its code, so a person sends it', async () => {
+    h.sim.control.script({ match: { codeService: 'WOYOFAL_SN_BILL_RELOAD' }, outcome: 'success', tokens: 1 });
+    const o = await h.placeOk({
+      customerId: CUSTOMER,
+      lang: 'en',
+      kind: 'bill_reload',
+      codeService: 'WOYOFAL_SN_BILL_RELOAD',
+      amount: 5000,
+      account: '14123456789',
+      payment: { codeService: 'ORANGE_SN_API_CASH_OUT', payer: '+221771234567' },
+    });
+    const done = await expectOneReceipt(o.id);
+    const dlv = h.simTxs(o.id).find((t) => t.externalTransactionId.endsWith('-DLV'))!;
+    expect(done.tokens).toBeUndefined();
+    expect(receipts(o.id)[0]!.message.replace(/\s/g, '')).not.toContain(dlv.tokens![0]!);
+    expect(h.notifier.texts(CUSTOMER).some((t) => /code to enter on the meter/.test(t))).toBe(true);
   });
 
   it('Senelec: bills listed, one picked, paid with its billReference', async () => {

@@ -347,3 +347,82 @@ describe('claims: at most one, whatever the crashes', () => {
     expect(hh.sim.control.claims()).toHaveLength(1);
   });
 });
+
+describe('a forged first copy with the right status (no HMAC: the body beyond the ids is not covered)', () => {
+  const WOYOFAL = 'WOYOFAL_SN_BILL_RELOAD';
+  const FORGED = '11112222333344445555';
+  const woyofal = () =>
+    airtime({
+      kind: 'bill_reload',
+      codeService: WOYOFAL,
+      amount: 5000,
+      recipient: undefined,
+      account: '14123456789',
+    });
+  /** Everything the customer was shown: chat messages and receipts sent through Intech. */
+  const shown = (hh: Harness, orderId: string) => [
+    ...hh.notifier.texts(CUSTOMER),
+    ...hh.sim.control
+      .whatsappMessages()
+      .filter((m) => m.message.includes(orderId))
+      .map((m) => m.message),
+  ];
+
+  it('forged tokens and amount in a copy whose SUCCESS the lookup confirms never reach the customer', async () => {
+    const hh = await harness();
+    // Intech's own callback comes late: the forged copy arrives first and its status is right.
+    hh.sim.control.script({
+      match: { codeService: WOYOFAL },
+      outcome: 'late_callback',
+      delayMs: 1_200,
+      tokens: 1,
+    });
+    const o = await hh.placeOk(woyofal());
+    const dlv = await hh.waitFor(() => {
+      const t = hh.sim.control.transaction(`${o.id}-DLV`);
+      return t?.status === 'SUCCESS' ? t : undefined;
+    }, 'delivery done at the simulator');
+    const forged = signCallback(
+      buildCallbackBody(`${o.id}-DLV`, {
+        transactionId: dlv.transactionId,
+        codeService: WOYOFAL,
+        amount: 50_000,
+        data: { tokens: [FORGED] },
+        msg: `Recharge de 50000 FCFA. Code : ${FORGED}`,
+      }),
+      { apiKey: API_KEY },
+    );
+    expect(await post(hh.config.callbackUrl, forged.rawBody, forged.headers)).toBe(200);
+    const ext = `${o.id}-DLV`;
+    await hh.waitFor(
+      () => hh.callbacks.filter((c) => c.body.transaction.externalTransactionId === ext).length >= 2,
+      "Intech's own (late) copy",
+      5_000,
+    );
+    const done = await hh.waitForState(o.id, 'completed');
+    await new Promise((r) => setTimeout(r, 200));
+
+    const seen = shown(hh, o.id).join('\n');
+    expect(seen.replace(/\s/g, '')).not.toContain(FORGED);
+    expect(seen).not.toMatch(/50[  ]?000/);
+    expect(done.tokens ?? []).not.toContain(FORGED);
+    expect(JSON.stringify(done.operations.deliver)).not.toContain(FORGED);
+    // Without a signature no code in a body is Intech's word: the customer is told it follows, a person gets it.
+    expect(seen).toMatch(/le code à saisir sur le compteur/);
+    const missing = hh.alerter.alerts.filter((a) => a.kind === 'missing_tokens' && a.orderId === o.id);
+    expect(missing).toHaveLength(1);
+    expect(missing[0]!.message).not.toContain(FORGED);
+    expect(hh.sim.control.stats().statusLookupViolations).toBe(0);
+  });
+
+  it('with HMAC the signed body is trusted: the tokens Intech signed reach the customer', async () => {
+    const hh = await harness({ hmacSecret: 'hmac-secret-for-tests-0123456789' });
+    hh.sim.control.script({ match: { codeService: WOYOFAL }, outcome: 'success', tokens: 1 });
+    const o = await hh.placeOk(woyofal());
+    const done = await hh.waitForState(o.id, 'completed');
+    const dlv = hh.sim.control.transaction(`${o.id}-DLV`)!;
+    expect(done.tokens).toEqual(dlv.tokens);
+    const seen = shown(hh, o.id).join('\n').replace(/\s/g, '');
+    expect(seen).toContain(dlv.tokens![0]!);
+  });
+});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLlmParser } from '../../src/parser/llm.js';
-import { createParser, type RulesFn } from '../../src/parser/parser.js';
+import { createParser, type RulesFn, wordsOf } from '../../src/parser/parser.js';
 import type { ParseResult } from '../../src/parser/types.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/fake-openai.js';
 
@@ -17,6 +17,12 @@ function result(over: Partial<ParseResult> = {}): ParseResult {
     ...over,
   };
 }
+
+/** The rules' answer as the parser hands it on: with the message's words. */
+const read = (text: string, r: ParseResult): ParseResult => ({
+  ...r,
+  extra: { ...r.extra, words: wordsOf(text) },
+});
 
 /** Rules stub: the same answer whatever the text, so only the LLM path varies. */
 const rulesSaying =
@@ -46,7 +52,7 @@ describe('createParser: when the LLM is consulted', () => {
     const sure = result({ intent: 'airtime', amount: 1000, recipient: '+221771234567', confidence: 0.9 });
     const parser = parserWith(sure);
     const out = await parser.parse('credit 1000 au 77 123 45 67');
-    expect(out).toEqual(sure);
+    expect(out).toEqual(read('credit 1000 au 77 123 45 67', sure));
     expect(fake.requests).toHaveLength(0);
     expect(parser.metrics).toEqual({ llmCalls: 0, llmFailures: 0, llmDropped: 0 });
   });
@@ -76,7 +82,7 @@ describe('createParser: when the LLM is consulted', () => {
   it('works without an LLM at all (disabled)', async () => {
     const rules = result({ confidence: 0.1 });
     const parser = createParser({ rules: rulesSaying(rules) });
-    expect(await parser.parse('bla')).toEqual(rules);
+    expect(await parser.parse('bla')).toEqual(read('bla', rules));
     expect(parser.metrics.llmCalls).toBe(0);
     expect(fake.requests).toHaveLength(0);
   });
@@ -85,7 +91,7 @@ describe('createParser: when the LLM is consulted', () => {
     fake.respond({ kind: 'json', answer: { intent: 'unknown' } });
     const parser = parserWith(result());
     const out = await parser.parse('azerty');
-    expect(out).toEqual(result());
+    expect(out).toEqual(read('azerty', result()));
     expect(parser.metrics).toEqual({ llmCalls: 1, llmFailures: 0, llmDropped: 0 });
   });
 });
@@ -96,21 +102,21 @@ describe('createParser: LLM failures fall back to the rules', () => {
   it('malformed output → the rules answer, failure counted', async () => {
     fake.respond({ kind: 'content', content: '{"intent": "bill", "amount": ' });
     const parser = parserWith(rules);
-    expect(await parser.parse('kredi')).toEqual(rules);
+    expect(await parser.parse('kredi')).toEqual(read('kredi', rules));
     expect(parser.metrics).toEqual({ llmCalls: 1, llmFailures: 1, llmDropped: 0 });
   });
 
   it('wrong schema → the rules answer', async () => {
     fake.respond({ kind: 'json', answer: { intent: 'send_money', amount: 50000 } });
     const parser = parserWith(rules);
-    expect(await parser.parse('kredi')).toEqual(rules);
+    expect(await parser.parse('kredi')).toEqual(read('kredi', rules));
     expect(parser.metrics.llmFailures).toBe(1);
   });
 
   it('HTTP 500 → the rules answer', async () => {
     fake.respond({ kind: 'status', status: 500 });
     const parser = parserWith(rules);
-    expect(await parser.parse('kredi')).toEqual(rules);
+    expect(await parser.parse('kredi')).toEqual(read('kredi', rules));
     expect(parser.metrics.llmFailures).toBe(1);
   });
 
@@ -118,7 +124,7 @@ describe('createParser: LLM failures fall back to the rules', () => {
     fake.respond({ kind: 'hang' });
     const parser = parserWith(rules, 300);
     const started = Date.now();
-    expect(await parser.parse('kredi')).toEqual(rules);
+    expect(await parser.parse('kredi')).toEqual(read('kredi', rules));
     expect(Date.now() - started).toBeLessThan(1500);
     expect(parser.metrics).toEqual({ llmCalls: 1, llmFailures: 1, llmDropped: 0 });
   });
@@ -130,7 +136,7 @@ describe('createParser: LLM failures fall back to the rules', () => {
         parse: () => Promise.reject(new Error('boom')),
       },
     });
-    expect(await parser.parse('kredi')).toEqual(rules);
+    expect(await parser.parse('kredi')).toEqual(read('kredi', rules));
     expect(parser.metrics.llmFailures).toBe(1);
   });
 });

@@ -31,3 +31,27 @@ describe('parseRules: the table', () => {
     expect(right / ALL_ROWS.length).toBeGreaterThanOrEqual(0.95);
   });
 });
+
+describe('parseRules: a bill service we do not know is named, as typed', () => {
+  it.each([
+    ['payer ma facture Sonatel', 'Sonatel'],
+    ['facture de la sonatel 123456789', 'sonatel'],
+    ['pay my Canal bill', 'Canal'],
+    ['fey sama facture Sonatel', 'Sonatel'],
+  ])('%s -> %s', (text, name) => {
+    const r = parseRules(text);
+    expect(r.intent).toBe('bill');
+    expect(r.codeService).toBeNull();
+    expect(r.extra.unknownService).toBe(name);
+  });
+
+  it.each([
+    'facture senelec',
+    'je veux payer ma facture',
+    'facture maman',
+    'woyofal 5000',
+    'credit 1000 sonatel',
+  ])('none in "%s"', (text) => {
+    expect(parseRules(text).extra.unknownService).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@
 import {
   Browsers,
   fetchLatestWaWebVersion,
+  isLidUser,
   jidNormalizedUser,
   makeCacheableSignalKeyStore,
   type ConnectionState,
@@ -18,11 +19,13 @@ import { createMessageDedupe } from './dedupe.js';
 import { type BackoffOptions, backoffDelay, disconnectAction, statusCodeOf } from './disconnect.js';
 import { skipReason, toIncoming } from './incoming.js';
 import { customerIdToJid, phoneDigits, shouldIgnoreJid } from './jid.js';
+import { createLidIdentities, phoneOfMapping } from './lid-map.js';
+import { closePlan, isLinked, type LinkStatus, type WhatsAppState } from './link.js';
 import { createSendQueue } from './send-queue.js';
 import { createLruCacheStore, createSentMessageStore, LruMap } from './sent-store.js';
 import { defaultSocketFactory, type SocketFactory, type WaSocketLike } from './socket.js';
 
-export type WhatsAppState = 'connecting' | 'open' | 'closed' | 'logged_out' | 'stopped';
+export type { LinkStatus, WhatsAppState } from './link.js';
 
 export interface WhatsAppChannelDeps {
   kv: KvRepo;
@@ -33,8 +36,13 @@ export interface WhatsAppChannelDeps {
   socketFactory?: SocketFactory;
   /** Global outbound rate (all chats). */
   sendPerMinute: number;
-  /** 403 / 440 / logged out / long outage: the lead wires this to admin alerts. */
+  /** 403 / 440 / logged out: wired to admin alerts (a long outage is the outage watch's, src/admin). */
   onAlert?: (kind: string, message: string) => void | Promise<void>;
+  /**
+   * A chat known by its LID got its phone number: merge the LID-only customer into the phone one
+   * (src/customers/merge.ts). Awaited before that chat's next message is handed on.
+   */
+  onLidMapped?: (lidJid: string, phone: string) => Promise<void>;
   printQr?: (qr: string) => void;
   printPairingCode?: (code: string) => void;
   now?: () => number;
@@ -46,8 +54,6 @@ export interface WhatsAppChannelDeps {
   /** KvRepo namespace of the auth state (one process per namespace). */
   authNamespace?: string;
   reconnectBackoff?: BackoffOptions;
-  /** Alert once this many reconnects in a row failed (default 5). */
-  alertAfterAttempts?: number;
   /** Offline messages older than this are not answered (default 24 h). */
   maxMessageAgeMs?: number;
   /** How long a send waits for the connection to (re)open (default 2 min). */
@@ -56,8 +62,13 @@ export interface WhatsAppChannelDeps {
 
 export type WhatsAppChannel = Channel & {
   state(): WhatsAppState;
-  /** After a logout or a fatal stop: start again from a fresh connection (new QR / pairing code). */
-  relink(): Promise<void>;
+  /** State, QR and pairing code for the admin dashboard (never for /healthz: the QR is a credential). */
+  link(): LinkStatus;
+  /**
+   * Admin action. Logged out or never linked: a fresh pairing now (new QR / pairing code). Stopped
+   * (403 / 440): connect again with the kept session. Already open: nothing.
+   */
+  relink(): Promise<'relinking' | 'already_open'>;
 };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -85,7 +96,8 @@ async function fetchVersionGuarded(): Promise<WAVersion | undefined> {
 }
 
 export const HOW_TO_PAIR =
-  'To link the bot again: restart it and scan the QR code it prints (WhatsApp > Linked devices > Link a device), ' +
+  'To link the bot again: press "Relink" on the admin dashboard (/admin) or send the admin command *relink*, ' +
+  'then scan the QR code shown there (WhatsApp > Linked devices > Link a device), ' +
   'or set WHATSAPP_PAIRING_NUMBER to the bot number to get a pairing code instead.';
 
 export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChannel {
@@ -103,7 +115,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   const printPairingCode = deps.printPairingCode ?? defaultPrintPairingCode;
   const maxAgeMs = deps.maxMessageAgeMs ?? 24 * 60 * 60 * 1000;
   const openTimeoutMs = deps.openTimeoutMs ?? 120_000;
-  const alertAfter = deps.alertAfterAttempts ?? 5;
   const pairingDigits = deps.pairingNumber ? phoneDigits(deps.pairingNumber) : undefined;
 
   const dedupe = createMessageDedupe(deps.dedupe, now);
@@ -115,6 +126,9 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   const inboundChains = new Map<string, Promise<void>>();
 
   let state: WhatsAppState = 'closed';
+  let stateSince = now();
+  /** QR / pairing code of the live socket (they die with it) and the last close, for link(). */
+  let linkInfo: Pick<LinkStatus, 'qr' | 'qrAt' | 'pairingCode' | 'pairingCodeAt' | 'lastDisconnect'> = {};
   let handler: ((m: InboundMessage) => Promise<void>) | undefined;
   let auth: KvAuthState | undefined;
   let keys: ReturnType<typeof makeCacheableSignalKeyStore> | undefined;
@@ -122,8 +136,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   let current: WaSocketLike | undefined;
   let stopped = false;
   let attempts = 0;
-  /** A QR / pairing code is out and not used yet: waiting for a human, not broken (health().pairing). */
-  let awaitingLink = false;
   let openWaiters: { resolve: (s: WaSocketLike) => void; reject: (e: Error) => void }[] = [];
 
   const alert = (kind: string, message: string) => {
@@ -171,9 +183,52 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
 
   const jidFor = (customerId: string): string => chatOf.get(customerId) ?? customerIdToJid(customerId);
 
+  const setState = (next: WhatsAppState) => {
+    if (next !== state) stateSince = now();
+    state = next;
+  };
+
+  const identities = createLidIdentities({
+    kv: deps.kv,
+    logger: log,
+    ...(deps.onLidMapped ? { onMapped: deps.onLidMapped } : {}),
+  });
+
+  /** Runs work after everything already queued for this chat (inbound messages, merges). */
+  const onChat = (chat: string, work: () => Promise<void>) => {
+    const previous = inboundChains.get(chat) ?? Promise.resolve();
+    const next = previous.then(work);
+    inboundChains.set(chat, next);
+    void next.then(() => {
+      if (inboundChains.get(chat) === next) inboundChains.delete(chat);
+    });
+  };
+
+  const mapped = async (lidJid: string, phone: string) => {
+    try {
+      await identities.seen(lidJid, phone);
+    } catch (err) {
+      log.error(
+        { err },
+        'recording / merging a WhatsApp LID identity failed; tried again on the next message',
+      );
+    }
+  };
+
+  /** Forget a half-made or dead session; the key cache too, or the next socket would be served its keys. */
+  async function resetAuth(): Promise<void> {
+    try {
+      await auth?.clear();
+      if (auth) keys = makeCacheableSignalKeyStore(auth.state.keys, baileysLog);
+    } catch (err) {
+      log.error({ err }, 'clearing the WhatsApp auth state failed');
+    }
+  }
+
   function connect(): void {
     if (stopped || !auth || !keys) return;
-    state = 'connecting';
+    setState('connecting');
+    linkInfo = { ...(linkInfo.lastDisconnect ? { lastDisconnect: linkInfo.lastDisconnect } : {}) };
     let pairingRequested = false;
     const sock = factory({
       auth: { creds: auth.state.creds, keys },
@@ -197,13 +252,18 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     sock.ev.on('connection.update', (update: Partial<ConnectionState>) => {
       if (current !== sock) return; // a dead socket's late events
       if (update.qr) {
-        awaitingLink = true;
+        linkInfo.qr = update.qr;
+        linkInfo.qrAt = now();
         if (pairingDigits && !authState.state.creds.registered) {
           if (!pairingRequested) {
             pairingRequested = true;
             sock.requestPairingCode(pairingDigits).then(
               (code) => {
                 log.info('WhatsApp pairing code issued');
+                if (current === sock) {
+                  linkInfo.pairingCode = code;
+                  linkInfo.pairingCodeAt = now();
+                }
                 printPairingCode(code);
               },
               (err) => {
@@ -217,8 +277,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         }
       }
       if (update.connection === 'open') {
-        state = 'open';
-        awaitingLink = false;
+        setState('open');
+        linkInfo = {};
         attempts = 0;
         log.info({ me: sock.user?.id }, 'WhatsApp connected');
         settleWaiters(sock);
@@ -232,35 +292,44 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       for (const msg of messages) {
         const raw = msg.key?.remoteJid ?? '';
         const chat = jidNormalizedUser(raw) || raw;
-        const previous = inboundChains.get(chat) ?? Promise.resolve();
-        const next = previous.then(() => onInbound(sock, msg, type));
-        inboundChains.set(chat, next);
-        void next.then(() => {
-          if (inboundChains.get(chat) === next) inboundChains.delete(chat);
-        });
+        onChat(chat, () => onInbound(sock, msg, type));
       }
+    });
+
+    // The server tells a LID's number: the merge runs in that chat's queue, between its messages.
+    sock.ev.on('lid-mapping.update', ({ lid, pn }) => {
+      const chat = jidNormalizedUser(lid) || lid;
+      const phone = phoneOfMapping(pn);
+      if (!isLidUser(chat) || !phone) return;
+      onChat(chat, () => mapped(chat, phone));
     });
   }
 
   async function onClose(update: Partial<ConnectionState>): Promise<void> {
     current = undefined;
     if (stopped) return;
-    state = 'closed';
+    setState('closed');
     const code = statusCodeOf(update.lastDisconnect?.error);
-    const action = disconnectAction(code);
+    // The QR / pairing code died with the socket.
+    linkInfo = { lastDisconnect: { code: code ?? null, at: now() } };
+    const action = auth ? closePlan(code, auth.state.creds) : disconnectAction(code);
     log.warn({ code, action }, 'WhatsApp connection closed');
     switch (action) {
       case 'restart':
         connect();
         return;
-      case 'reconnect': {
+      case 'repair': {
+        // Never linked: no logout, no alert; a fresh QR / pairing code after a short wait.
         attempts++;
-        if (attempts === alertAfter) {
-          alert(
-            'whatsapp_down',
-            `WhatsApp keeps disconnecting (code ${code ?? 'none'}, ${attempts} attempts); still retrying.`,
-          );
-        }
+        log.info({ code }, 'WhatsApp pairing not completed; starting a fresh pairing');
+        await resetAuth();
+        await sleep(backoffDelay(attempts, random, deps.reconnectBackoff));
+        if (!stopped && current === undefined && state === 'closed') connect();
+        return;
+      }
+      case 'reconnect': {
+        // Reconnect attempts do not alert: the outage watch (src/admin) alerts once per outage.
+        attempts++;
         const delay = backoffDelay(attempts, random, deps.reconnectBackoff);
         // 405: WhatsApp rejects our client version; look up the current one (unless pinned).
         const refresh = code === 405 && !deps.version ? resolveVersion() : Promise.resolve(version);
@@ -270,15 +339,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         return;
       }
       case 'logout': {
-        state = 'logged_out';
+        // A linked session really ended: wait for an admin's relink (dashboard / command).
+        setState('logged_out');
         settleWaiters(undefined, new Error('WhatsApp logged out'));
-        try {
-          await auth?.clear();
-          // Drop the key cache too, or a relink would be served the dead session's keys.
-          if (auth) keys = makeCacheableSignalKeyStore(auth.state.keys, baileysLog);
-        } catch (err) {
-          log.error({ err }, 'clearing the WhatsApp auth state failed');
-        }
+        await resetAuth();
         alert(
           'whatsapp_logged_out',
           `WhatsApp session ended (code ${code}: ${code === 411 ? 'multi-device mismatch' : 'logged out'}); the saved session was deleted. ${HOW_TO_PAIR}`,
@@ -286,7 +350,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         return;
       }
       case 'fatal': {
-        state = 'stopped';
+        setState('stopped');
         stopped = true;
         settleWaiters(undefined, new Error('WhatsApp stopped'));
         const why =
@@ -306,7 +370,12 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         log.debug({ reason, type }, 'WhatsApp message ignored');
         return;
       }
-      const incoming = await toIncoming(msg, (lid) => sock.signalRepository.lidMapping.getPNForLID(lid), now);
+      // Baileys' mapping is a local cache; the persisted one answers after a restart or a miss.
+      const incoming = await toIncoming(
+        msg,
+        async (lid) => (await sock.signalRepository.lidMapping.getPNForLID(lid)) ?? identities.pnJidFor(lid),
+        now,
+      );
       if (!incoming) return;
       const chat = jidNormalizedUser(msg.key.remoteJid as string);
       if (!(await dedupe.firstSeen(chat, incoming.id))) {
@@ -317,6 +386,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         log.info({ type }, 'WhatsApp message too old, not answered');
         return;
       }
+      // Before the message is handed on: its customer is the merged phone-number one.
+      if (incoming.phone && isLidUser(chat)) await mapped(chat, incoming.phone);
       chatOf.set(incoming.customerId, chat);
       await sock.readMessages([msg.key]).catch((err) => log.warn({ err }, 'read receipt failed'));
       await presence(sock, chat, true);
@@ -368,7 +439,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
 
     async stop() {
       stopped = true;
-      state = 'stopped';
+      setState('stopped');
       const sock = current;
       current = undefined;
       settleWaiters(undefined, new Error('WhatsApp stopped'));
@@ -379,12 +450,30 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       }
     },
 
+    link: () => ({
+      state,
+      linked: auth ? isLinked(auth.state.creds) : false,
+      since: stateSince,
+      ...linkInfo,
+    }),
+
     async relink() {
       if (!auth) throw new Error('WhatsApp channel not started');
-      if (state !== 'logged_out' && state !== 'stopped') return;
+      if (state === 'open') return 'already_open';
+      log.info({ state }, 'WhatsApp relink requested');
       stopped = false;
       attempts = 0;
+      // A dead (logged out) or half-made session is wiped: the new socket shows a fresh QR / code.
+      if (state === 'logged_out' || !isLinked(auth.state.creds)) await resetAuth();
+      const old = current;
+      current = undefined; // its close event is ignored; a pending backoff sees the new socket
+      try {
+        await old?.end(undefined);
+      } catch (err) {
+        log.debug({ err }, 'closing the old WhatsApp socket failed');
+      }
       connect();
+      return 'relinking';
     },
 
     sendText: (customerId, text) => send(customerId, { text }),
@@ -399,7 +488,15 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     health: () => ({
       connected: state === 'open',
       detail: state,
-      ...(state !== 'open' && awaitingLink ? { pairing: true } : {}),
+      // Never linked: waiting for a human to scan / type a code (even before WhatsApp sent a QR, e.g.
+      // no network yet), not broken; a logged-out or stopped channel needs a human too, but is not fine.
+      ...(state !== 'open' &&
+      state !== 'logged_out' &&
+      state !== 'stopped' &&
+      auth &&
+      !isLinked(auth.state.creds)
+        ? { pairing: true }
+        : {}),
     }),
   };
 }

@@ -128,6 +128,7 @@ export const en: Messages = {
   nicknameExample: (kind, nickname, service) =>
     kind === 'phone' ? `airtime ${nickname} 1000` : `${service.toLowerCase()} ${nickname} 5000`,
   unknownNickname: (nickname) => `I don't know "${nickname}" yet.`,
+  unknownService: (name) => `I don't know "${name}": it is not a bill we pay.`,
   rateLimited: "You're sending a lot of messages 🙂 Please wait a minute and try again.",
   unavailable: (service) => `${service} is temporarily unavailable. Try again later or write *menu*.`,
   noWallets: 'No payment method is available right now. Please try again later.',

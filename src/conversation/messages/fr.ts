@@ -133,6 +133,7 @@ export const fr: Messages = {
   nicknameExample: (kind, nickname, service) =>
     kind === 'phone' ? `recharge ${nickname} 1000` : `${service.toLowerCase()} ${nickname} 5000`,
   unknownNickname: (nickname) => `Je ne connais pas encore « ${nickname} ».`,
+  unknownService: (name) => `Je ne connais pas « ${name} » : ce n'est pas une facture que nous payons.`,
   rateLimited: 'Vous envoyez beaucoup de messages 🙂 Patientez une minute, puis réessayez.',
   unavailable: (service) =>
     `${service} est momentanément indisponible. Réessayez plus tard ou écrivez *menu*.`,

@@ -112,6 +112,8 @@ export interface Messages {
   saved(nickname: string, value: string, example: string): string;
   nicknameExample(kind: 'phone' | 'account', nickname: string, service: string): string;
   unknownNickname(nickname: string): string;
+  /** A bill service named that we do not pay, quoted back; the list of those we do follows. */
+  unknownService(name: string): string;
   rateLimited: string;
   unavailable(service: string): string;
   noWallets: string;

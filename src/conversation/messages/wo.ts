@@ -1,4 +1,5 @@
-// Wolof texts (service names and a few loanwords — facture, commande, compteur — as Wolof speakers write them).
+// Wolof texts (service names and a few loanwords — facture, commande, compteur, recharge, operatëer, équipe —
+// as Wolof speakers write them, the same spelling everywhere: kredi for airtime, operatëer, nimero).
 // French is the fallback only for keys added later and not yet worded here.
 import { fr } from './fr.js';
 import type { Messages, OrderLineView } from './types.js';
@@ -57,7 +58,7 @@ export const wo: Messages = {
     const parts = ['*Li nga laaj*', v.item, ...v.details];
     if (v.operatorHint)
       parts.push(
-        `Kompaañi : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
+        `Operatëer : ${v.operatorHint.detected}. Su dul moom, bindal ${or(v.operatorHint.others.map((o) => `*${o}*`))}.`,
       );
     if (v.payer) parts.push(`Laaj bu fey bi dina dem ci ${v.payer}.`);
     if (v.remembered) {
@@ -100,6 +101,7 @@ export const wo: Messages = {
   dailyLimit: (remaining, limit) => `Baal ma, ${limit} ci bés la. Des na la ${remaining} tey.`,
   expired: (item) => `Sa laaj bu jëkk${item ? ` (${item})` : ''} jeex na, dara jëlewuñu.`,
   unknownNickname: (nickname) => `Xamaguma « ${nickname} ».`,
+  unknownService: (name) => `Xamuma « ${name} » : du facture bu ñu mën a fey.`,
   noOrders: 'Amaguloo commande. Bindal *menu* ngir tàmbali.',
   billLabels: { name: 'Tur', due: 'Bés bu mujj', reference: 'Référence' },
   noAirtimeFor: (phone, operators) =>
@@ -138,7 +140,7 @@ export const wo: Messages = {
     completed: 'agsi na ✅',
     refunding: 'ñu ngi la delloo sa xaalis ⏳',
     refunded: 'delloo nañu la ↩️',
-    needs_human: 'ekip bi mu ngi ko seet 🧑‍💼',
+    needs_human: 'équipe bi mu ngi ko seet 🧑‍💼',
     cancelled: 'bàyyi nañu ko',
   },
   placed: (ref, item, wallet) =>

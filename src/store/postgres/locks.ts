@@ -9,6 +9,12 @@ export function locksRepo(pool: pg.Pool): LockRepo {
   const underPgLock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const c = await pool.connect();
     let broken = false;
+    // A checked-out client reports a dropped connection (database restart, network) as an 'error' event:
+    // without a listener that would crash the process. The lock went with the connection; fn finishes.
+    const onError = (): void => {
+      broken = true;
+    };
+    c.on('error', onError);
     try {
       await c.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
       try {
@@ -20,6 +26,7 @@ export function locksRepo(pool: pg.Pool): LockRepo {
       }
     } finally {
       // A connection whose unlock failed is discarded: closing it frees the lock.
+      c.off('error', onError);
       c.release(broken);
     }
   };

@@ -181,9 +181,9 @@ describe('WhatsApp channel: connection', () => {
     expect(f.configs[0]!.version).toBeUndefined();
   });
 
-  it('backs off longer on repeated failures, resets after a successful open, alerts on a long outage', async () => {
+  it('backs off longer on repeated failures, resets after a successful open, no alert per attempt', async () => {
     const manual = manualSleep();
-    const { f, alerts } = await setup({ sleep: manual.sleep, alertAfterAttempts: 3 });
+    const { f, alerts } = await setup({ sleep: manual.sleep });
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
       close(f.last, 408);
@@ -194,7 +194,8 @@ describe('WhatsApp channel: connection', () => {
     }
     expect(delays[1]!).toBeGreaterThan(delays[0]!);
     expect(delays[2]!).toBeGreaterThan(delays[1]!);
-    expect(alerts.map((a) => a.kind)).toEqual(['whatsapp_down']);
+    // one alert per outage is the outage watch's job (test/admin/outage-watch.test.ts)
+    expect(alerts).toEqual([]);
     update(f.last, { connection: 'open' });
     close(f.last, 408);
     await settle();
@@ -433,7 +434,8 @@ describe('WhatsApp channel: sending', () => {
     ]);
     upsert(f.last, [waMessage({ id: 'X2', remoteJid: LID_JID })]);
     await settle();
-    expect(received.map((m) => m.customerId)).toEqual(['+221771234567', LID_JID]);
+    // two chats: handled side by side, in any order
+    expect(received.map((m) => m.customerId).sort()).toEqual(['+221771234567', LID_JID]);
     await channel.sendText('+221771234567', 'a');
     await channel.sendText(LID_JID, 'b');
     expect(f.last.sendMessage.mock.calls.map((c) => c[0])).toEqual(['999@lid', LID_JID]);
@@ -483,5 +485,186 @@ describe('WhatsApp channel: sending', () => {
       ['composing', PN_JID],
       ['paused', PN_JID],
     ]);
+  });
+});
+
+describe('WhatsApp channel: pairing that never completes', () => {
+  /** What the real requestPairingCode does to the creds before anything is typed. */
+  function pairingCodeLeftMe(f: ReturnType<typeof fakeFactory>) {
+    f.configs.at(-1)!.auth.creds.me = { id: '221770000000@s.whatsapp.net', name: '~' };
+    f.configs.at(-1)!.auth.creds.pairingCode = 'ABCD1234';
+  }
+
+  it('a pairing code not typed in time ends at a fresh pairing code, never in logged_out', async () => {
+    const manual = manualSleep();
+    const { f, channel, alerts, printPairingCode, store } = await setup({
+      pairingNumber: '+221770000000',
+      sleep: manual.sleep,
+    });
+    update(f.last, { qr: 'qr-1' });
+    await settle();
+    pairingCodeLeftMe(f);
+    f.last.ev.emit('creds.update', { me: f.configs[0]!.auth.creds.me! });
+    await settle();
+    expect(channel.link()).toMatchObject({ state: 'connecting', linked: false, pairingCode: 'ABCD1234' });
+    // the QR refs run out: 408
+    close(f.last, 408);
+    await settle();
+    expect(channel.state()).toBe('closed');
+    expect(channel.link().pairingCode).toBeUndefined();
+    expect(channel.link().lastDisconnect).toEqual({ code: 408, at: NOW });
+    // the half-made session is gone: the next socket registers instead of logging in (and a 401)
+    expect(f.configs[0]!.auth.creds.me).toBeUndefined();
+    expect(await store.kv.get('wa-auth', 'creds')).toBeUndefined();
+    manual.releaseAll();
+    await settle();
+    expect(f.sockets).toHaveLength(2);
+    expect(f.configs[1]!.auth.creds.me).toBeUndefined();
+    update(f.last, { qr: 'qr-2' });
+    await settle();
+    expect(f.last.requestPairingCode).toHaveBeenCalledWith('221770000000');
+    expect(printPairingCode).toHaveBeenCalledTimes(2);
+    expect(channel.health()).toMatchObject({ connected: false, pairing: true });
+    expect(alerts).toEqual([]);
+  });
+
+  it.each([401, 411])('%s on a session never linked: a fresh pairing, not logged_out', async (code) => {
+    const manual = manualSleep();
+    const { f, channel, alerts } = await setup({ pairingNumber: '+221770000000', sleep: manual.sleep });
+    update(f.last, { qr: 'qr-1' });
+    pairingCodeLeftMe(f);
+    close(f.last, code);
+    await settle();
+    expect(channel.state()).not.toBe('logged_out');
+    expect(f.configs[0]!.auth.creds.me).toBeUndefined();
+    manual.releaseAll();
+    await settle();
+    expect(f.sockets).toHaveLength(2);
+    expect(channel.state()).toBe('connecting');
+    expect(alerts).toEqual([]);
+  });
+
+  it('a linked session (QR pairing sets account, not registered) that gets 401 is logged out', async () => {
+    const { f, channel, alerts } = await setup();
+    update(f.last, { qr: 'qr-1' });
+    // pair-success: Baileys stores account + me; registered stays false for a QR pairing
+    f.configs[0]!.auth.creds.account = { details: Buffer.from('d') } as never;
+    f.configs[0]!.auth.creds.me = { id: '221770000000:3@s.whatsapp.net' };
+    close(f.last, 515);
+    await settle();
+    update(f.last, { connection: 'open' });
+    expect(channel.link()).toMatchObject({ state: 'open', linked: true });
+    close(f.last, 401);
+    await settle();
+    expect(channel.state()).toBe('logged_out');
+    expect(alerts.map((a) => a.kind)).toEqual(['whatsapp_logged_out']);
+    expect(alerts[0]!.message).toMatch(/relink/i);
+    expect(f.sockets).toHaveLength(2);
+  });
+
+  it('link() shows the live QR and its refreshes, and drops it when the socket closes or opens', async () => {
+    let t = NOW;
+    const { f, channel } = await setup({ now: () => t });
+    expect(channel.link()).toEqual({ state: 'connecting', linked: false, since: NOW });
+    update(f.last, { qr: '2@first' });
+    t += 20_000;
+    update(f.last, { qr: '2@second' });
+    expect(channel.link()).toMatchObject({ qr: '2@second', qrAt: NOW + 20_000 });
+    update(f.last, { connection: 'open' });
+    expect(channel.link().qr).toBeUndefined();
+    expect(channel.link()).toMatchObject({ state: 'open', since: NOW + 20_000 });
+  });
+
+  it('relink(): while waiting for a scan, a fresh QR now; when open, nothing', async () => {
+    const manual = manualSleep();
+    const { f, channel } = await setup({ sleep: manual.sleep });
+    update(f.last, { qr: 'qr-1' });
+    close(f.last, 408); // the QR expired; a reconnect waits in its backoff
+    await settle();
+    expect(manual.pending).toHaveLength(1);
+    expect(await channel.relink()).toBe('relinking');
+    expect(f.sockets).toHaveLength(2);
+    // the backoff ends later and must not open a third socket
+    manual.releaseAll();
+    await settle();
+    expect(f.sockets).toHaveLength(2);
+    update(f.last, { connection: 'open' });
+    expect(await channel.relink()).toBe('already_open');
+    expect(f.sockets).toHaveLength(2);
+  });
+
+  it('relink() after 440 reconnects with the kept session', async () => {
+    const { f, channel, store } = await setup();
+    f.configs[0]!.auth.creds.registered = true;
+    f.last.ev.emit('creds.update', { registered: true });
+    update(f.last, { connection: 'open' });
+    close(f.last, 440);
+    await settle();
+    expect(channel.state()).toBe('stopped');
+    expect(await channel.relink()).toBe('relinking');
+    expect(f.sockets).toHaveLength(2);
+    expect(f.configs[1]!.auth.creds.registered).toBe(true);
+    expect(await store.kv.get('wa-auth', 'creds')).toContain('"registered":true');
+  });
+});
+
+describe('WhatsApp channel: LID identities', () => {
+  it('a LID chat whose number becomes known: merge hook first, then the message as the phone customer', async () => {
+    const store = createMemoryStore();
+    const events: string[] = [];
+    const onLidMapped = vi.fn(async (lid: string, phone: string) => {
+      events.push(`merge ${lid} -> ${phone}`);
+    });
+    const { f, handler } = await setup({ store, onLidMapped });
+    handler.mockImplementation(async (m) => {
+      events.push(`message ${m.id} as ${m.customerId}`);
+    });
+    upsert(f.last, [waMessage({ id: 'A', remoteJid: LID_JID })]);
+    await settle();
+    upsert(f.last, [waMessage({ id: 'B', remoteJid: LID_JID, remoteJidAlt: PN_JID })]);
+    upsert(f.last, [waMessage({ id: 'C', remoteJid: LID_JID, remoteJidAlt: PN_JID })]);
+    await settle();
+    expect(events).toEqual([
+      `message A as ${LID_JID}`,
+      `merge ${LID_JID} -> +221771234567`,
+      'message B as +221771234567',
+      'message C as +221771234567',
+    ]);
+    expect(await store.kv.get('lid-map', `lid:${LID_JID}`)).toBe('+221771234567');
+    expect(await store.kv.get('lid-map', 'pn:+221771234567')).toBe(LID_JID);
+  });
+
+  it('after a restart, a LID-only message (no remoteJidAlt, Baileys mapping empty) is the phone customer', async () => {
+    const store = createMemoryStore();
+    const a = await setup({ store });
+    upsert(a.f.last, [waMessage({ id: 'A1', remoteJid: LID_JID, remoteJidAlt: PN_JID })]);
+    await settle();
+    await a.channel.stop();
+    const b = await setup({ store });
+    upsert(b.f.last, [waMessage({ id: 'B1', remoteJid: LID_JID })]);
+    await settle();
+    expect(b.received.map((m) => [m.customerId, m.phone])).toEqual([['+221771234567', '+221771234567']]);
+  });
+
+  it('lid-mapping.update runs the merge and records the mapping', async () => {
+    const store = createMemoryStore();
+    const onLidMapped = vi.fn(async () => {});
+    const { f } = await setup({ store, onLidMapped });
+    f.last.ev.emit('lid-mapping.update', { lid: '555:2@lid', pn: '221781112233:2@s.whatsapp.net' });
+    f.last.ev.emit('lid-mapping.update', { lid: '555@lid', pn: '221781112233@s.whatsapp.net' });
+    await settle();
+    expect(onLidMapped).toHaveBeenCalledTimes(1);
+    expect(onLidMapped).toHaveBeenCalledWith('555@lid', '+221781112233');
+  });
+
+  it('a failed merge is tried again on the next message, and the message still goes through', async () => {
+    const onLidMapped = vi.fn().mockRejectedValueOnce(new Error('store down')).mockResolvedValue(undefined);
+    const { f, received } = await setup({ onLidMapped });
+    upsert(f.last, [waMessage({ id: 'M1', remoteJid: LID_JID, remoteJidAlt: PN_JID })]);
+    upsert(f.last, [waMessage({ id: 'M2', remoteJid: LID_JID, remoteJidAlt: PN_JID })]);
+    upsert(f.last, [waMessage({ id: 'M3', remoteJid: LID_JID, remoteJidAlt: PN_JID })]);
+    await settle();
+    expect(received.map((m) => m.id)).toEqual(['M1', 'M2', 'M3']);
+    expect(onLidMapped).toHaveBeenCalledTimes(2);
   });
 });
