@@ -321,6 +321,18 @@ describe('snapshot sums and the archive index checkpoint', () => {
     expect(JSON.parse(await readFile(join(dir, 'kv-auth.json.sum'), 'utf8'))).toMatchObject({ format: 1 });
   });
 
+  it('a snapshot read the slow way is rewritten with its sum soon after open, without waiting for a close', async () => {
+    const dir = await fresh();
+    const c = makeCustomer('+221771111111');
+    await writeFile(join(dir, 'customers.json'), JSON.stringify({ [c.id]: c }));
+    const s = await openAt(dir);
+    for (let i = 0; i < 100 && !existsSync(join(dir, 'customers.json.sum')); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(existsSync(join(dir, 'customers.json.sum'))).toBe(true);
+    expect(await s.customers.get(c.id)).toEqual(c);
+  });
+
   it('a damaged archive line is reported even though an index checkpoint covers it', async () => {
     const dir = await fresh();
     await storeWithRows(dir);

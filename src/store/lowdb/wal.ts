@@ -74,6 +74,9 @@ export class Wal implements Persister {
     wal.dirty = dirty;
     // Earlier generations were left by a compaction cut short: fold them into snapshots now.
     if (gens.length > 1) await wal.compact();
+    // Snapshots read the slow way (no matching sum: older layout, edited) are rewritten soon, in the
+    // background, so that the next start is fast even if this process never closes cleanly.
+    else if (opts.rewrite && [...opts.rewrite].length) wal.compacting = wal.compact();
     return wal;
   }
 
