@@ -256,8 +256,18 @@ describe('snapshot sums and the archive index checkpoint', () => {
     await s.customers.getOrCreate(makeCustomer('+221771111111'));
     await s.customers.getOrCreate(makeCustomer('+221772222222', { subscribed: false }));
     await s.kv.set('auth', 'creds', { a: 1 });
-    for (const id of ['A1', 'A2', 'A3'])
+    for (const id of ['A1', 'A2', 'A3']) {
       await s.orders.update(finish(await s.orders.create(makeOrder(id))), 1);
+      for (const status of ['PENDING', 'SUCCESS'] as const) {
+        await s.callbacks.record({
+          externalTransactionId: `${id}-C`,
+          transactionId: `T-${id}`,
+          status,
+          receivedAt: 1,
+          body: { status },
+        });
+      }
+    }
     await closeAll();
   }
 
@@ -272,7 +282,14 @@ describe('snapshot sums and the archive index checkpoint', () => {
       expect(Object.keys(JSON.parse(await readFile(join(dir, f), 'utf8')))).not.toHaveLength(0);
     }
     expect(files).toContain(FILES.archiveIndex);
+    expect(files).toContain(FILES.callbacksIndex);
     const s = await openAt(dir);
+    const cb = { externalTransactionId: 'A2-C', transactionId: 'T-A2', receivedAt: 2, body: {} };
+    expect(await s.callbacks.record({ ...cb, status: 'SUCCESS' })).toBe('duplicate');
+    expect((await s.callbacks.list('A2-C')).map((c) => c.body)).toEqual([
+      { status: 'PENDING' },
+      { status: 'SUCCESS' },
+    ]);
     expect(await s.customers.count({ subscribed: true })).toBe(1);
     expect(await s.customers.get('+221772222222')).toMatchObject({ subscribed: false, version: 1 });
     expect(await s.kv.get('auth', 'creds')).toEqual({ a: 1 });
@@ -343,6 +360,37 @@ describe('snapshot sums and the archive index checkpoint', () => {
     const err = await refusal(dir);
     expect(err.file).toBe(file);
     expect(err.problem).toMatch(/state/);
+  });
+
+  it('a damaged callbacks line is reported even though the callbacks index covers it', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    const file = join(dir, FILES.callbacks);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"status":"PENDING"', '"status":"MAYBE"'));
+    const err = await refusal(dir);
+    expect(err.file).toBe(file);
+  });
+
+  it('a stale or damaged callbacks index is rebuilt: duplicates are still refused', async () => {
+    const dir = await fresh();
+    await storeWithRows(dir);
+    const idx = join(dir, FILES.callbacksIndex);
+    const early = await readFile(idx);
+    const s = await openAt(dir);
+    const late = { externalTransactionId: 'A1-C', transactionId: 'T-A1', status: 'REFUNDED' as const };
+    expect(await s.callbacks.record({ ...late, receivedAt: 3, body: { late: true } })).toBe('new');
+    await closeAll();
+    for (const content of [early, Buffer.from('garbage')]) {
+      await writeFile(idx, content);
+      const s2 = await openAt(dir);
+      expect(await s2.callbacks.record({ ...late, receivedAt: 4, body: {} })).toBe('duplicate');
+      expect((await s2.callbacks.list('A1-C')).map((c) => c.status)).toEqual([
+        'PENDING',
+        'SUCCESS',
+        'REFUNDED',
+      ]);
+      await closeAll();
+    }
   });
 
   it('a damaged, stale or missing index checkpoint is rebuilt from the archive', async () => {

@@ -10,6 +10,8 @@ export const FILES = {
   /** Checkpoint of the archive's in-memory index (derived; rebuilt from the archive when unusable). */
   archiveIndex: 'orders-archive.idx',
   callbacks: 'callbacks.jsonl',
+  /** Checkpoint of the callbacks' in-memory index (derived, like archiveIndex). */
+  callbacksIndex: 'callbacks.idx',
   customers: 'customers.json',
   conversations: 'conversations.json',
   dedupe: 'dedupe.json',
