@@ -3,6 +3,7 @@
 // a sync is under way, share one (group commit). When the log outgrows the snapshots, the changed tables
 // are written as lowdb JSON snapshots and the old log files are removed; replaying every remaining log
 // over the snapshots is always correct because each op carries the whole row.
+import { writeSync } from 'node:fs';
 import { type FileHandle, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../logger.js';
@@ -110,11 +111,10 @@ export class Wal implements Persister {
         const buf = Buffer.from(batch.map((w) => w.line).join(''), 'utf8');
         const start = this.size;
         try {
+          // The write only reaches the page cache (microseconds), so it is made in place: one trip to
+          // the thread pool per batch (the sync) instead of two.
           let done = 0;
-          while (done < buf.length) {
-            const { bytesWritten } = await this.fh.write(buf, done, buf.length - done);
-            done += bytesWritten;
-          }
+          while (done < buf.length) done += writeSync(this.fh.fd, buf, done, buf.length - done);
           await this.fh.datasync();
         } catch (err) {
           await this.fh.truncate(start).catch(() => undefined);
