@@ -26,6 +26,7 @@ import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
 import { instrumentStore } from './metrics/store.js';
 import { createOrderClaims } from './orders/claims.js';
 import { createOrderService } from './orders/service.js';
+import { createOutboxPipeline } from './outbox/index.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
 import { parseRules } from './parser/rules.js';
@@ -33,6 +34,9 @@ import { createSandboxRouter } from './sandbox/routes.js';
 import { createSimulator, type Simulator } from './sandbox/simulator/index.js';
 import { createMemoryStore, openLowdbStore, openPostgresStore } from './store/index.js';
 import type { Store } from './store/types.js';
+
+/** bot.stop() sends what is queued for at most this long (at the rate) before closing the channel. */
+const STOP_FLUSH_MS = 10_000;
 
 export interface RunningBot {
   url: string;
@@ -100,7 +104,14 @@ export async function startBot(
         })
       : undefined;
 
-  const sandbox = config.CHANNEL === 'sandbox' && !overrides.channel ? createSandboxChannel() : undefined;
+  // Every message leaves through the durable outbox; its drainer is attached once the channel exists.
+  const pipeline = createOutboxPipeline({ store, logger: logger.child({ area: 'outbox' }) });
+  const { outbox } = pipeline;
+
+  const sandbox =
+    config.CHANNEL === 'sandbox' && !overrides.channel
+      ? createSandboxChannel({ flushChat: pipeline.flushChat })
+      : undefined;
   const openWhatsApp = async (): Promise<Channel> => {
     // Baileys (and libsignal) load only for CHANNEL=whatsapp: the sandbox never pays their memory.
     const wa = await import('./channels/whatsapp/index.js');
@@ -110,8 +121,8 @@ export async function startBot(
         dedupe: store.dedupe,
         logger: logger.child({ area: 'whatsapp' }),
         ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
-        sendPerMinute: config.WHATSAPP_SEND_PER_MINUTE,
         onAlert: (kind, message) => void alerter.alert(kind, message),
+        onDelivery: pipeline.onDelivery,
         // One person, one customer: a LID-only customer folds into the phone one when the number is known.
         onLidMapped: async (lid, phone) => {
           await mergeLidCustomer(store, lid, phone, logger.child({ area: 'customers' }));
@@ -133,6 +144,21 @@ export async function startBot(
   const channel: Channel = overrides.channel ?? sandbox ?? (await openWhatsApp());
   const whatsapp =
     channel.kind === 'whatsapp' && 'relink' in channel ? (channel as WhatsAppChannel) : undefined;
+
+  const drainer = pipeline.attach({
+    channel,
+    // The rate applies when a message leaves (WhatsApp only; the sandbox has none).
+    ...(channel.kind === 'whatsapp' ? { perMinute: config.WHATSAPP_SEND_PER_MINUTE } : {}),
+    alert: (kind, message) => void alerter.alert(kind, message),
+    onSendError: (kind) => metrics.outboxSendError(kind),
+    onFailed: async (m, error) => {
+      if (m.broadcastId) await admin.broadcasts.messageFailed(m.broadcastId, m.chat, error);
+      // An order's message the customer will never get: a person has to tell them.
+      else if (m.orderId)
+        await alerter.alert('message_failed', `A ${m.kind} message could not be sent: ${error}`, m.orderId);
+    },
+    onReceiptUndelivered: (orderId, chat, error) => orders.receiptNotDelivered(orderId, chat, error),
+  });
 
   // The simulator never starts when a real Intech key is configured.
   const apiKey = config.INTECH_API_KEY ?? config.SIM_API_KEY;
@@ -205,7 +231,7 @@ export async function startBot(
     store,
     catalog,
     intech,
-    channel,
+    outbox,
     alerter,
     whatsapp,
     callbackUrl,
@@ -216,7 +242,7 @@ export async function startBot(
   const orders = createOrderService({
     store,
     intech,
-    notifier: channel,
+    outbox,
     alerter,
     config: {
       callbackUrl,
@@ -251,6 +277,7 @@ export async function startBot(
     catalog,
     orders,
     channel,
+    outbox,
     limits: {
       messagesPerMinute: config.LIMIT_MESSAGES_PER_MINUTE,
       orderMaxXof: config.LIMIT_ORDER_MAX_XOF,
@@ -374,8 +401,21 @@ export async function startBot(
       catalog,
     });
   } else await admin.start();
+  // Messages left by the previous run leave as soon as the channel can send (the socket's holder only).
+  drainer.start();
   // One customer's turns one after the other, in arrival order, whichever instance each message reaches.
-  await channel.start((msg) => store.locks.run(`customer:${msg.customerId}`, () => runner.handle(msg)));
+  // Tracked from arrival (a turn may wait for the lock before the runner sees it): stop() waits for them.
+  const turns = new Set<Promise<void>>();
+  const turnsIdle = async () => {
+    while (turns.size > 0) await Promise.allSettled([...turns]);
+    await runner.idle();
+  };
+  await channel.start((msg) => {
+    const t = store.locks.run(`customer:${msg.customerId}`, () => runner.handle(msg));
+    turns.add(t);
+    void t.finally(() => turns.delete(t)).catch(() => undefined);
+    return t;
+  });
   outageWatch?.start();
 
   logger.info(
@@ -394,12 +434,19 @@ export async function startBot(
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
       accepting = false;
+      // Finish the conversations and order steps under way, send what they queued within the deadline,
+      // then close the channel. The channel stays open meanwhile (WhatsApp has already acknowledged what
+      // it delivers, so a message arriving now is still handled: its replies are queued durably).
       outageWatch?.stop();
-      await channel.stop();
       await cluster?.stop();
       await admin.stop();
-      await runner.idle();
+      await turnsIdle();
       await orders.stop();
+      await drainer.flush(STOP_FLUSH_MS);
+      await channel.stop();
+      await turnsIdle();
+      // What is left is sent after the restart: the drainer takes pending rows when it starts.
+      await drainer.stop();
       await simulator?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

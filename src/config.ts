@@ -110,6 +110,14 @@ export const configSchema = z
     SIM_CALLBACK_DELAY_MS: int(300),
     SIM_APPROVAL_DELAY_MS: int(3000),
     SIM_MERCHANT_BALANCE: int(1_000_000),
+    /**
+     * With no INTECH_HMAC_SECRET, `npm start` gives the simulator and the bot a fresh shared secret (an
+     * account with advanced security); false = unsigned callbacks, as a default Intech account.
+     */
+    SIM_SIGN_CALLBACKS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
 
     // Channel.
     CHANNEL: z.enum(['sandbox', 'whatsapp']).default('sandbox'),

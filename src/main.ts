@@ -1,6 +1,7 @@
 // Composition root: reads the configuration once, builds every part, starts the bot.
 // With no configuration it is a complete local sandbox: Intech simulator + sandbox chat.
 import 'dotenv/config';
+import { randomBytes } from 'node:crypto';
 import { startBot } from './bot.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -17,6 +18,12 @@ try {
 }
 
 const logger = createLogger({ level: config.LOG_LEVEL });
+// The built-in simulator plays an Intech account with advanced security (HMAC) unless a secret is given:
+// without HMAC a callback's details are not covered by its hash, so a Woyofal code could only reach the
+// customer through the team (src/orders/transitions.ts). Both sides are this process: a fresh secret is enough.
+if (config.SANDBOX_INTECH && !config.INTECH_HMAC_SECRET && config.SIM_SIGN_CALLBACKS) {
+  config = { ...config, INTECH_HMAC_SECRET: randomBytes(32).toString('hex') };
+}
 const bot = await startBot(config, logger);
 if (bot.sandbox) {
   // Plain words for a newcomer, beside the JSON logs.
@@ -42,7 +49,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => {
     logger.error('shutdown took too long, exiting');
     process.exit(1);
-  }, 20_000);
+  }, 30_000);
   force.unref();
   try {
     await bot.stop();

@@ -18,6 +18,10 @@ export const CHANNEL_DOWN_KINDS: ReadonlySet<string> = new Set([
   'whatsapp_logged_out',
   'whatsapp_forbidden',
   'whatsapp_replaced',
+  // Raised by the outbox drainer while it pauses every send: through the outbox they would wait out
+  // the very pause they report.
+  'whatsapp_rate_limited',
+  'whatsapp_send_errors',
 ]);
 
 /** Keyed alerts stay "already raised" this long (an outage longer than this alerts again). */

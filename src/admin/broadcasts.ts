@@ -1,16 +1,18 @@
 // Broadcasts to subscribers, throttled to keep the WhatsApp number safe, and restart-safe: starting
 // snapshots the audience as 'pending' recipients in the store; each one is claimed 'attempting' durably
 // (only from 'pending', so exactly once across processes) BEFORE the send and settled as sent / failed /
-// skipped (with its reason) / unknown after. A restart never sends twice (an 'attempting' left by a crash
-// is not resent through chat: at most once beats twice) and never skips anyone (pending ones go on).
+// skipped (with its reason) / unknown after. Through the chat, "sent" means handed to the durable outbox
+// under the id `${broadcastId}:${customerId}` (the recipient's ref): an 'attempting' left by a crash is
+// simply queued again, which the outbox stores once. Through Intech, an 'attempting' is looked up first.
+// A restart never sends twice and never skips anyone (pending ones go on).
 import { createHash, randomUUID } from 'node:crypto';
 import { knownAtIntech } from '../intech/known.js';
-import type { Channel } from '../channels/channel.js';
 import type { Lang } from '../i18n/lang.js';
 import type { IntechApi } from '../intech/api.js';
 import type { CallbackBody } from '../intech/types.js';
 import { IntechUnknownOutcomeError } from '../intech/errors.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { type Outbox, text as textPayload } from '../outbox/outbox.js';
 import type { Broadcast, Customer, RecipientStatus, Store } from '../store/types.js';
 
 export const WHATSAPP_MESSAGING = 'WHATSAPP_MESSAGING';
@@ -61,11 +63,14 @@ export interface BroadcastService {
    * FAILLED turns a 'sent' into 'failed', SUCCESS settles an unknown outcome. false when not ours.
    */
   handleCallback(body: CallbackBody): Promise<boolean>;
+  /** The outbox gave up on a chat broadcast message (a permanent send error): 'sent' becomes 'failed'. */
+  messageFailed(broadcastId: string, customerId: string, error: string): Promise<void>;
 }
 
 export interface BroadcastDeps {
   store: Store;
-  channel: Pick<Channel, 'sendText'>;
+  /** Chat broadcasts are queued here; the drainer sends them at the WhatsApp rate. */
+  outbox: Outbox;
   intech?: Pick<IntechApi, 'operation' | 'getTransactionStatus'>;
   via: 'chat' | 'intech';
   perMinute: number;
@@ -96,6 +101,11 @@ export async function countAudience(store: Pick<Store, 'customers'>): Promise<nu
     cursor = page.next;
   } while (cursor);
   return n;
+}
+
+/** The outbox id of a chat broadcast message (also the recipient's ref). */
+export function broadcastOutboxId(broadcastId: string, customerId: string): string {
+  return `${broadcastId}:${customerId}`;
 }
 
 /** Our broadcast externalTransactionIds (see broadcastExtId); orders never start with "BC-". */
@@ -224,12 +234,21 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
     const text = textFor(b, c.lang);
     if (b.via === 'chat') {
       try {
-        await deps.channel.sendText(c.id, text);
+        await deps.outbox.send([
+          {
+            id: broadcastOutboxId(b.id, c.id),
+            chat: c.id,
+            kind: 'broadcast',
+            broadcastId: b.id,
+            payload: textPayload(text),
+          },
+        ]);
         return 'sent';
       } catch (err) {
+        // Not queued (the store refused): nothing will send it.
         logger.warn(
           { broadcast: b.id, customer: c.id, err: (err as Error).message },
-          'broadcast send failed',
+          'broadcast message not queued',
         );
         return 'failed';
       }
@@ -274,8 +293,9 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
   }
 
   async function record(b: Broadcast, cid: string, o: Outcome): Promise<void> {
-    const ref = b.via === 'intech' ? { ref: broadcastExtId(b.id, cid) } : {};
-    await store.broadcasts.mark(b.id, cid, o, { at: now(), ...ref });
+    const ref = { ref: b.via === 'intech' ? broadcastExtId(b.id, cid) : broadcastOutboxId(b.id, cid) };
+    // Only from 'attempting': the drainer may already have given the message up ('failed').
+    await store.broadcasts.mark(b.id, cid, o, { from: ['attempting'], at: now(), ...ref });
   }
 
   async function run(id: string): Promise<void> {
@@ -325,8 +345,9 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
   ): Promise<void> {
     const id = b.id;
     if (status === 'attempting') {
-      // Left by a previous process (crash or stop mid-send).
-      const o = b.via === 'intech' ? await checkIntech(b, cid) : 'unknown';
+      // Left by a previous process (crash or stop mid-send). Through the chat, queueing it again is safe:
+      // the outbox id is deterministic, so a message queued before the crash is stored (and sent) once.
+      const o = b.via === 'intech' ? await checkIntech(b, cid) : 'not_found';
       if (o !== 'not_found') return record(b, cid, o);
     }
     const c = await store.customers.get(cid);
@@ -476,6 +497,15 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       }
       return true;
     },
+    async messageFailed(broadcastId, customerId, error) {
+      await store.broadcasts.mark(broadcastId, customerId, 'failed', {
+        // 'attempting' too: the drainer can give up before the broadcast recorded the message as queued.
+        from: ['sent', 'attempting'],
+        reason: error.slice(0, 200),
+        ref: broadcastOutboxId(broadcastId, customerId),
+        at: now(),
+      });
+    },
     async stop() {
       stopped = true;
       wakeAll();
@@ -489,9 +519,17 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
 }
 
 /** onFinished that sends the final report to the admin who created the broadcast (by WhatsApp). */
-export function reportToCreator(channel: () => Pick<Channel, 'sendText'> | undefined) {
+export function reportToCreator(outbox: Outbox) {
   return async (b: Broadcast, p: BroadcastProgress): Promise<void> => {
     if (!b.createdBy.startsWith('+')) return;
-    await channel()?.sendText(b.createdBy, reportText(p));
+    await outbox.send([
+      {
+        id: `${b.id}:report:${b.state}`,
+        chat: b.createdBy,
+        kind: 'reply',
+        broadcastId: b.id,
+        payload: textPayload(reportText(p)),
+      },
+    ]);
   };
 }

@@ -1,11 +1,12 @@
 // WhatsApp commands for admins (ADMIN_NUMBERS). Anyone else: handle() returns false without a word,
 // so the customer gets the normal unknown-message reply and learns nothing about admin commands.
 // An admin's message that is not a command also returns false: admins can use the bot like anyone.
-import type { Channel, InboundMessage } from '../channels/channel.js';
+import type { InboundMessage } from '../channels/channel.js';
 import type { Catalog } from '../catalog/types.js';
 import { formatXof, LANGS, type Lang } from '../i18n/lang.js';
 import type { IntechApi } from '../intech/api.js';
 import { type Logger, silentLogger } from '../logger.js';
+import { type Outbox, text } from '../outbox/outbox.js';
 import type { Order } from '../orders/types.js';
 import { displayPhone, normalizePhone } from '../phone/phone.js';
 import { updateCustomer } from '../store/cas.js';
@@ -26,7 +27,8 @@ export interface AdminCommandDeps {
   store: Store;
   catalog: Catalog;
   intech: Pick<IntechApi, 'getBalance'>;
-  channel: Pick<Channel, 'sendText'>;
+  /** Command replies go through the durable outbox. */
+  outbox: Outbox;
   adminNumbers: string[];
   broadcasts: BroadcastService;
   sync: CatalogSync;
@@ -174,7 +176,7 @@ export function parseAdminCommand(raw: string): AdminCommand | null {
 }
 
 export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
-  const { store, catalog, channel } = deps;
+  const { store, catalog, outbox } = deps;
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? silentLogger;
   const admins = new Set(deps.adminNumbers);
@@ -336,7 +338,15 @@ export function createAdminCommands(deps: AdminCommandDeps): AdminCommands {
         reply = `❌ Erreur / error: ${(err as Error).message}`;
       }
       logger.info({ admin: msg.customerId, command: cmd.kind }, 'admin command');
-      await channel.sendText(msg.customerId, reply);
+      // Keyed by the command message: a redelivery (already deduped above) cannot queue it twice.
+      await outbox.send([
+        {
+          id: `admin:${msg.customerId}:${msg.id}`,
+          chat: msg.customerId,
+          kind: 'reply',
+          payload: text(reply),
+        },
+      ]);
       return true;
     },
   };

@@ -1,11 +1,12 @@
 // The admin area in one call, for src/bot.ts: WhatsApp commands, broadcasts, catalog sync, balance watch
 // and the /admin router.
 import type { Router } from 'express';
-import type { AdminAlerter, Channel, InboundMessage } from '../channels/channel.js';
+import type { AdminAlerter, InboundMessage } from '../channels/channel.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Config } from '../config.js';
 import type { IntechApi } from '../intech/api.js';
 import type { Logger } from '../logger.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { Store } from '../store/types.js';
 import { type BalanceWatch, createBalanceWatch } from './balance-watch.js';
 import { type BroadcastService, createBroadcastService, reportToCreator } from './broadcasts.js';
@@ -48,7 +49,8 @@ export function createAdminArea(deps: {
   store: Store;
   catalog: Catalog;
   intech: IntechApi;
-  channel: Pick<Channel, 'sendText'>;
+  /** Admin replies, broadcast messages and reports are queued here. */
+  outbox: Outbox;
   alerter: AdminAlerter;
   /** The WhatsApp channel's link (dashboard QR, relink); absent with the sandbox channel. */
   whatsapp?: WhatsAppLink | undefined;
@@ -61,18 +63,18 @@ export function createAdminArea(deps: {
   broadcastsCanRun?: () => boolean;
   now?: () => number;
 }): AdminArea {
-  const { config, store, catalog, intech, channel, logger } = deps;
+  const { config, store, catalog, intech, outbox, logger } = deps;
   const now = deps.now ?? Date.now;
   const broadcasts = createBroadcastService({
     store,
-    channel,
+    outbox,
     intech,
     via: config.BROADCAST_VIA,
     perMinute: config.BROADCAST_PER_MINUTE,
     callbackUrl: deps.callbackUrl,
     now,
     logger: logger.child({ part: 'broadcasts' }),
-    onFinished: reportToCreator(() => channel),
+    onFinished: reportToCreator(outbox),
     ...(deps.broadcastsCanRun ? { canRun: deps.broadcastsCanRun } : {}),
   });
   const sync = createCatalogSync({
@@ -95,7 +97,7 @@ export function createAdminArea(deps: {
     store,
     catalog,
     intech,
-    channel,
+    outbox,
     adminNumbers: config.ADMIN_NUMBERS,
     broadcasts,
     sync,

@@ -153,7 +153,8 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       ),
     ];
     const callbacks = (await Promise.all(exts.map((e) => deps.store.callbacks.list(e)))).flat();
-    res.json({ order, callbacks, timeline: orderTimeline(order, callbacks) });
+    const messages = await deps.store.outbox.list({ orderId: order.id, limit: 50 });
+    res.json({ order, callbacks, timeline: orderTimeline(order, callbacks, messages) });
   });
 
   api.get('/attention', async (_req, res) => {

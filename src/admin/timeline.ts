@@ -1,16 +1,21 @@
 // An order's timeline for the dashboard: its events, its operations (recorded / sent / settled, receipt
-// included) and the callbacks Intech sent, in time order.
+// included), the callbacks Intech sent and the messages to the customer (outbox rows: queued, sent,
+// WhatsApp's delivery status or error), in time order.
 import type { Order } from '../orders/types.js';
-import type { CallbackRecord } from '../store/types.js';
+import type { CallbackRecord, OutboxMessage } from '../store/types.js';
 
 export interface TimelineEntry {
   at: number;
-  kind: 'event' | 'operation' | 'callback';
+  kind: 'event' | 'operation' | 'callback' | 'message';
   label: string;
   detail?: string;
 }
 
-export function orderTimeline(o: Order, callbacks: CallbackRecord[]): TimelineEntry[] {
+export function orderTimeline(
+  o: Order,
+  callbacks: CallbackRecord[],
+  messages: OutboxMessage[] = [],
+): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const e of o.events)
     out.push({ at: e.at, kind: 'event', label: e.type, ...(e.detail ? { detail: e.detail } : {}) });
@@ -46,5 +51,25 @@ export function orderTimeline(o: Order, callbacks: CallbackRecord[]): TimelineEn
       label: `callback ${c.status}`,
       detail: `${c.externalTransactionId} tx=${c.transactionId}`,
     });
+  for (const m of messages) {
+    const what = `${m.kind} ${m.payload.type} → ${m.chat.replace(/\d(?=\d{2})/g, '•')} (${m.id})`;
+    out.push({ at: m.createdAt, kind: 'message', label: `${m.kind} queued`, detail: what });
+    if (m.sentAt !== undefined)
+      out.push({ at: m.sentAt, kind: 'message', label: `${m.kind} sent`, detail: what });
+    if (m.state === 'failed')
+      out.push({
+        at: m.sentAt ?? m.createdAt,
+        kind: 'message',
+        label: `${m.kind} not sent`,
+        detail: `${what}: ${m.lastError ?? ''}`.trim(),
+      });
+    if (m.delivery && m.deliveryAt !== undefined)
+      out.push({
+        at: m.deliveryAt,
+        kind: 'message',
+        label: `${m.kind} ${m.delivery === 'error' ? 'delivery error' : m.delivery}`,
+        detail: m.deliveryError ? `${what}: WhatsApp error ${m.deliveryError}` : what,
+      });
+  }
   return out.sort((a, b) => a.at - b.at);
 }

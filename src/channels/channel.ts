@@ -1,4 +1,5 @@
 // A chat channel: WhatsApp (Baileys) in production, the sandbox chat locally.
+import type { OutboxPayload } from '../store/types.js';
 
 export interface InboundMessage {
   /** Channel message id (dedupe key together with the chat). */
@@ -26,8 +27,14 @@ export interface Channel {
   /** Starts receiving; the handler is awaited per message. */
   start(handler: (message: InboundMessage) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
-  sendText(customerId: string, text: string): Promise<void>;
-  sendImage(customerId: string, image: Buffer, caption?: string): Promise<void>;
+  /**
+   * Sends one message now and returns the channel's id for it. Only the outbox drainer calls this: every
+   * message goes through the durable outbox (src/outbox), which owns ordering, rate and retries.
+   * Throws when it cannot send (see src/outbox/errors.ts for what is retried).
+   */
+  deliver(chat: string, payload: OutboxPayload): Promise<{ waMessageId?: string }>;
+  /** Whether a deliver() now has a chance (socket open); the drainer does not claim work otherwise. */
+  canSend(): boolean;
   setTyping(customerId: string, typing: boolean): Promise<void>;
   health(): ChannelHealth;
 }

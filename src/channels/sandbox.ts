@@ -47,7 +47,12 @@ const MIME: Record<string, string> = {
 };
 
 export function createSandboxChannel(
-  opts: { mediaBaseUrl?: string; now?: () => number } = {},
+  opts: {
+    mediaBaseUrl?: string;
+    now?: () => number;
+    /** Sends this chat's outbox now (the drainer): receive() answers with the replies of its message. */
+    flushChat?: (chat: string) => Promise<unknown>;
+  } = {},
 ): SandboxChannel {
   const now = opts.now ?? Date.now;
   const mediaBase = opts.mediaBaseUrl ?? '/sandbox/media';
@@ -77,6 +82,7 @@ export function createSandboxChannel(
 
   const at = () => new Date(now()).toISOString();
   let seq = 0;
+  let outSeq = 0;
 
   return {
     kind: 'sandbox',
@@ -86,18 +92,20 @@ export function createSandboxChannel(
     async stop() {
       handler = undefined;
     },
-    async sendText(customerId, text) {
-      push(customerId, { direction: 'out', text, via: 'chat', at: at() });
+    async deliver(chat, payload) {
+      if (payload.type === 'text')
+        push(chat, { direction: 'out', text: payload.text, via: 'chat', at: at() });
+      else
+        push(chat, {
+          direction: 'out',
+          text: payload.caption ?? '',
+          via: 'chat',
+          media: storeMedia(Buffer.from(payload.imageBase64, 'base64'), 'image/png'),
+          at: at(),
+        });
+      return { waMessageId: `sbx-out-${++outSeq}` };
     },
-    async sendImage(customerId, image, caption) {
-      push(customerId, {
-        direction: 'out',
-        text: caption ?? '',
-        via: 'chat',
-        media: storeMedia(image, 'image/png'),
-        at: at(),
-      });
-    },
+    canSend: () => handler !== undefined,
     async setTyping() {},
     health(): ChannelHealth {
       return { connected: handler !== undefined, detail: 'sandbox' };
@@ -111,6 +119,8 @@ export function createSandboxChannel(
       collectors.set(from, list);
       try {
         await handler({ id: `sbx-${now()}-${++seq}`, customerId: from, phone: from, text, at: now() });
+        // The replies were queued in the outbox; send them now so this response carries them.
+        await opts.flushChat?.(from);
       } finally {
         list.splice(list.indexOf(collected), 1);
         if (list.length === 0) collectors.delete(from);

@@ -6,10 +6,11 @@ import type { Channel, InboundMessage } from '../channels/channel.js';
 import { DEFAULT_LANG } from '../i18n/lang.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { BillLookup, OrderDesk, OrderState, PlaceOrderResult } from '../orders/types.js';
+import { type Outbox, text } from '../outbox/outbox.js';
 import { capInput, MAX_INPUT_CHARS } from '../parser/normalize.js';
 import type { Parser } from '../parser/types.js';
 import { updateCustomer } from '../store/cas.js';
-import type { Customer, Store } from '../store/types.js';
+import type { Customer, OutboxInput, Store } from '../store/types.js';
 import { expecting, loadConversation, step } from './machine.js';
 import { messages } from './messages/index.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -21,7 +22,9 @@ export interface ConversationRunnerDeps {
   parser: Parser;
   catalog: Catalog;
   orders: OrderDesk;
-  channel: Pick<Channel, 'sendText' | 'setTyping'>;
+  channel: Pick<Channel, 'setTyping'>;
+  /** Every reply goes through the durable outbox (written with the turn's conversation state). */
+  outbox: Outbox;
   limits: { messagesPerMinute: number; orderMaxXof: number; dailyTotalXof: number; idleMinutes: number };
   /** true = handled as an admin command; called first, before anything else. */
   adminHandler?: (msg: InboundMessage) => Promise<boolean>;
@@ -50,17 +53,27 @@ function startOfDayUtc(at: number): number {
 export function createConversationRunner(deps: ConversationRunnerDeps): ConversationRunner {
   const now = deps.now ?? Date.now;
   const log = deps.logger ?? silentLogger;
-  const { store, channel } = deps;
+  const { store, channel, outbox } = deps;
   const queue = createSerialQueue((err, key) =>
     log.error({ err, customer: key }, 'conversation turn failed'),
   );
   const limiter = createRateLimiter(deps.limits.messagesPerMinute);
 
-  async function send(customerId: string, text: string): Promise<void> {
+  /** Deterministic per inbound message: a turn repeated after a crash queues the same ids, stored once. */
+  const replyId = (msg: InboundMessage, n: number | string) => `reply:${msg.customerId}:${msg.id}:${n}`;
+  const reply = (msg: InboundMessage, n: number | string, t: string): OutboxInput => ({
+    id: replyId(msg, n),
+    chat: msg.customerId,
+    kind: 'reply',
+    payload: text(t),
+  });
+
+  /** A reply outside a turn's write unit (error, rate limit). */
+  async function send(msg: InboundMessage, n: string, t: string): Promise<void> {
     try {
-      await channel.sendText(customerId, text);
+      await outbox.send([reply(msg, n, t)]);
     } catch (err) {
-      log.warn({ err, customer: customerId }, 'reply not sent');
+      log.warn({ err, customer: msg.customerId }, 'reply not queued');
     }
   }
 
@@ -116,7 +129,7 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       log.error({ err, customer: msg.customerId }, 'conversation turn failed');
       const customer = await store.customers.get(msg.customerId).catch(() => undefined);
       if (!customer?.paused)
-        await send(msg.customerId, messages(customer?.lang ?? DEFAULT_LANG).technicalError);
+        await send(msg, 'error', messages(customer?.lang ?? DEFAULT_LANG).technicalError);
     }
   }
 
@@ -131,16 +144,25 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
 
     const rate = limiter.hit(customer.id, at);
     if (rate !== 'ok') {
-      if (rate === 'refuse') await send(customer.id, messages(customer.lang).rateLimited);
+      if (rate === 'refuse') await send(msg, 'rate', messages(customer.lang).rateLimited);
       return;
     }
 
     typing(customer.id, true);
+    // The turn's replies, written together with its conversation state (one write unit), then sent.
+    let replies: OutboxInput[] = [];
+    let n = 0;
+    const say = (t: string) => replies.push(reply(msg, n++, t));
+    const commit = async (conv: Conversation) => {
+      await store.commit({ conversation: { customerId: customer.id, state: conv }, outbox: replies }, now());
+      if (replies.length) outbox.kick();
+      replies = [];
+    };
     try {
       let conv: Conversation = loadConversation(await store.conversations.get(customer.id), at);
       // WhatsApp allows 65 536 characters; the bot reads the start only, and says so.
       const input = capInput(msg.text);
-      if (input.truncated) await send(customer.id, messages(customer.lang).tooLong(MAX_INPUT_CHARS));
+      if (input.truncated) say(messages(customer.lang).tooLong(MAX_INPUT_CHARS));
       const parsed = await deps.parser.parse(input.text, { expecting: expecting(conv), lang: customer.lang });
       const ctx: ConvContext = {
         now: at,
@@ -163,7 +185,7 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
         let event: ConvEvent | null = null;
         switch (cmd.type) {
           case 'reply':
-            await send(customer.id, cmd.text);
+            say(cmd.text);
             break;
           case 'saveCustomer': {
             // Applied to the stored customer, not our copy: a pause or STOP made meanwhile stays.
@@ -186,9 +208,10 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
             break;
           }
           case 'placeOrder': {
-            // Saved first: should we crash while placing, the next message starts afresh instead of
-            // re-reading a summary that was already confirmed.
-            await store.conversations.save(customer.id, conv);
+            // Saved first (with the replies so far, which leave before the order's own messages): should
+            // we crash while placing, the next message starts afresh instead of re-reading a summary that
+            // was already confirmed.
+            await commit(conv);
             let result: PlaceOrderResult | null = null;
             try {
               result = await deps.orders.place(cmd.input);
@@ -205,7 +228,11 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
           commands.push(...more);
         }
       }
-      await store.conversations.save(customer.id, conv);
+      await commit(conv);
+    } catch (err) {
+      // What the turn said before failing still reaches the customer, before the error message.
+      if (replies.length) await outbox.send(replies).catch(() => undefined);
+      throw err;
     } finally {
       typing(customer.id, false);
     }

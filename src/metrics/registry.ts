@@ -95,6 +95,12 @@ export function createMetrics(registry: Registry = new Registry()) {
       this.set({ state: 'sending' }, d.sending);
     },
   });
+  const outboxSendErrors = new Counter({
+    name: 'xaalis_outbox_send_errors_total',
+    help: 'Channel send errors seen by the outbox drainer, by kind (transient, permanent, overlimit).',
+    labelNames: ['kind'] as const,
+    registers: r,
+  });
   const outboxSends = new Counter({
     name: 'xaalis_outbox_sends_total',
     help: 'Outbox send outcomes: sent, retry (a send error, tried again later), failed (given up).',
@@ -174,6 +180,9 @@ export function createMetrics(registry: Registry = new Registry()) {
     },
     statusLookup(acquired: boolean): void {
       statusLookups.inc({ result: acquired ? 'acquired' : 'refused' });
+    },
+    outboxSendError(kind: 'transient' | 'permanent' | 'overlimit'): void {
+      outboxSendErrors.inc({ kind });
     },
     outboxSend(result: 'sent' | 'retry' | 'failed'): void {
       outboxSends.inc({ result });

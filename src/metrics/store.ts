@@ -78,7 +78,10 @@ export function instrumentStore(
     return async (...args: unknown[]) => {
       try {
         const result = await fn(...args);
-        if (isWrite) failing = undefined;
+        // An empty claim (the outbox drainer polls every second) may have written nothing: it proves
+        // nothing about the disk and must not hide a failing one.
+        const wroteNothing = method === 'claim' && Array.isArray(result) && result.length === 0;
+        if (isWrite && !wroteNothing) failing = undefined;
         return result;
       } catch (err) {
         const code = systemErrorCode(err);

@@ -7,10 +7,12 @@ import { IntechRejectedError, IntechTransportError } from '../intech/errors.js';
 import type { IntechErrorType, OperationRequest } from '../intech/types.js';
 import type { Lang } from '../i18n/lang.js';
 import { type Logger, maskPhone } from '../logger.js';
-import type { Store } from '../store/types.js';
+import { type Outbox, text } from '../outbox/outbox.js';
+import type { OutboxInput, OutboxKind, Store } from '../store/types.js';
 import { extIdFor } from './ext-ids.js';
 import { orderMessages as M } from './messages.js';
 import { normalizePhone } from '../phone/phone.js';
+import { receiptResendRoute, receiptUndelivered } from './receipt-resend.js';
 import { collectRequest, deliveryRequest, type RequestConfig, receiptRequest } from './requests.js';
 import type { LookupResult } from './status-lookup.js';
 import {
@@ -36,11 +38,6 @@ import {
 } from './transitions.js';
 import type { OperationStep, Order } from './types.js';
 
-export interface Notifier {
-  sendText(customerId: string, text: string): Promise<void>;
-  sendImage(customerId: string, png: Buffer, caption?: string): Promise<void>;
-}
-
 export interface ReceiptRenderer {
   text(order: Order, lang: Lang): string;
   png(order: Order, lang: Lang): Promise<Buffer>;
@@ -55,7 +52,8 @@ export type ErrorText = (
 export interface SagaDeps {
   store: Store;
   intech: IntechApi;
-  notifier: Notifier;
+  /** Every customer message goes through the durable outbox, with an id derived from the order. */
+  outbox: Outbox;
   alerter: AdminAlerter;
   requestConfig: RequestConfig;
   receiptVia: 'intech' | 'chat';
@@ -152,11 +150,17 @@ export function createSaga(deps: SagaDeps) {
     return r.won && stored ? 'applied' : tag;
   }
 
-  async function say(o: Order, text: string): Promise<void> {
+  /**
+   * Queues one message about an order. The id is deterministic (`${orderId}:notice:<kind>`): an effect run
+   * again (a retried step, a restart) queues the same id, which the outbox stores once.
+   */
+  async function say(o: Order, t: string, notice: string, kind: OutboxKind = 'notice'): Promise<void> {
     try {
-      await deps.notifier.sendText(o.customerId, text);
+      await deps.outbox.send([
+        { id: `${o.id}:notice:${notice}`, chat: o.customerId, kind, orderId: o.id, payload: text(t) },
+      ]);
     } catch (err) {
-      log.warn({ orderId: o.id, err: (err as Error).message }, 'could not message customer');
+      log.warn({ orderId: o.id, err: (err as Error).message }, 'could not queue a message to the customer');
     }
   }
 
@@ -182,10 +186,12 @@ export function createSaga(deps: SagaDeps) {
     switch (e.type) {
       case 'notify_pay_instructions': {
         const link = o.operations.collect?.deepLinkUrl;
-        return say(o, link ? M.payWithLink(o, link) : M.validateOnPhone(o));
+        return link
+          ? say(o, M.payWithLink(o, link), 'payment_link', 'payment_link')
+          : say(o, M.validateOnPhone(o), 'validate_on_phone');
       }
       case 'notify_collected':
-        return say(o, M.collected(o));
+        return say(o, M.collected(o), e.type);
       case 'start_delivery':
         return deliver(o);
       case 'send':
@@ -205,27 +211,30 @@ export function createSaga(deps: SagaDeps) {
         const why = e.notSent
           ? M.paymentUnreachable(o)
           : M.collectFailed(o, deps.errorText(e.errorType, o.lang, { amount: o.amount, charged: false }));
-        return say(o, why);
+        return say(o, why, e.type);
       }
       case 'start_refund':
         return refund(o);
       case 'notify_delivered':
-        if (deps.receiptVia === 'intech') await say(o, M.delivered(o));
+        if (deps.receiptVia === 'intech') await say(o, M.delivered(o), e.type);
         return;
       case 'notify_token_pending':
-        return say(o, M.tokenPending(o));
+        return say(o, M.tokenPending(o), e.type);
+      case 'notify_tokens':
+        // The Woyofal code arrived after the customer was told it would follow.
+        return say(o, M.tokensArrived(o), e.type);
       case 'start_receipt':
         return receipt(o);
       case 'receipt_chat':
         return chatReceipt(o);
       case 'notify_refunded':
-        return say(o, M.refunded(o));
+        return say(o, M.refunded(o), e.type);
       case 'notify_refund_failed':
-        return say(o, M.refundFailed(o));
+        return say(o, M.refundFailed(o), e.type);
       case 'notify_expired':
-        return say(o, M.expired(o));
+        return say(o, M.expired(o), e.type);
       case 'notify_slow':
-        return say(o, M.slow(o));
+        return say(o, M.slow(o), e.type);
       case 'open_claim':
         return claim(o);
       case 'send_claim':
@@ -360,19 +369,75 @@ export function createSaga(deps: SagaDeps) {
     try {
       const cur = (await store.orders.get(o.id)) ?? o;
       if (cur.state !== 'delivered') return;
-      const text = deps.receipts.text(cur, cur.lang);
       try {
-        await deps.notifier.sendText(cur.customerId, text);
-        const png = await renderPng(cur);
-        if (png) await deps.notifier.sendImage(cur.customerId, png, M.receiptCaption(cur));
+        await deps.outbox.send(await receiptMessages(cur, cur.customerId, `${cur.id}:receipt`));
       } catch (err) {
         log.warn({ orderId: cur.id, err: (err as Error).message }, 'chat receipt failed; will retry');
         await apply(cur.id, (x) => addEvent(x, 'receipt_chat:failed', (err as Error).message, now()));
         return;
       }
+      // Handed to the outbox (durable): the drainer sends it; a WhatsApp error comes back through
+      // receiptNotDelivered.
       await apply(cur.id, (x) => completeReceipt(x, now()));
     } finally {
       running.delete(key);
+    }
+  }
+
+  /** The chat receipt: its text, then the same receipt as an image (when it renders). */
+  async function receiptMessages(o: Order, chat: string, id: string): Promise<OutboxInput[]> {
+    const png = await renderPng(o);
+    const base = { chat, kind: 'receipt' as const, orderId: o.id };
+    return [
+      { ...base, id, payload: text(deps.receipts.text(o, o.lang)) },
+      ...(png
+        ? [
+            {
+              ...base,
+              id: `${id}:image`,
+              payload: {
+                type: 'image' as const,
+                imageBase64: png.toString('base64'),
+                caption: M.receiptCaption(o),
+              },
+            },
+          ]
+        : []),
+    ];
+  }
+
+  /**
+   * WhatsApp refused a receipt message (messages.update ERROR): once per order, the receipt goes another
+   * way (Intech WHATSAPP_MESSAGING, or the customer's LID address); the order's timeline shows it.
+   */
+  async function receiptNotDelivered(
+    orderId: string,
+    chat: string,
+    error: string | undefined,
+  ): Promise<void> {
+    const o = await store.orders.get(orderId);
+    if (!o) return;
+    const customer = await store.customers.get(o.customerId).catch(() => undefined);
+    const route = receiptResendRoute(o, chat, customer?.aliases ?? []);
+    const op =
+      route.via === 'intech'
+        ? newOperation('receipt', extIdFor(o.id, 'receipt'), 'WHATSAPP_MESSAGING', 0, now())
+        : null;
+    const r = await mutate(orderId, (x) => receiptUndelivered(x, route, op, error, now()));
+    if (!r.won) return;
+    log.warn({ orderId, via: route.via, error }, 'chat receipt not delivered; resending another way');
+    if (route.via === 'intech') {
+      const png = await renderPng(r.order);
+      const t = deps.receipts.text(r.order, r.order.lang);
+      await sendOp(r.order, 'receipt', receiptRequest(r.order, route.phone, t, png, deps.requestConfig));
+    } else if (route.via === 'lid') {
+      await deps.outbox.send(await receiptMessages(r.order, route.chat, `${r.order.id}:receipt:lid`));
+    } else {
+      await alert(
+        'receipt_undelivered',
+        `Order ${orderId}: WhatsApp could not deliver the receipt (error ${error ?? 'unknown'}) and no other way is left; send it by hand.`,
+        orderId,
+      );
     }
   }
 
@@ -457,6 +522,7 @@ export function createSaga(deps: SagaDeps) {
     deliver,
     receipt,
     chatReceipt,
+    receiptNotDelivered,
     refund,
     claim,
     say,

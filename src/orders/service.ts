@@ -15,7 +15,8 @@ import { extIdFor } from './ext-ids.js';
 import { orderMessages as M } from './messages.js';
 import type { OrderClaims } from './claims.js';
 import { createReconciler } from './reconciler.js';
-import { createSaga, type ErrorText, type Notifier, type ReceiptRenderer } from './saga.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { createSaga, type ErrorText, type ReceiptRenderer } from './saga.js';
 import { createStatusLookup } from './status-lookup.js';
 import { checkPayerLimits, type PayerLimits } from './payer-limits.js';
 import {
@@ -60,7 +61,8 @@ export interface OrderServiceConfig {
 export interface OrderServiceDeps {
   store: Store;
   intech: IntechApi;
-  notifier: Notifier;
+  /** Customer messages (payment links, notices, refunds, chat receipts) go through the outbox. */
+  outbox: Outbox;
   alerter: AdminAlerter;
   config: OrderServiceConfig;
   now?: () => number;
@@ -82,6 +84,8 @@ export type CallbackResult = 'applied' | 'duplicate' | 'unknown' | 'ignored';
 
 export interface OrderService extends OrderDesk {
   handleCallback(body: CallbackBody): Promise<CallbackResult>;
+  /** WhatsApp reported a receipt message of this order as not delivered (status ERROR). */
+  receiptNotDelivered(orderId: string, chat: string, error: string | undefined): Promise<void>;
   reconcileOnce(): Promise<void>;
   start(): Promise<void>;
   /** Cluster mode: this instance holds the reconciler lease / lost it. */
@@ -145,7 +149,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     lookup,
     store,
     intech,
-    notifier: deps.notifier,
+    outbox: deps.outbox,
     alerter: deps.alerter,
     requestConfig: { callbackUrl: cfg.callbackUrl, merchantName: cfg.merchantName, publicUrl: cfg.publicUrl },
     receiptVia: cfg.receiptVia,
@@ -343,6 +347,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     get: (id) => store.orders.get(id),
     listForCustomer: (customerId, limit) => store.orders.list({ customerId, limit }),
     handleCallback,
+    receiptNotDelivered: (orderId, chat, error) =>
+      saga.track(saga.busy(orderId, () => saga.receiptNotDelivered(orderId, chat, error))),
     reconcileOnce: () => reconciler.pass(false),
     async start() {
       stopped = false;

@@ -66,6 +66,19 @@ describe('admin alerter', () => {
     expect(await store.outbox.list({ limit: 10 })).toEqual([]);
   });
 
+  it('the outbox pausing every send (rate limit, error run): its alert goes through Intech', async () => {
+    const { intech, alerter, store } = setup({ connected: true });
+    await alerter.alert('whatsapp_rate_limited', 'sending paused');
+    await alerter.alert('whatsapp_send_errors', '5 errors in a row');
+    expect(intech.ops.map((o) => o.message)).toEqual([
+      '⚠️ *whatsapp_rate_limited*\nsending paused',
+      '⚠️ *whatsapp_rate_limited*\nsending paused',
+      '⚠️ *whatsapp_send_errors*\n5 errors in a row',
+      '⚠️ *whatsapp_send_errors*\n5 errors in a row',
+    ]);
+    expect(await store.outbox.list({ limit: 10 })).toEqual([]);
+  });
+
   it('Intech refuses for one admin: that one is queued in the outbox; an unknown outcome is not resent', async () => {
     const { intech, alerter, store } = setup({ connected: false });
     const real = intech.operation.bind(intech);

@@ -24,18 +24,19 @@ async function recipientIds(store: Store, broadcastId: string): Promise<string[]
   return ids;
 }
 import type { Store } from '../../src/store/types.js';
-import { fakeClock, fakeIntech, recordingChannel, seedSubscribers } from './helpers.js';
+import { fakeClock, fakeIntech, inlineOutbox, recordingChannel, seedSubscribers } from './helpers.js';
 
 function setup(opts: { perMinute?: number; random?: () => number; store?: Store } = {}) {
   const store = opts.store ?? createMemoryStore();
   const clock = fakeClock();
   const channel = recordingChannel();
   channel.clock = clock.now;
+  const outbox = inlineOutbox(store, channel);
   const reports: string[] = [];
   const make = (extra: Partial<Parameters<typeof createBroadcastService>[0]> = {}) =>
     createBroadcastService({
       store,
-      channel,
+      outbox,
       via: 'chat',
       perMinute: opts.perMinute ?? 60,
       random: opts.random ?? (() => 0.5),
@@ -46,7 +47,7 @@ function setup(opts: { perMinute?: number; random?: () => number; store?: Store 
       },
       ...extra,
     });
-  return { store, clock, channel, reports, make };
+  return { store, clock, channel, outbox, reports, make };
 }
 
 function countBy(xs: string[]): Map<string, number> {
@@ -133,16 +134,24 @@ describe('broadcasts', () => {
     });
   });
 
-  it('counts a failing send as failed and goes on with the others', async () => {
-    const { store, channel, make } = setup();
+  it('counts a message the outbox gave up on as failed and goes on with the others', async () => {
+    const { store, channel, outbox, make } = setup();
     const ids = await seedSubscribers(store, 3);
     channel.failFor.add(ids[1]!);
     const svc = make();
+    // As src/bot.ts wires it: the drainer's permanent failures reach the broadcast.
+    outbox.onFailed = (m, e) => svc.messageFailed(m.broadcastId!, m.chat, e);
     const b = await svc.create('Promo', 'dashboard');
     await svc.start(b.id);
     await svc.settled(b.id);
     expect(await svc.progress(b.id)).toMatchObject({ sent: 2, failed: 1, left: 0 });
     expect((await store.broadcasts.counts(b.id)).failed).toBe(1);
+    expect(await store.broadcasts.recipient(b.id, ids[1]!)).toMatchObject({
+      status: 'failed',
+      ref: `${b.id}:${ids[1]}`,
+    });
+    expect(channel.texts(ids[0])).toHaveLength(1);
+    expect(channel.texts(ids[2])).toHaveLength(1);
   });
 
   it('survives a restart mid-broadcast: nobody twice, nobody skipped', async () => {
@@ -176,7 +185,7 @@ describe('broadcasts', () => {
       const make = (store: Store) =>
         createBroadcastService({
           store,
-          channel,
+          outbox: inlineOutbox(store, channel),
           via: 'chat',
           perMinute: 60,
           sleep: clock.sleep,
@@ -208,7 +217,7 @@ describe('broadcasts', () => {
     }
   });
 
-  it('after a crash between "attempting" and "sent", does not resend through chat (at most once)', async () => {
+  it('after a crash between "attempting" and "sent", queued again under the same outbox id: exactly once', async () => {
     const { store, channel, make } = setup();
     const ids = await seedSubscribers(store, 5);
     const first = make();
@@ -218,18 +227,37 @@ describe('broadcasts', () => {
     const b = await first.create('Promo', 'dashboard');
     await first.start(b.id);
     await first.settled(b.id);
-    // The process died after marking the third recipient and maybe sending to them.
-    const third = (await recipientIds(store, b.id))[2]!;
-    expect(await store.broadcasts.mark(b.id, third, 'attempting', { from: ['pending'] })).toBe(true);
-
+    // The process died after claiming two more recipients: the third before its message was queued,
+    // the fourth after (its message is in the outbox, already sent).
+    const [, , third, fourth] = await recipientIds(store, b.id);
+    expect(await store.broadcasts.mark(b.id, third!, 'attempting', { from: ['pending'] })).toBe(true);
+    expect(await store.broadcasts.mark(b.id, fourth!, 'attempting', { from: ['pending'] })).toBe(true);
+    await store.outbox.enqueue(
+      [
+        {
+          id: `${b.id}:${fourth}`,
+          chat: fourth!,
+          kind: 'broadcast',
+          broadcastId: b.id,
+          payload: { type: 'text', text: 'Promo' },
+        },
+      ],
+      Date.now(),
+    );
+    const claimed = await store.outbox.claim('crashed', Date.now(), 60_000, 10);
+    await store.outbox.markSent(claimed[0]!.id, 'crashed', {
+      waMessageId: 'WA-before-crash',
+      at: Date.now(),
+    });
     channel.afterSend = undefined;
     const second = make();
     await second.resume();
     await second.settled(b.id);
     const counts = countBy(channel.sent.map((m) => m.to));
-    expect(counts.get(third)).toBeUndefined();
-    for (const id of ids.filter((i) => i !== third)) expect(counts.get(id)).toBe(1);
-    expect(await second.progress(b.id)).toMatchObject({ state: 'done', sent: 4, unknown: 1, left: 0 });
+    expect(counts.get(third!)).toBe(1);
+    expect(counts.get(fourth!)).toBeUndefined(); // the customer already has it
+    for (const id of ids.filter((i) => i !== fourth)) expect(counts.get(id)).toBe(1);
+    expect(await second.progress(b.id)).toMatchObject({ state: 'done', sent: 5, unknown: 0, left: 0 });
   });
 
   it('can be cancelled: sending stops and a restart does not continue it', async () => {

@@ -7,7 +7,16 @@ import type { InboundMessage } from '../../src/channels/channel.js';
 import type { Order } from '../../src/orders/types.js';
 import { createMemoryStore } from '../../src/store/index.js';
 import { putCustomer } from '../store/fixtures.js';
-import { customer, fakeClock, fakeIntech, recordingChannel, SERVICES, seedSubscribers } from './helpers.js';
+import { text } from '../../src/outbox/outbox.js';
+import {
+  customer,
+  fakeClock,
+  fakeIntech,
+  inlineOutbox,
+  recordingChannel,
+  SERVICES,
+  seedSubscribers,
+} from './helpers.js';
 
 const ADMIN = '+221770000001';
 const CUSTOMER = '+221760000002';
@@ -18,21 +27,30 @@ async function setup() {
   const catalog = await createCatalog({ kv: store.kv, services: SERVICES });
   const intech = fakeIntech({ balance: 123_450 });
   const channel = recordingChannel();
+  const outbox = inlineOutbox(store, channel);
   const broadcasts = createBroadcastService({
     store,
-    channel,
+    outbox,
     via: 'chat',
     perMinute: 600,
     sleep: clock.sleep,
     now: clock.now,
-    onFinished: async (b, p) => channel.sendText(b.createdBy, `report ${p.sent}/${p.total}`),
+    onFinished: async (b, p) =>
+      outbox.send([
+        {
+          id: `report:${b.id}`,
+          chat: b.createdBy,
+          kind: 'reply',
+          payload: text(`report ${p.sent}/${p.total}`),
+        },
+      ]),
   });
   const sync = createCatalogSync({ catalog, intech, kv: store.kv, now: clock.now });
   const commands = createAdminCommands({
     store,
     catalog,
     intech,
-    channel,
+    outbox,
     adminNumbers: [ADMIN],
     broadcasts,
     sync,

@@ -1,8 +1,13 @@
-// Test doubles for the admin area: a recording channel, a fake IntechApi, a fake clock, seeded customers.
+// Test doubles for the admin area: a recording channel behind an outbox that delivers at once, a fake
+// IntechApi, a fake clock, seeded customers.
 import type { IntechApi } from '../../src/intech/api.js';
 import { IntechRejectedError, IntechUnknownOutcomeError } from '../../src/intech/errors.js';
 import type { IntechService, OperationRequest } from '../../src/intech/types.js';
-import type { Customer, Store } from '../../src/store/types.js';
+import { createDrainer } from '../../src/outbox/drainer.js';
+import { PermanentSendError } from '../../src/outbox/errors.js';
+import type { Outbox } from '../../src/outbox/outbox.js';
+import { createPacer } from '../../src/outbox/pacer.js';
+import type { Customer, OutboxMessage, OutboxPayload, Store } from '../../src/store/types.js';
 import { makeCustomer, putCustomer } from '../store/fixtures.js';
 
 export function recordingChannel() {
@@ -13,10 +18,17 @@ export function recordingChannel() {
     failFor: new Set<string>(),
     /** Called after each successful send (tests stop services mid-broadcast from here). */
     afterSend: undefined as undefined | ((n: number) => void | Promise<void>),
-    async sendText(to: string, text: string) {
-      if (ch.failFor.has(to)) throw new Error('channel down');
-      sent.push({ to, text, at: ch.clock() });
+    canSend: () => true,
+    async deliver(to: string, payload: OutboxPayload) {
+      // A number WhatsApp refuses for good: the outbox gives the message up.
+      if (ch.failFor.has(to)) throw new PermanentSendError('not on WhatsApp');
+      sent.push({
+        to,
+        text: payload.type === 'text' ? payload.text : (payload.caption ?? ''),
+        at: ch.clock(),
+      });
       await ch.afterSend?.(sent.length);
+      return { waMessageId: `WA${sent.length}` };
     },
     texts(to?: string) {
       return sent.filter((m) => !to || m.to === to).map((m) => m.text);
@@ -170,4 +182,29 @@ export async function seedSubscribers(
     ids.push(id);
   }
   return ids;
+}
+
+/**
+ * An outbox on `store` whose messages are delivered before send() resolves (through a real drainer), so
+ * a test sees what the customer got in the order the service produced it.
+ */
+export function inlineOutbox(store: Pick<Store, 'outbox'>, channel: ReturnType<typeof recordingChannel>) {
+  const hooks: { onFailed?: (m: OutboxMessage, error: string) => Promise<void> | void } = {};
+  const drainer = createDrainer({
+    outbox: store.outbox,
+    channel,
+    owner: 'admin-test',
+    pacer: createPacer({ now: Date.now, random: () => 0 }),
+    now: Date.now,
+    random: () => 0.5,
+    onFailed: (m, e) => hooks.onFailed?.(m, e),
+  });
+  const outbox: Outbox & typeof hooks = Object.assign(hooks, {
+    async send(messages: Parameters<Outbox['send']>[0]) {
+      await store.outbox.enqueue(messages, Date.now());
+      for (const chat of new Set(messages.map((m) => m.chat))) await drainer.flushChat(chat, 2_000);
+    },
+    kick() {},
+  });
+  return outbox;
 }

@@ -7,7 +7,7 @@ import { createAdminCommands, parseAdminCommand } from '../../src/admin/commands
 import type { WhatsAppLink } from '../../src/admin/whatsapp-link.js';
 import { createCatalog } from '../../src/catalog/catalog.js';
 import { createMemoryStore } from '../../src/store/index.js';
-import { fakeIntech, recordingChannel, SERVICES } from './helpers.js';
+import { fakeIntech, inlineOutbox, recordingChannel, SERVICES } from './helpers.js';
 
 const ADMIN = '+221770000001';
 const CUSTOMER = '+221760000002';
@@ -17,13 +17,14 @@ async function setup(whatsapp?: WhatsAppLink) {
   const catalog = await createCatalog({ kv: store.kv, services: SERVICES });
   const intech = fakeIntech();
   const channel = recordingChannel();
-  const broadcasts = createBroadcastService({ store, channel, via: 'chat', perMinute: 600 });
+  const outbox = inlineOutbox(store, channel);
+  const broadcasts = createBroadcastService({ store, outbox, via: 'chat', perMinute: 600 });
   const sync = createCatalogSync({ catalog, intech, kv: store.kv });
   const commands = createAdminCommands({
     store,
     catalog,
     intech,
-    channel,
+    outbox,
     adminNumbers: [ADMIN],
     broadcasts,
     sync,

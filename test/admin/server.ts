@@ -8,7 +8,7 @@ import { createAdminRouter } from '../../src/admin/router.js';
 import { createCatalog } from '../../src/catalog/catalog.js';
 import type { Order } from '../../src/orders/types.js';
 import { createMemoryStore } from '../../src/store/index.js';
-import { fakeIntech, recordingChannel, SERVICES, seedSubscribers } from './helpers.js';
+import { fakeIntech, inlineOutbox, recordingChannel, SERVICES, seedSubscribers } from './helpers.js';
 
 export const TOKEN = 'test-admin-token-0123456789';
 
@@ -83,9 +83,10 @@ export async function startAdminServer(
   const catalog = await createCatalog({ kv: store.kv, services: SERVICES });
   const intech = fakeIntech({ balance: 321_000 });
   const channel = recordingChannel();
+  const outbox = inlineOutbox(store, channel);
   const broadcasts = createBroadcastService({
     store,
-    channel,
+    outbox,
     via: 'chat',
     perMinute: opts.broadcastPerMinute ?? 6000,
     jitter: 0,

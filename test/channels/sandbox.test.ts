@@ -1,17 +1,53 @@
-import { describe, expect, it } from 'vitest';
-import { createSandboxChannel } from '../../src/channels/sandbox.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSandboxChannel, type SandboxChannel } from '../../src/channels/sandbox.js';
+import { text } from '../../src/outbox/outbox.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import { wireOutbox } from '../helpers/outbox.js';
+
+/** The sandbox as src/bot.ts builds it: the bot's messages go through the outbox and its drainer. */
+function sandbox(opts: Parameters<typeof createSandboxChannel>[0] = {}) {
+  const store = createMemoryStore();
+  let wired: ReturnType<typeof wireOutbox> | undefined;
+  const ch: SandboxChannel = createSandboxChannel({
+    ...opts,
+    flushChat: (chat) => wired!.drainer.flushChat(chat),
+  });
+  wired = wireOutbox(store, ch);
+  stops.push(wired.stop);
+  let n = 0;
+  const say = (chat: string, t: string) =>
+    wired!.outbox.send([{ id: `m${++n}`, chat, kind: 'reply', payload: text(t) }]);
+  return { ch, store, outbox: wired.outbox, say };
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) await s();
+});
 
 describe('sandbox channel', () => {
   it('returns what the bot sent while handling the message, and keeps the whole transcript', async () => {
-    const ch = createSandboxChannel({ now: () => Date.parse('2026-11-29T10:00:00Z') });
+    const { ch, outbox, say } = sandbox({ now: () => Date.parse('2026-11-29T10:00:00Z') });
     await ch.start(async (m) => {
-      await ch.sendText(m.customerId, `echo: ${m.text}`);
-      await ch.sendImage(m.customerId, Buffer.from('png'), 'caption');
+      await say(m.customerId, `echo: ${m.text}`);
+      await outbox.send([
+        {
+          id: 'img',
+          chat: m.customerId,
+          kind: 'receipt',
+          payload: { type: 'image', imageBase64: Buffer.from('png').toString('base64'), caption: 'caption' },
+        },
+      ]);
     });
     const replies = await ch.receive('+221771234567', 'salut');
     expect(replies.map((r) => r.text)).toEqual(['echo: salut', 'caption']);
     expect(replies[1]?.media?.mimetype).toBe('image/png');
-    await ch.sendText('+221771234567', 'later');
+    expect(ch.media(replies[1]!.media!.id)?.data.toString()).toBe('png');
+    // Later messages (an order's notice) reach the transcript when the drainer sends them.
+    await say('+221771234567', 'later');
+    const until = Date.now() + 2_000;
+    while (ch.transcript('+221771234567').length < 4 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10));
     ch.recordReceipt('+221771234567', 'Reçu', {
       base64: Buffer.from('img').toString('base64'),
       extension: '.png',
@@ -30,10 +66,10 @@ describe('sandbox channel', () => {
   });
 
   it('does not mix customers handled at the same time', async () => {
-    const ch = createSandboxChannel();
+    const { ch, say } = sandbox();
     await ch.start(async (m) => {
       await new Promise((r) => setTimeout(r, m.text === 'slow' ? 30 : 1));
-      await ch.sendText(m.customerId, `for ${m.customerId}`);
+      await say(m.customerId, `for ${m.customerId}`);
     });
     const [a, b] = await Promise.all([
       ch.receive('+221771111111', 'slow'),
@@ -44,13 +80,13 @@ describe('sandbox channel', () => {
   });
 
   it('notifies subscribers of every new entry', async () => {
-    const ch = createSandboxChannel();
+    const { ch } = sandbox();
     await ch.start(async () => {});
     const seen: string[] = [];
     const off = ch.subscribe((p, e) => seen.push(`${p}:${e.direction}:${e.text}`));
     await ch.receive('+221771234567', 'a');
     off();
-    await ch.sendText('+221771234567', 'b');
+    await ch.deliver('+221771234567', text('b'));
     expect(seen).toEqual(['+221771234567:in:a']);
   });
 });

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/catalog/types.js';
 import type { InboundMessage } from '../../src/channels/channel.js';
 import { createConversationRunner } from '../../src/conversation/runner.js';
@@ -8,6 +8,7 @@ import { createMemoryStore } from '../../src/store/memory.js';
 import { putCustomer } from '../store/fixtures.js';
 import type { Store } from '../../src/store/types.js';
 import { ME, OM, ORANGE, order, P, testCatalog, WAVE } from './helpers.js';
+import { recordingChannel as deliveries, wireOutbox } from '../helpers/outbox.js';
 
 const TO = '+221771234567';
 const OTHER = '+221781112233';
@@ -78,18 +79,17 @@ function fakeOrders(store: Store) {
   };
 }
 
+/** What the customer sees: the messages the outbox drainer delivered, per chat. */
 function recordingChannel() {
-  const sent: { to: string; text: string }[] = [];
+  const ch = deliveries();
   return {
-    sent,
-    channel: {
-      async sendText(to: string, text: string) {
-        sent.push({ to, text });
-      },
-      async setTyping() {},
+    ch,
+    get sent() {
+      return ch.sent.map((m) => ({ to: m.customerId, text: m.text ?? '' }));
     },
+    channel: { async setTyping() {} },
     to(id: string) {
-      return sent.filter((s) => s.to === id).map((s) => s.text);
+      return ch.texts(id);
     },
   };
 }
@@ -108,6 +108,10 @@ const msg = (text: string, over: Partial<InboundMessage> = {}): InboundMessage =
 describe('conversation runner', () => {
   let store: Store;
   let clock: number;
+  const drainers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of drainers.splice(0)) await stop();
+  });
   beforeEach(async () => {
     catalog = await testCatalog();
     clock = Date.UTC(2026, 10, 29, 12);
@@ -118,12 +122,15 @@ describe('conversation runner', () => {
     const p = fakeParser(TABLE);
     const o = fakeOrders(store);
     const ch = recordingChannel();
-    const runner = createConversationRunner({
+    const wired = wireOutbox(store, ch.ch);
+    drainers.push(wired.stop);
+    const inner = createConversationRunner({
       store,
       parser: p.parser,
       catalog,
       orders: o.desk,
       channel: ch.channel,
+      outbox: wired.outbox,
       limits: {
         messagesPerMinute: opts.perMinute ?? 20,
         orderMaxXof: 200_000,
@@ -133,7 +140,18 @@ describe('conversation runner', () => {
       adminHandler: opts.adminHandler,
       now: () => clock,
     });
-    return { runner, p, o, ch };
+    // A turn's replies are queued in the outbox; the customer has them once the drainer sent them.
+    const runner = {
+      async handle(m: InboundMessage) {
+        await inner.handle(m);
+        await wired.drainer.flushChat(m.customerId, 2_000);
+      },
+      async idle() {
+        await inner.idle();
+        await wired.drainer.flush(2_000);
+      },
+    };
+    return { runner, p, o, ch, wired };
   }
 
   it('one-shot request then "1": places the exact order, acknowledges, remembers the wallet', async () => {
@@ -334,6 +352,23 @@ describe('conversation runner', () => {
     p.parser.parse = original;
     await runner.handle(msg('menu'));
     expect(ch.to(ME)[1]).toContain('Que voulez-vous faire');
+  });
+
+  it('the channel down: replies and the conversation are stored together, and sent once it is back', async () => {
+    const { runner, ch, o } = setup();
+    ch.ch.connected = false;
+    const first = msg('credit 1000 77 123 45 67');
+    await runner.handle(first);
+    expect(ch.to(ME)).toEqual([]);
+    // Durable: the reply waits in the outbox under an id derived from the inbound message.
+    expect((await store.outbox.get(`reply:${ME}:${first.id}:0`))?.state).toBe('pending');
+    // The conversation state was written with it: "1" answers the summary nobody has seen yet.
+    await runner.handle(msg('1'));
+    expect(o.placed).toHaveLength(1);
+    ch.ch.connected = true;
+    await runner.idle();
+    expect(ch.to(ME)[0]).toContain('Crédit Orange 1 000 FCFA pour 77 123 45 67');
+    expect(new Set(ch.to(ME)).size).toBe(ch.to(ME).length);
   });
 
   it('status shows orders from the order desk', async () => {

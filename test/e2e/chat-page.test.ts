@@ -211,10 +211,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('sandbox chat page (Chromium)',
       const phone = name === 'phone' ? '+221760000001' : '+221760000002';
       await openChat(page, bot.url, phone);
       const url = 'https://example.test/pay_now/a*b*c_d_?x=1&y=2';
-      await bot.sandbox!.sendText(
-        phone,
-        `*Gras* et _italique_ ~barré~, code \`\`\`1234 5678\`\`\`, lien ${url}. Mot ${'x'.repeat(300)}`,
-      );
+      await bot.sandbox!.deliver(phone, {
+        type: 'text',
+        text: `*Gras* et _italique_ ~barré~, code \`\`\`1234 5678\`\`\`, lien ${url}. Mot ${'x'.repeat(300)}`,
+      });
       const msg = page.getByTestId('msg-out').last();
       await msg.waitFor();
       expect(await msg.locator('b').textContent()).toBe('Gras');

@@ -57,6 +57,38 @@ async function say(url: string, text: string): Promise<string> {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm start as a process', () => {
+  it('sells Woyofal out of the box: the code reaches the customer (the sandbox signs its callbacks)', async () => {
+    const bot = await startMain();
+    const woyofal = '+221775550101';
+    const post = async (text: string) => {
+      const res = await fetch(`${bot.url}/sandbox/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: woyofal, text }),
+      });
+      return ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join('\n');
+    };
+    try {
+      expect(await post('woyofal 5000 compteur 14123456789')).toContain('5 000 FCFA');
+      expect(await post('1')).toMatch(/https?:\/\/\S+\/pay\/wave\//);
+      // The simulated customer approves the Wave payment; the code arrives with the receipt.
+      let transcript = '';
+      for (let i = 0; i < 100 && !/\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}/.test(transcript); i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        const res = await fetch(`${bot.url}/sandbox/messages?phone=${encodeURIComponent(woyofal)}`);
+        transcript = ((await res.json()) as { messages: { text: string }[] }).messages
+          .map((m) => m.text)
+          .join('\n');
+      }
+      expect(transcript).toMatch(/\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}/);
+      expect(transcript).not.toMatch(/équipe|team/i);
+    } finally {
+      const done = exitOf(bot.child);
+      bot.child.kill('SIGTERM');
+      expect(await done).toBe(0);
+    }
+  }, 60_000);
+
   it('shuts down cleanly on SIGTERM and resumes the conversation after a restart', async () => {
     const first = await startMain();
     expect(first.output()).toContain('npm run chat');

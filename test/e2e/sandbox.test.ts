@@ -94,8 +94,10 @@ describe('sandbox end to end', () => {
       kind: 'whatsapp' as const,
       async start() {},
       async stop() {},
-      async sendText() {},
-      async sendImage() {},
+      async deliver() {
+        return {};
+      },
+      canSend: () => false,
       async setTyping() {},
       health: () => ({ connected: false, detail: 'test' }),
     };

@@ -12,7 +12,8 @@ afterEach(async () => {
   bot = undefined;
 });
 
-const WRITES = /^(create|update|record|tryAcquire|save|add|resolve|set|setMany|clear|firstSeen|delete)$/;
+const WRITES =
+  /^(create|update|record|tryAcquire|getOrCreate|save|add|resolve|set|setMany|clear|firstSeen|delete|commit|enqueue|claim|markSent|retry|markFailed|setDelivery|mark|addRecipients)$/;
 
 /** A memory store on a "disk" that can fill up: every write then fails with ENOSPC, reads still answer. */
 function fillableStore(): { store: Store; full: { on: boolean } } {
@@ -41,8 +42,10 @@ function fakeWhatsApp(health: () => ChannelHealth): Channel {
     kind: 'whatsapp',
     async start() {},
     async stop() {},
-    async sendText() {},
-    async sendImage() {},
+    async deliver() {
+      return {};
+    },
+    canSend: () => false,
     async setTyping() {},
     health,
   };

@@ -8,7 +8,8 @@ import type { Order } from '../../src/orders/types.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { Store } from '../../src/store/types.js';
 import { dropDatabase, freshDatabase } from '../store/pg-db.js';
-import { recordingAlerter, recordingNotifier } from './harness.js';
+import { createOutbox } from '../../src/outbox/outbox.js';
+import { recordingAlerter } from './harness.js';
 import { createdOrder } from './order-fixture.js';
 
 const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
@@ -74,7 +75,8 @@ function instance(
   return createOrderService({
     store,
     intech: over.intech ?? slowIntech(lookups),
-    notifier: recordingNotifier(),
+    // Messages are only queued here (the test is about lookups and claims).
+    outbox: createOutbox({ store, kick: () => {} }),
     alerter: recordingAlerter(),
     config: {
       callbackUrl: 'http://127.0.0.1:1/intech/callback',

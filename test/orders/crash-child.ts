@@ -11,6 +11,7 @@ import { createOrderService } from '../../src/orders/service.js';
 import type { Order } from '../../src/orders/types.js';
 import { openLowdbStore } from '../../src/store/lowdb/index.js';
 import type { Store } from '../../src/store/types.js';
+import { wireOutbox } from '../helpers/outbox.js';
 
 const DATA_DIR = process.env.DATA_DIR!;
 const PORT = Number(process.env.PORT);
@@ -85,19 +86,28 @@ const intech = crashingIntech(
 );
 const log = (file: string, rec: unknown) => appendFileSync(join(DATA_DIR, file), `${JSON.stringify(rec)}\n`);
 
+// Customer messages go through the durable outbox; the "channel" appends what the drainer delivers.
+const wired = wireOutbox(store, {
+  canSend: () => true,
+  async deliver(customerId, payload) {
+    if (payload.type === 'text') log('messages.jsonl', { customerId, kind: 'text', text: payload.text });
+    else
+      log('messages.jsonl', {
+        customerId,
+        kind: 'image',
+        bytes: Buffer.from(payload.imageBase64, 'base64').length,
+        caption: payload.caption,
+      });
+    return {};
+  },
+});
+
 let nextId = 'UNSET';
 const service = createOrderService({
   newId: () => nextId,
   store,
   intech,
-  notifier: {
-    async sendText(customerId, text) {
-      log('messages.jsonl', { customerId, kind: 'text', text });
-    },
-    async sendImage(customerId, png, caption) {
-      log('messages.jsonl', { customerId, kind: 'image', bytes: png.length, caption });
-    },
-  },
+  outbox: wired.outbox,
   alerter: {
     async alert(kind, message, orderId) {
       log('alerts.jsonl', { kind, message, orderId });

@@ -205,19 +205,28 @@ describe('invalid orders', () => {
 });
 
 describe('chat channel down', () => {
-  it('the chat receipt is retried until it goes out; the order completes only then', async () => {
+  it('the chat receipt waits in the outbox while the channel fails, then reaches the customer once', async () => {
     const hh = await harness({ config: { receiptVia: 'chat' } });
     hh.notifier.failing = true;
     const o = await hh.placeOk(airtime());
-    const delivered = await hh.waitForState(o.id, 'delivered');
+    // Handed to the durable outbox: the order is done, the receipt is the drainer's to send.
+    const done = await hh.waitForState(o.id, 'completed');
+    expect(done.operations.deliver?.status).toBe('success');
+    // The chat's first message is retried; the ones behind it (the receipt) wait their turn.
     await hh.waitFor(
-      async () => (await hh.store.orders.get(o.id))?.events.some((e) => e.type === 'receipt_chat:failed'),
-      'a failed chat receipt attempt',
+      async () => (await hh.store.outbox.list({ chat: CUSTOMER, limit: 20 })).some((m) => m.attempts >= 2),
+      'a message retried while the channel fails',
     );
-    expect((await hh.store.orders.get(o.id))!.state).toBe('delivered');
+    expect((await hh.store.outbox.get(`${o.id}:receipt`))?.state).toBe('pending');
+    expect(hh.notifier.images(CUSTOMER)).toHaveLength(0);
     hh.notifier.failing = false;
-    await hh.waitForState(o.id, 'completed');
+    await hh.waitFor(() => hh.notifier.images(CUSTOMER).length === 1, 'the receipt image');
+    await new Promise((r) => setTimeout(r, 100));
     expect(hh.notifier.images(CUSTOMER)).toHaveLength(1);
-    expect(delivered.operations.deliver?.status).toBe('success');
+    const receipt = (await hh.store.outbox.get(`${o.id}:receipt`))!;
+    expect(receipt.state).toBe('sent');
+    const receiptText = receipt.payload.type === 'text' ? receipt.payload.text : '';
+    expect(receiptText).toContain(o.id);
+    expect(hh.notifier.texts(CUSTOMER).filter((t) => t === receiptText)).toHaveLength(1);
   });
 });

@@ -13,41 +13,12 @@ import { startSimulator } from '../../src/sandbox/simulator/index.js';
 import type { SimulatorOptions } from '../../src/sandbox/simulator/types.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/types.js';
+import type { SendTarget } from '../../src/outbox/drainer.js';
+import { recordingChannel, wireOutbox } from '../helpers/outbox.js';
 
 export const API_KEY = 'test-api-key';
 
-export interface SentMessage {
-  customerId: string;
-  kind: 'text' | 'image';
-  text?: string;
-  png?: Buffer;
-  caption?: string;
-  at: number;
-}
-
-export function recordingNotifier() {
-  const sent: SentMessage[] = [];
-  return {
-    sent,
-    failing: false,
-    async sendText(customerId: string, text: string) {
-      if (this.failing) throw new Error('channel down');
-      sent.push({ customerId, kind: 'text', text, at: Date.now() });
-    },
-    async sendImage(customerId: string, png: Buffer, caption?: string) {
-      if (this.failing) throw new Error('channel down');
-      sent.push({ customerId, kind: 'image', png, ...(caption ? { caption } : {}), at: Date.now() });
-    },
-    texts(customerId?: string): string[] {
-      return sent
-        .filter((m) => m.kind === 'text' && (!customerId || m.customerId === customerId))
-        .map((m) => m.text!);
-    },
-    images(customerId?: string): SentMessage[] {
-      return sent.filter((m) => m.kind === 'image' && (!customerId || m.customerId === customerId));
-    },
-  };
-}
+export { recordingChannel as recordingNotifier, type SentMessage } from '../helpers/outbox.js';
 
 export function recordingAlerter() {
   const alerts: { kind: string; message: string; orderId?: string }[] = [];
@@ -69,6 +40,8 @@ export interface HarnessOptions {
   manualReconcile?: boolean;
   /** Unknown-id callbacks recorded per minute by the route (default 20). */
   unknownPerMinute?: number;
+  /** Where the outbox delivers (default: a recording channel, `notifier`), e.g. a real WhatsApp channel. */
+  channel?: SendTarget;
   /** Wraps the real client, e.g. to lose an answer after the request reached the simulator. */
   wrapIntech?: (api: IntechApi) => IntechApi;
 }
@@ -84,7 +57,9 @@ export async function startHarness(opts: HarnessOptions = {}) {
     ...opts.sim,
   });
   const store = opts.store ?? createMemoryStore();
-  const notifier = recordingNotifier();
+  // What the customer sees: what the outbox drainer delivered.
+  const notifier = recordingChannel();
+  const wired = wireOutbox(store, opts.channel ?? notifier);
   const alerter = recordingAlerter();
   const callbacks: { body: CallbackBody; result: unknown }[] = [];
 
@@ -132,7 +107,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     ...(opts.hmacSecret ? { hmacSecret: opts.hmacSecret } : {}),
     ...opts.config,
   };
-  service = createOrderService({ store, intech, notifier, alerter, config });
+  service = createOrderService({ store, intech, outbox: wired.outbox, alerter, config });
   if (!opts.manualReconcile) await service.start();
 
   async function waitFor<T>(
@@ -187,6 +162,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     sim,
     store,
     notifier,
+    outbox: wired.outbox,
+    drainer: wired.drainer,
     alerter,
     callbacks,
     service,
@@ -198,6 +175,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     simTxs,
     async close() {
       await service?.stop();
+      await wired.stop();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await sim.close();

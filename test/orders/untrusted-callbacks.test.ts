@@ -17,7 +17,6 @@ import {
   type Harness,
   type HarnessOptions,
   recordingAlerter,
-  recordingNotifier,
   startHarness,
 } from './harness.js';
 
@@ -303,7 +302,6 @@ describe('claims: at most one, whatever the crashes', () => {
     expect(sentBefore).toBe(true);
 
     // "Restart": a second service on the same store, reconciling from scratch.
-    const notifier = recordingNotifier();
     const alerter = recordingAlerter();
     let claims = 0;
     const client = createIntechClient({ baseUrl: hh.sim.url, apiKey: API_KEY, timeoutMs: 1_000 });
@@ -316,7 +314,7 @@ describe('claims: at most one, whatever the crashes', () => {
           return client.newClaim(...a);
         },
       },
-      notifier,
+      outbox: hh.outbox,
       alerter,
       config: { ...hh.config },
     });
@@ -328,7 +326,10 @@ describe('claims: at most one, whatever the crashes', () => {
     expect(claims).toBe(0);
     expect(hh.sim.control.claims()).toHaveLength(1);
     expect(alerter.alerts.find((a) => a.kind === 'refund_failed')?.message).toMatch(/may have been opened/);
-    expect(notifier.texts(CUSTOMER).some((t) => /Une personne de notre équipe/.test(t))).toBe(true);
+    await hh.waitFor(
+      () => hh.notifier.texts(CUSTOMER).some((t) => /Une personne de notre équipe/.test(t)),
+      'the customer told a person takes over',
+    );
     release();
   });
 

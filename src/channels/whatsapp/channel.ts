@@ -1,5 +1,6 @@
 // The WhatsApp channel on Baileys: connection lifecycle (QR / pairing code, reconnect policy),
-// inbound filtering + dedupe + read receipts + typing, and a rate-limited outbound queue.
+// inbound filtering + dedupe + read receipts + typing, the send primitive the outbox drainer calls (rate,
+// order and retries live in src/outbox), and WhatsApp's delivery acknowledgements (messages.update).
 import {
   Browsers,
   fetchLatestWaWebVersion,
@@ -12,7 +13,9 @@ import {
 } from '@whiskeysockets/baileys';
 import qrcode from 'qrcode-terminal';
 import type { Logger } from '../../logger.js';
-import type { DedupeRepo, KvRepo } from '../../store/types.js';
+import { type DeliveryUpdate, deliveryStatusOf } from '../../outbox/delivery.js';
+import { ChannelNotReadyError, PermanentSendError } from '../../outbox/errors.js';
+import type { DedupeRepo, KvRepo, OutboxPayload } from '../../store/types.js';
 import type { Channel, InboundMessage } from '../channel.js';
 import { type KvAuthState, useKvAuthState } from './auth-state.js';
 import { createMessageDedupe } from './dedupe.js';
@@ -21,7 +24,6 @@ import { skipReason, toIncoming } from './incoming.js';
 import { customerIdToJid, phoneDigits, shouldIgnoreJid } from './jid.js';
 import { createLidIdentities, phoneOfMapping } from './lid-map.js';
 import { closePlan, isLinked, type LinkStatus, type WhatsAppState } from './link.js';
-import { createSendQueue } from './send-queue.js';
 import { createLruCacheStore, createSentMessageStore, LruMap } from './sent-store.js';
 import { defaultSocketFactory, type SocketFactory, type WaSocketLike } from './socket.js';
 
@@ -34,8 +36,8 @@ export interface WhatsAppChannelDeps {
   /** Bot's own number, digits or E.164: link with a pairing code instead of a QR. */
   pairingNumber?: string;
   socketFactory?: SocketFactory;
-  /** Global outbound rate (all chats). */
-  sendPerMinute: number;
+  /** WhatsApp's acknowledgements of sent messages (server ack, delivered, read, error). */
+  onDelivery?: (update: DeliveryUpdate) => void;
   /** 403 / 440 / logged out: wired to admin alerts (a long outage is the outage watch's, src/admin). */
   onAlert?: (kind: string, message: string) => void | Promise<void>;
   /**
@@ -56,8 +58,8 @@ export interface WhatsAppChannelDeps {
   reconnectBackoff?: BackoffOptions;
   /** Offline messages older than this are not answered (default 24 h). */
   maxMessageAgeMs?: number;
-  /** How long a send waits for the connection to (re)open (default 2 min). */
-  openTimeoutMs?: number;
+  /** A sendMessage not answered within this is treated as failed and retried (default 30 s). */
+  sendTimeoutMs?: number;
 }
 
 export type WhatsAppChannel = Channel & {
@@ -114,13 +116,12 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   const printQr = deps.printQr ?? defaultPrintQr;
   const printPairingCode = deps.printPairingCode ?? defaultPrintPairingCode;
   const maxAgeMs = deps.maxMessageAgeMs ?? 24 * 60 * 60 * 1000;
-  const openTimeoutMs = deps.openTimeoutMs ?? 120_000;
+  const sendTimeoutMs = deps.sendTimeoutMs ?? 30_000;
   const pairingDigits = deps.pairingNumber ? phoneDigits(deps.pairingNumber) : undefined;
 
   const dedupe = createMessageDedupe(deps.dedupe, now);
   const sent = createSentMessageStore(1000);
   const retryCounters = createLruCacheStore(5000);
-  const queue = createSendQueue({ perMinute: deps.sendPerMinute, now, sleep, random, logger: log });
   /** customerId -> the chat JID the customer last wrote from (a LID chat stays a LID chat). */
   const chatOf = new LruMap<string>(20_000);
   const inboundChains = new Map<string, Promise<void>>();
@@ -136,7 +137,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   let current: WaSocketLike | undefined;
   let stopped = false;
   let attempts = 0;
-  let openWaiters: { resolve: (s: WaSocketLike) => void; reject: (e: Error) => void }[] = [];
 
   const alert = (kind: string, message: string) => {
     log.error({ kind }, message);
@@ -145,31 +145,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     } catch (err) {
       log.error({ err }, 'alert failed');
     }
-  };
-
-  const settleWaiters = (sock?: WaSocketLike, error?: Error) => {
-    const waiters = openWaiters;
-    openWaiters = [];
-    for (const w of waiters) {
-      if (sock) w.resolve(sock);
-      else w.reject(error ?? new Error('WhatsApp is not connected'));
-    }
-  };
-
-  const waitOpen = (): Promise<WaSocketLike> => {
-    if (state === 'open' && current) return Promise.resolve(current);
-    if (state === 'logged_out' || state === 'stopped') {
-      return Promise.reject(new Error(`WhatsApp is ${state}`));
-    }
-    return new Promise<WaSocketLike>((resolve, reject) => {
-      const waiter = { resolve, reject };
-      openWaiters.push(waiter);
-      void sleep(openTimeoutMs).then(() => {
-        if (!openWaiters.includes(waiter)) return;
-        openWaiters = openWaiters.filter((w) => w !== waiter);
-        reject(new Error('WhatsApp connection did not open in time'));
-      });
-    });
   };
 
   const resolveVersion = async (): Promise<WAVersion | undefined> => {
@@ -281,9 +256,21 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
         linkInfo = {};
         attempts = 0;
         log.info({ me: sock.user?.id }, 'WhatsApp connected');
-        settleWaiters(sock);
       } else if (update.connection === 'close') {
         void onClose(update);
+      }
+    });
+
+    sock.ev.on('messages.update', (updates) => {
+      for (const { key, update } of updates) {
+        const status = deliveryStatusOf(update.status);
+        if (!key.fromMe || !key.id || !status) continue;
+        const error = status === 'error' ? update.messageStubParameters?.[0] : undefined;
+        try {
+          deps.onDelivery?.({ waMessageId: key.id, status, at: now(), ...(error ? { error } : {}) });
+        } catch (err) {
+          log.error({ err }, 'delivery status handler failed');
+        }
       }
     });
 
@@ -341,7 +328,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       case 'logout': {
         // A linked session really ended: wait for an admin's relink (dashboard / command).
         setState('logged_out');
-        settleWaiters(undefined, new Error('WhatsApp logged out'));
         await resetAuth();
         alert(
           'whatsapp_logged_out',
@@ -352,7 +338,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       case 'fatal': {
         setState('stopped');
         stopped = true;
-        settleWaiters(undefined, new Error('WhatsApp stopped'));
         const why =
           code === 403
             ? 'WhatsApp refused the connection (403: number banned or locked). The bot stopped; check the number in the WhatsApp app.'
@@ -412,15 +397,35 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     }
   }
 
-  async function send(
-    customerId: string,
-    content: Parameters<WaSocketLike['sendMessage']>[1],
-  ): Promise<void> {
-    const jid = jidFor(customerId);
-    await queue.enqueue(jid, async () => {
-      const sock = await waitOpen();
-      sent.remember(await sock.sendMessage(jid, content));
+  async function deliver(chat: string, payload: OutboxPayload): Promise<{ waMessageId?: string }> {
+    const sock = current;
+    if (state !== 'open' || !sock) throw new ChannelNotReadyError(`WhatsApp is ${state}`);
+    let jid: string;
+    try {
+      jid = jidFor(chat);
+    } catch (err) {
+      throw new PermanentSendError((err as Error).message); // no address will ever come of it
+    }
+    const content =
+      payload.type === 'text'
+        ? { text: payload.text }
+        : {
+            image: Buffer.from(payload.imageBase64, 'base64'),
+            ...(payload.caption ? { caption: payload.caption } : {}),
+          };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('WhatsApp send timed out')), sendTimeoutMs);
+      timer.unref?.();
     });
+    try {
+      // A timeout may still have sent it: the drainer retries (at-least-once, see src/outbox/drainer.ts).
+      const msg = await Promise.race([sock.sendMessage(jid, content), timeout]);
+      sent.remember(msg);
+      return msg?.key?.id ? { waMessageId: msg.key.id } : {};
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   return {
@@ -442,7 +447,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       setState('stopped');
       const sock = current;
       current = undefined;
-      settleWaiters(undefined, new Error('WhatsApp stopped'));
       try {
         await sock?.end(undefined);
       } catch (err) {
@@ -476,9 +480,9 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       return 'relinking';
     },
 
-    sendText: (customerId, text) => send(customerId, { text }),
+    deliver,
 
-    sendImage: (customerId, image, caption) => send(customerId, caption ? { image, caption } : { image }),
+    canSend: () => state === 'open' && current !== undefined,
 
     async setTyping(customerId, typing) {
       if (state !== 'open' || !current) return;

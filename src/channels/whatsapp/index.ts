@@ -12,6 +12,6 @@ export { createMessageDedupe, dedupeKey, type MessageDedupe } from './dedupe.js'
 export { backoffDelay, type DisconnectAction, disconnectAction, statusCodeOf } from './disconnect.js';
 export { extractText, type ResolvePn, skipReason, toIncoming } from './incoming.js';
 export { customerIdToJid, isPrivateChatJid, phoneFromJid, shouldIgnoreJid } from './jid.js';
-export { createSendQueue, isRateOverlimit, type SendQueue } from './send-queue.js';
+export { isRateOverlimit } from '../../outbox/errors.js';
 export { createLruCacheStore, createSentMessageStore, LruMap, type SentMessageStore } from './sent-store.js';
 export type { SocketFactory, WaSocketLike } from './socket.js';

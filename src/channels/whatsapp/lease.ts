@@ -6,6 +6,7 @@
 // the holder to drain.
 import { createSingleton, type Singleton } from '../../cluster/singleton.js';
 import { type Logger, silentLogger } from '../../logger.js';
+import { ChannelNotReadyError } from '../../outbox/errors.js';
 import { type Fence, FencedWriteError, type KvRepo, type LeaseRepo } from '../../store/types.js';
 import type { InboundMessage } from '../channel.js';
 import type { WhatsAppChannel } from './channel.js';
@@ -110,14 +111,12 @@ export function createLeasedWhatsAppChannel(deps: LeasedWhatsAppDeps): LeasedWha
       if (!inner) throw standby();
       return inner.relink();
     },
-    async sendText(customerId, text) {
-      if (!inner) throw standby();
-      await inner.sendText(customerId, text);
+    // Only the socket's holder sends: a standby instance's drainer sees canSend() false and claims nothing.
+    async deliver(chat, payload) {
+      if (!inner) throw new ChannelNotReadyError('standby: another instance holds the WhatsApp socket');
+      return inner.deliver(chat, payload);
     },
-    async sendImage(customerId, image, caption) {
-      if (!inner) throw standby();
-      await inner.sendImage(customerId, image, caption);
-    },
+    canSend: () => inner?.canSend() ?? false,
     async setTyping(customerId, typing) {
       await inner?.setTyping(customerId, typing);
     },

@@ -5,7 +5,8 @@ import { type Db, json } from './db.js';
 export function callbacksRepo(db: Db): CallbackRepo {
   return {
     async record(rec) {
-      const rows = await db.q(
+      // Intech repeats callbacks and every instance may get each copy: most records are duplicates.
+      const rows = await db.qMostlyNoop(
         `INSERT INTO callbacks (ext, txid, status, received_at, body) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING 1`,
         [rec.externalTransactionId, rec.transactionId, rec.status, rec.receivedAt, json(rec.body ?? null)],

@@ -23,10 +23,10 @@ export function conversationsRepo(db: Db): ConversationRepo {
       return (await db.q('SELECT state FROM conversations WHERE customer_id = $1', [customerId]))[0]?.state;
     },
     async save(customerId, state) {
-      await saveConversation(db.pool, customerId, state);
+      await saveConversation(db.one, customerId, state);
     },
     async delete(customerId) {
-      await saveConversation(db.pool, customerId, null);
+      await saveConversation(db.one, customerId, null);
     },
   };
 }

@@ -4,22 +4,27 @@ import type { Store } from '../types.js';
 import { alertsRepo } from './alerts.js';
 import { broadcastsRepo } from './broadcasts.js';
 import { callbacksRepo } from './callbacks.js';
-import { saveConversation, conversationsRepo } from './conversations.js';
+import { conversationsRepo } from './conversations.js';
 import { customersRepo } from './customers.js';
-import { makePool, openDb } from './db.js';
+import { json, makePool, openDb, types } from './db.js';
 import { dedupeRepo } from './dedupe.js';
 import { kvRepo } from './kv.js';
 import { leasesRepo } from './leases.js';
 import { locksRepo } from './locks.js';
 import { migrate } from './migrate.js';
 import { ordersRepo } from './orders.js';
-import { enqueueRows, outboxRepo } from './outbox.js';
+import { createPipeline } from './pipeline.js';
+import { insertOutbox, outboxArrays, outboxRepo } from './outbox.js';
 import { statusLookupsRepo } from './status-lookups.js';
 
 export interface PostgresStoreOptions {
   url: string;
   poolSize?: number;
   statementTimeoutMs?: number;
+  /** Shared pipelined connections for single-statement reads (default 2; 0 = the pool). */
+  pipelineConnections?: number;
+  /** Shared pipelined connections for single-statement writes (default 4; 0 = the pool). */
+  pipelineWriteConnections?: number;
   logger?: Logger;
 }
 
@@ -31,13 +36,39 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const lockPool = makePool(opts.url, poolSize, 0);
   for (const p of [pool, lockPool])
     p.on('error', (err) => opts.logger?.warn({ err }, 'postgres idle client error'));
-  const db = openDb(pool);
+  const pipeConns = opts.pipelineConnections ?? 2;
+  const pipeline =
+    pipeConns === 0
+      ? undefined
+      : createPipeline({
+          url: opts.url,
+          connections: pipeConns,
+          statementTimeoutMs: timeout,
+          types,
+          onError: (err) => opts.logger?.warn({ err }, 'postgres pipelined connection lost'),
+        });
+  // Writes apart from reads: a pipelined commit waits for the WAL flush, and a read queued behind it
+  // would wait too. Several connections, so that commits still flush together.
+  const writeConns = opts.pipelineWriteConnections ?? 4;
+  const writes =
+    writeConns === 0
+      ? undefined
+      : createPipeline({
+          url: opts.url,
+          connections: writeConns,
+          statementTimeoutMs: timeout,
+          types,
+          onError: (err) => opts.logger?.warn({ err }, 'postgres pipelined connection lost'),
+        });
+  const db = openDb(pool, pipeline, writes);
   try {
     const applied = await migrate(pool);
     if (applied.length) opts.logger?.info({ applied }, 'database migrations applied');
   } catch (err) {
     await pool.end();
     await lockPool.end();
+    await pipeline?.end();
+    await writes?.end();
     throw err;
   }
   let closed = false;
@@ -56,11 +87,19 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     locks: locksRepo(lockPool),
     outbox: outboxRepo(db),
     async commit(unit, at) {
-      await db.tx(async (c) => {
-        if (unit.conversation)
-          await saveConversation(c, unit.conversation.customerId, unit.conversation.state);
-        if (unit.outbox?.length) await enqueueRows(c, unit.outbox, at);
-      });
+      // One statement, hence one transaction and one round trip, whatever the unit holds.
+      const conv = unit.conversation;
+      const state = conv && conv.state !== null && conv.state !== undefined ? json(conv.state) : null;
+      const outbox = outboxArrays(unit.outbox ?? [], at);
+      if (!conv && !unit.outbox?.length) return;
+      await db.q(
+        `WITH del AS (DELETE FROM conversations WHERE $1::boolean AND $3::text IS NULL AND customer_id = $2),
+         up AS (INSERT INTO conversations (customer_id, state) SELECT $2, $3::jsonb WHERE $1::boolean AND $3::text IS NOT NULL
+           ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
+         ob AS (${insertOutbox(4)})
+         SELECT 1`,
+        [conv !== undefined, conv?.customerId ?? '', state, ...outbox],
+      );
     },
     async ping() {
       if (closed) return false;

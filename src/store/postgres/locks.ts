@@ -4,6 +4,10 @@
 import type pg from 'pg';
 import type { LockRepo } from '../types.js';
 
+// Prepared once per connection: two statements on every conversation turn.
+const LOCK = { name: 'xb_lock', text: 'SELECT pg_advisory_lock(hashtextextended($1, 0))' };
+const UNLOCK = { name: 'xb_unlock', text: 'SELECT pg_advisory_unlock(hashtextextended($1, 0))' };
+
 export function locksRepo(pool: pg.Pool): LockRepo {
   const tails = new Map<string, Promise<unknown>>();
   const underPgLock = async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
@@ -16,11 +20,11 @@ export function locksRepo(pool: pg.Pool): LockRepo {
     };
     c.on('error', onError);
     try {
-      await c.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      await c.query({ ...LOCK, values: [key] });
       try {
         return await fn();
       } finally {
-        await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {
+        await c.query({ ...UNLOCK, values: [key] }).catch(() => {
           broken = true;
         });
       }

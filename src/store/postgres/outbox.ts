@@ -18,27 +18,31 @@ interface Row {
 }
 const toMsg = (r: Row): OutboxMessage => ({ ...r.body, seq: r.seq });
 
-export async function enqueueRows(c: Queryable, messages: OutboxInput[], at: number): Promise<void> {
-  // Serialise everything first: one bad payload stores nothing.
-  const rows = messages.map((m) => {
+/** Rows for `INSERT_OUTBOX`'s arrays; serialises everything first, so one bad payload stores nothing. */
+export function outboxArrays(messages: OutboxInput[], at: number): unknown[][] {
+  const cols: unknown[][] = [[], [], [], [], [], []];
+  for (const m of messages) {
     const body = JSON.parse(json(m)) as OutboxInput;
-    return [
-      m.id,
-      m.chat,
-      m.notBefore ?? null,
-      m.orderId ?? null,
-      m.broadcastId ?? null,
-      json({ ...body, createdAt: at, state: 'pending', attempts: 0 }),
-    ];
-  });
-  for (const r of rows) {
-    await c.query(
-      `INSERT INTO outbox (id, chat, state, not_before, order_id, broadcast_id, body)
-       VALUES ($1, $2, 'pending', $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-      r,
-    );
+    cols[0]!.push(m.id);
+    cols[1]!.push(m.chat);
+    cols[2]!.push(m.notBefore ?? null);
+    cols[3]!.push(m.orderId ?? null);
+    cols[4]!.push(m.broadcastId ?? null);
+    cols[5]!.push(json({ ...body, createdAt: at, state: 'pending', attempts: 0 }));
   }
+  return cols;
 }
+
+/**
+ * One statement for any number of messages ($n … $n+5: the arrays of outboxArrays). Rows are inserted in
+ * array order (ordinality), so their seq keeps the order they were given in.
+ */
+export const insertOutbox = (n: number) =>
+  `INSERT INTO outbox (id, chat, state, not_before, order_id, broadcast_id, body)
+   SELECT id, chat, 'pending', not_before, order_id, broadcast_id, body::jsonb
+   FROM unnest($${n}::text[], $${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[])
+     WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, i)
+   ORDER BY i ON CONFLICT (id) DO NOTHING`;
 
 function write(c: Queryable, m: OutboxMessage): Promise<unknown> {
   const { seq: _seq, ...body } = m;
@@ -69,7 +73,7 @@ export function outboxRepo(db: Db): OutboxRepo {
   return {
     async enqueue(messages, at) {
       if (!messages.length) return;
-      await db.tx((c) => enqueueRows(c, messages, at));
+      await db.q(insertOutbox(1), outboxArrays(messages, at));
     },
     claim(owner, now, leaseMs, limit) {
       return db.tx(async (c) => {

@@ -6,7 +6,10 @@ import { createWhatsAppChannel, type WhatsAppChannelDeps } from '../../../src/ch
 import { silentLogger } from '../../../src/logger.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import type { Store } from '../../../src/store/types.js';
-import { type FakeSocket, fakeFactory, settle } from './fake-socket.js';
+import { ChannelNotReadyError, PermanentSendError } from '../../../src/outbox/errors.js';
+import { text } from '../../../src/outbox/outbox.js';
+import type { DeliveryUpdate } from '../../../src/outbox/delivery.js';
+import { ack, type FakeSocket, fakeFactory, settle } from './fake-socket.js';
 import { LID_JID, NOW, PN_JID, waMessage } from './fixtures.js';
 
 /** A sleep the test releases by hand, to see what happens before and after a backoff. */
@@ -42,7 +45,6 @@ async function setup(
     dedupe: store.dedupe,
     logger: silentLogger,
     socketFactory: f.factory,
-    sendPerMinute: 6000,
     onAlert: (kind, message) => {
       alerts.push({ kind, message });
     },
@@ -223,7 +225,8 @@ describe('WhatsApp channel: connection', () => {
       expect(alerts[0]!.kind).toBe('whatsapp_logged_out');
       expect(alerts[0]!.message).toMatch(/QR/);
       expect(alerts[0]!.message).toMatch(/WHATSAPP_PAIRING_NUMBER/);
-      await expect(channel.sendText('+221771234567', 'hi')).rejects.toThrow(/logged_out/);
+      expect(channel.canSend()).toBe(false);
+      await expect(channel.deliver('+221771234567', text('hi'))).rejects.toThrow(/logged_out/);
       // an admin can link again without restarting the process
       await channel.relink();
       expect(f.sockets).toHaveLength(2);
@@ -358,7 +361,6 @@ describe('WhatsApp channel: receiving', () => {
       dedupe: store.dedupe,
       logger: silentLogger,
       socketFactory: g.factory,
-      sendPerMinute: 6000,
       now: () => NOW,
       sleep: async () => {},
       version: [2, 3000, 1],
@@ -366,7 +368,7 @@ describe('WhatsApp channel: receiving', () => {
     await ch.start(async (m) => {
       seen.push(`read:${g.last.readMessages.mock.calls.length}`);
       seen.push(`presence:${g.last.sendPresenceUpdate.mock.calls.map((c) => c[0]).join(',')}`);
-      await ch.sendText(m.customerId, 'Bonjour');
+      await ch.deliver(m.customerId, text('Bonjour'));
     });
     update(g.last, { connection: 'open' });
     const m = waMessage({ id: 'RR' });
@@ -412,13 +414,20 @@ describe('WhatsApp channel: receiving', () => {
 });
 
 describe('WhatsApp channel: sending', () => {
-  it('sends text and images to the customer JID, and getMessage returns what was sent', async () => {
+  it('delivers text and images to the customer JID, returns the WhatsApp id; getMessage returns what was sent', async () => {
     const { f, channel } = await setup();
     update(f.last, { connection: 'open' });
-    await channel.sendText('+221771234567', 'Votre recharge est faite');
+    expect(await channel.deliver('+221771234567', text('Votre recharge est faite'))).toEqual({
+      waMessageId: 'BOT1',
+    });
     expect(f.last.sendMessage).toHaveBeenCalledWith(PN_JID, { text: 'Votre recharge est faite' });
     const img = Buffer.from([0xff, 0xd8]);
-    await channel.sendImage('+221771234567', img, 'Reçu');
+    const r = await channel.deliver('+221771234567', {
+      type: 'image',
+      imageBase64: img.toString('base64'),
+      caption: 'Reçu',
+    });
+    expect(r.waMessageId).toBe('BOT2');
     expect(f.last.sendMessage).toHaveBeenLastCalledWith(PN_JID, { image: img, caption: 'Reçu' });
     const sentMsg = await f.last.sendMessage.mock.results[0]!.value;
     const got = await f.configs[0]!.getMessage?.(sentMsg!.key);
@@ -436,42 +445,58 @@ describe('WhatsApp channel: sending', () => {
     await settle();
     // two chats: handled side by side, in any order
     expect(received.map((m) => m.customerId).sort()).toEqual(['+221771234567', LID_JID]);
-    await channel.sendText('+221771234567', 'a');
-    await channel.sendText(LID_JID, 'b');
+    await channel.deliver('+221771234567', text('a'));
+    await channel.deliver(LID_JID, text('b'));
     expect(f.last.sendMessage.mock.calls.map((c) => c[0])).toEqual(['999@lid', LID_JID]);
   });
 
-  it('holds sends until the connection is open, on the new socket after a restart', async () => {
-    const manual = manualSleep();
-    // random 0: no jitter, so the only pending sleep is the open timeout
-    const { f, channel } = await setup({ sleep: manual.sleep, random: () => 0 });
-    const p = channel.sendText('+221771234567', 'patience');
-    await settle();
-    expect(f.last.sendMessage).not.toHaveBeenCalled();
-    close(f.last, 515);
-    await settle();
+  it('cannot send while not open: canSend() says so and deliver() refuses at once (the outbox retries)', async () => {
+    const { f, channel } = await setup();
+    expect(channel.canSend()).toBe(false);
+    await expect(channel.deliver('+221771234567', text('x'))).rejects.toBeInstanceOf(ChannelNotReadyError);
     update(f.last, { connection: 'open' });
-    await p;
-    expect(f.sockets).toHaveLength(2);
-    expect(f.sockets[0]!.sendMessage).not.toHaveBeenCalled();
-    expect(f.sockets[1]!.sendMessage).toHaveBeenCalledWith(PN_JID, { text: 'patience' });
+    expect(channel.canSend()).toBe(true);
+    close(f.last, 428);
+    await settle();
+    expect(channel.canSend()).toBe(false);
+    expect(f.sockets.every((s) => s.sendMessage.mock.calls.length === 0)).toBe(true);
   });
 
-  it('a send fails (not hangs) when the connection never opens', async () => {
-    const { channel } = await setup({ sleep: async () => {} });
-    await expect(channel.sendText('+221771234567', 'x')).rejects.toThrow(/did not open/);
-  });
-
-  it('retries a send after rate-overlimit', async () => {
+  it('an id no WhatsApp address can come from is refused for good (the outbox gives it up)', async () => {
     const { f, channel } = await setup();
     update(f.last, { connection: 'open' });
-    const real = f.last.sendMessage.getMockImplementation()!;
-    f.last.sendMessage.mockImplementationOnce(async () => {
-      throw new Boom('rate-overlimit', { data: 429 });
-    });
-    f.last.sendMessage.mockImplementation(real);
-    await channel.sendText('+221771234567', 'encore');
-    expect(f.last.sendMessage).toHaveBeenCalledTimes(2);
+    await expect(channel.deliver('sandbox-user', text('x'))).rejects.toBeInstanceOf(PermanentSendError);
+    expect(f.last.sendMessage).not.toHaveBeenCalled();
+  });
+
+  it('a sendMessage that never answers fails after the send timeout instead of hanging', async () => {
+    const { f, channel } = await setup({ sendTimeoutMs: 30 });
+    update(f.last, { connection: 'open' });
+    f.last.sendMessage.mockImplementationOnce(() => new Promise(() => {}));
+    await expect(channel.deliver('+221771234567', text('x'))).rejects.toThrow(/timed out/);
+  });
+
+  it('reports WhatsApp acknowledgements of its own messages (messages.update), errors with their code', async () => {
+    const updates: DeliveryUpdate[] = [];
+    const { f, channel } = await setup({ onDelivery: (u) => updates.push(u) });
+    update(f.last, { connection: 'open' });
+    const { waMessageId } = await channel.deliver('+221771234567', text('Reçu'));
+    ack(f.last, PN_JID, waMessageId!, proto.WebMessageInfo.Status.SERVER_ACK);
+    ack(f.last, PN_JID, waMessageId!, proto.WebMessageInfo.Status.DELIVERY_ACK);
+    ack(f.last, PN_JID, waMessageId!, proto.WebMessageInfo.Status.READ);
+    ack(f.last, PN_JID, waMessageId!, proto.WebMessageInfo.Status.PENDING); // nothing to record
+    ack(f.last, PN_JID, waMessageId!, proto.WebMessageInfo.Status.ERROR, '463');
+    // A status about a message the customer sent is not ours.
+    f.last.ev.emit('messages.update', [
+      { key: { remoteJid: PN_JID, fromMe: false, id: 'THEIRS' }, update: { status: 3 } },
+    ]);
+    await settle();
+    expect(updates).toEqual([
+      { waMessageId: 'BOT1', status: 'server_ack', at: NOW },
+      { waMessageId: 'BOT1', status: 'delivered', at: NOW },
+      { waMessageId: 'BOT1', status: 'read', at: NOW },
+      { waMessageId: 'BOT1', status: 'error', error: '463', at: NOW },
+    ]);
   });
 
   it('setTyping sends composing / paused when connected, nothing otherwise', async () => {

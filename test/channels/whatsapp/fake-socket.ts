@@ -65,3 +65,22 @@ export function fakeFactory(lidToPn: Record<string, string> = {}) {
 export async function settle(rounds = 10): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
+
+/**
+ * WhatsApp's acknowledgement of a message the bot sent, as Baileys emits it (messages.update): status
+ * from proto.WebMessageInfo.Status; an ERROR carries the server's code in messageStubParameters.
+ */
+export function ack(
+  sock: FakeSocket,
+  jid: string,
+  id: string,
+  status: proto.WebMessageInfo.Status,
+  errorCode?: string,
+): void {
+  sock.ev.emit('messages.update', [
+    {
+      key: { remoteJid: jid, fromMe: true, id },
+      update: { status, ...(errorCode ? { messageStubParameters: [errorCode] } : {}) },
+    },
+  ]);
+}

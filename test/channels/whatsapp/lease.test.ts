@@ -40,7 +40,6 @@ function instance(store: Store, owner: string) {
         dedupe: store.dedupe,
         logger: silentLogger,
         socketFactory: f.factory,
-        sendPerMinute: 6000,
         version: [2, 3000, 1],
         printQr: () => {},
       }),
@@ -72,7 +71,10 @@ describe('WhatsApp socket lease across two instances', () => {
     open(a.f.last);
     expect(a.channel.health().connected).toBe(true);
     expect(b.channel.health()).toMatchObject({ connected: false });
-    await expect(b.channel.sendText('+221771234567', 'hi')).rejects.toThrow(/another instance/);
+    expect(b.channel.canSend()).toBe(false);
+    await expect(b.channel.deliver('+221771234567', { type: 'text', text: 'hi' })).rejects.toThrow(
+      /another instance/,
+    );
     // A's creds are written under its fence.
     a.f.configs[0]!.auth.creds.registered = true;
     a.f.last.ev.emit('creds.update', { registered: true });

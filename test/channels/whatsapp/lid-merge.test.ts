@@ -21,8 +21,8 @@ async function start(env: Record<string, string> = {}) {
   const store = createMemoryStore();
   const f = fakeFactory();
   bot = await startTestBot(
-    { CHANNEL: 'whatsapp', ...env },
-    { store, whatsapp: { socketFactory: f.factory, version: [2, 3000, 1], sendPerMinute: 6000 } },
+    { CHANNEL: 'whatsapp', WHATSAPP_SEND_PER_MINUTE: '6000', ...env },
+    { store, whatsapp: { socketFactory: f.factory, version: [2, 3000, 1] } },
   );
   f.last.ev.emit('connection.update', { connection: 'open' });
   /** The customer writes; resolves with the texts the bot sent back for it. */

@@ -1,0 +1,267 @@
+// The drainer: the only caller of the channel's send. It claims messages from the durable outbox (the
+// store keeps per-chat order), sends them at the configured rate, and records the outcome: markSent with
+// the WhatsApp id, retry with backoff on transient errors, markFailed on permanent ones.
+//
+// Delivery guarantee, chosen: AT-LEAST-ONCE. The window between the channel accepting a message and
+// markSent being durable cannot be closed (WhatsApp takes no idempotency key). A crash in that window
+// leaves the row 'sending'; once its claim expires, a drainer claims it again and the customer may get the
+// message twice. The other choice (at-most-once: never resend an expired claim) would silently lose a
+// receipt or a reply, which the product forbids; a duplicate text is the lesser harm. Within a process
+// the window is closed: a message the channel accepted is never sent again, even when markSent fails
+// (the WhatsApp id is kept and markSent retried), and a row that already has a waMessageId is only marked.
+import type { Logger } from '../logger.js';
+import type { OutboxMessage, OutboxPayload, OutboxRepo } from '../store/types.js';
+import { ChannelNotReadyError, classifySendError, errorText, type SendErrorKind } from './errors.js';
+import type { Pacer } from './pacer.js';
+
+/** What the drainer needs from a channel. */
+export interface SendTarget {
+  deliver(chat: string, payload: OutboxPayload): Promise<{ waMessageId?: string }>;
+  canSend(): boolean;
+}
+
+export interface DrainerDeps {
+  outbox: OutboxRepo;
+  channel: SendTarget;
+  /** This process's claim owner id (unique per process). */
+  owner: string;
+  pacer: Pacer;
+  now: () => number;
+  random: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Idle poll interval (default 1 s): picks up work left by a restart or another instance. */
+  pollMs?: number;
+  /** Claim lease (default 60 s): a crashed owner's claims are taken again after it. */
+  leaseMs?: number;
+  /** Transient errors before giving up on a message (default 12, about half an hour with the backoff). */
+  maxAttempts?: number;
+  /** Retry backoff (default 2 s doubling, at most 5 min, with jitter). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** This many send errors in a row pause every send (default 5) for errorPauseMs (default 2 min). */
+  errorRun?: number;
+  errorPauseMs?: number;
+  /** First pause after rate-overlimit (default 30 s, doubling while it repeats, at most 15 min). */
+  overlimitPauseMs?: number;
+  onAlert?: (kind: string, message: string) => void;
+  onSendError?: (kind: SendErrorKind) => void;
+  /** A message given up on (permanent error or too many attempts): a broadcast counts it as failed. */
+  onFailed?: (message: OutboxMessage, error: string) => void | Promise<void>;
+  logger?: Logger;
+}
+
+export interface Drainer {
+  start(): void;
+  /** Finishes the send in flight (and its markSent), then stops. */
+  stop(): Promise<void>;
+  /** Something was just enqueued: look now instead of at the next poll (the rate still applies). */
+  kick(): void;
+  /** Sends this chat's waiting messages now; true when none is left (false at the deadline). */
+  flushChat(chat: string, deadlineMs?: number): Promise<boolean>;
+  /** Sends what is waiting, at the rate, until nothing is left or the deadline (graceful stop). */
+  flush(deadlineMs: number): Promise<boolean>;
+  /** One claim-and-send round (tests); returns how many messages were handled. */
+  drainOnce(): Promise<number>;
+}
+
+const defaultSleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref?.();
+  });
+
+export function createDrainer(deps: DrainerDeps): Drainer {
+  const { outbox, channel, owner, pacer, now, random } = deps;
+  const sleep = deps.sleep ?? defaultSleep;
+  const pollMs = deps.pollMs ?? 1_000;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const maxAttempts = deps.maxAttempts ?? 12;
+  const retryBase = deps.retryBaseMs ?? 2_000;
+  const retryMax = deps.retryMaxMs ?? 300_000;
+  const errorRun = deps.errorRun ?? 5;
+  const errorPauseMs = deps.errorPauseMs ?? 120_000;
+  const overlimitBase = deps.overlimitPauseMs ?? 30_000;
+  const log = deps.logger;
+
+  let running = false;
+  let stopped = false;
+  let loop: Promise<void> | undefined;
+  let wakers: (() => void)[] = [];
+  /** Sends the channel accepted but whose markSent did not land yet: never sent again by this process. */
+  const accepted = new Map<string, string | undefined>();
+  let errorsInRow = 0;
+  let overlimitStreak = 0;
+  let lock: Promise<unknown> = Promise.resolve();
+
+  const wakeAll = () => {
+    const w = wakers;
+    wakers = [];
+    for (const f of w) f();
+  };
+  /** Sleeps ms, or less when kicked / stopped. */
+  const wait = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      wakers.push(resolve);
+      void sleep(ms).then(resolve);
+    });
+
+  /** One batch at a time across the loop and the flushes: the rate is global. */
+  function locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  }
+
+  function backoff(attempts: number): number {
+    const exp = Math.min(retryMax, retryBase * 2 ** Math.max(0, attempts));
+    return Math.round(exp * (0.75 + 0.5 * random()));
+  }
+
+  function pauseAll(ms: number, kind: string, message: string): void {
+    const until = now() + ms;
+    const wasPaused = pacer.pausedUntil() > now();
+    pacer.pause(until);
+    log?.warn({ pauseMs: ms }, `outbox: sending paused (${kind})`);
+    if (!wasPaused) deps.onAlert?.(kind, message);
+  }
+
+  function onError(kind: SendErrorKind, err: unknown): void {
+    deps.onSendError?.(kind);
+    if (err instanceof ChannelNotReadyError) return; // an outage, alerted by the channel itself
+    errorsInRow++;
+    if (kind === 'overlimit') {
+      const ms = Math.min(15 * 60_000, overlimitBase * 2 ** overlimitStreak++);
+      pauseAll(
+        ms,
+        'whatsapp_rate_limited',
+        `WhatsApp refused a send as rate-overlimit; every send is paused for ${Math.round(ms / 1000)} s. Lower WHATSAPP_SEND_PER_MINUTE if it repeats.`,
+      );
+    } else if (errorsInRow >= errorRun) {
+      errorsInRow = 0;
+      pauseAll(
+        errorPauseMs,
+        'whatsapp_send_errors',
+        `${errorRun} WhatsApp sends failed in a row (last: ${errorText(err)}); sending paused for ${Math.round(errorPauseMs / 1000)} s.`,
+      );
+    }
+  }
+
+  async function markSent(m: OutboxMessage, waMessageId: string | undefined): Promise<void> {
+    try {
+      await outbox.markSent(m.id, owner, { ...(waMessageId ? { waMessageId } : {}), at: now() });
+      accepted.delete(m.id);
+    } catch (err) {
+      // Sent but not recorded: keep the id, the next claim of this row only records it.
+      log?.error({ outboxId: m.id, err: errorText(err) }, 'outbox: markSent failed after a send');
+    }
+  }
+
+  async function sendOne(m: OutboxMessage): Promise<void> {
+    if (m.waMessageId || accepted.has(m.id)) return markSent(m, m.waMessageId ?? accepted.get(m.id));
+    let result: { waMessageId?: string };
+    try {
+      if (!channel.canSend()) throw new ChannelNotReadyError('not connected');
+      pacer.sent(now());
+      result = await channel.deliver(m.chat, m.payload);
+    } catch (err) {
+      const kind = classifySendError(err);
+      onError(kind, err);
+      const why = errorText(err);
+      try {
+        if (kind === 'permanent' || m.attempts + 1 >= maxAttempts) {
+          log?.error({ outboxId: m.id, kind: m.kind, err: why }, 'outbox: message given up');
+          if (await outbox.markFailed(m.id, owner, why, now())) await deps.onFailed?.(m, why);
+        } else {
+          const delay = kind === 'overlimit' ? 0 : backoff(m.attempts);
+          log?.warn({ outboxId: m.id, attempt: m.attempts + 1, err: why }, 'outbox: send failed, will retry');
+          await outbox.retry(m.id, owner, now() + delay, why);
+        }
+      } catch (storeErr) {
+        // The claim expires and the row is taken again: nothing lost.
+        log?.error({ outboxId: m.id, err: errorText(storeErr) }, 'outbox: recording a send error failed');
+      }
+      return;
+    }
+    errorsInRow = 0;
+    overlimitStreak = 0;
+    accepted.set(m.id, result.waMessageId);
+    await markSent(m, result.waMessageId);
+  }
+
+  /** Claims what the rate allows now and sends it. */
+  function sendBatch(): Promise<number> {
+    return locked(async () => {
+      if (pacer.delay() > 0 || !channel.canSend()) return 0;
+      const batch = await outbox.claim(owner, now(), leaseMs, pacer.batch);
+      await Promise.all(batch.map(sendOne));
+      if (batch.length) wakeAll(); // flushes waiting on progress
+      return batch.length;
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (!stopped) {
+      const d = pacer.delay();
+      if (d > 0) {
+        await wait(d); // a kick only makes the loop look again: the delay is re-checked
+        continue;
+      }
+      let n = 0;
+      try {
+        n = channel.canSend() ? await sendBatch() : 0;
+      } catch (err) {
+        log?.error({ err: errorText(err) }, 'outbox: drain pass failed');
+      }
+      if (n === 0 && !stopped) await wait(pollMs);
+    }
+  }
+
+  async function flushUntil(done: () => Promise<boolean>, deadlineMs: number): Promise<boolean> {
+    const until = now() + deadlineMs;
+    for (;;) {
+      if (await done()) return true;
+      const left = until - now();
+      if (left <= 0) return false;
+      const d = pacer.delay();
+      if (d > 0) {
+        if (d >= left) return false;
+        await wait(d);
+        continue;
+      }
+      const n = channel.canSend() ? await sendBatch() : 0;
+      // Nothing claimable (the loop was sending this chat's message, a retry is not due): look again at
+      // once (the batch we waited for may have finished it), else wait a little.
+      if (n === 0 && !(await done())) await wait(Math.min(50, until - now()));
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      stopped = false;
+      loop = run().catch((err) => log?.error({ err: errorText(err) }, 'outbox: drainer stopped on error'));
+    },
+    async stop() {
+      stopped = true;
+      wakeAll();
+      await loop;
+      await lock;
+      running = false;
+    },
+    kick: wakeAll,
+    flushChat(chat, deadlineMs = 10_000) {
+      return flushUntil(
+        async () => (await outbox.list({ chat, states: ['pending', 'sending'], limit: 1 })).length === 0,
+        deadlineMs,
+      );
+    },
+    flush(deadlineMs) {
+      return flushUntil(async () => {
+        const d = await outbox.depth();
+        return d.pending + d.sending === 0;
+      }, deadlineMs);
+    },
+    drainOnce: sendBatch,
+  };
+}

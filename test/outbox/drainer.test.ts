@@ -1,0 +1,261 @@
+import { Boom } from '@hapi/boom';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDrainer, type DrainerDeps } from '../../src/outbox/drainer.js';
+import { PermanentSendError } from '../../src/outbox/errors.js';
+import { createPacer } from '../../src/outbox/pacer.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import type { OutboxInput, OutboxPayload, Store } from '../../src/store/types.js';
+import { manualClock } from '../helpers/clock.js';
+
+const A = '+221770000001';
+const B = '+221770000002';
+const msg = (id: string, chat: string): OutboxInput => ({
+  id,
+  chat,
+  kind: 'reply',
+  payload: { type: 'text', text: id },
+});
+
+/** A channel that records what the customer got; `fail` decides per attempt whether it throws. */
+function channel(clock: { now(): number }) {
+  const got: { chat: string; text: string; at: number }[] = [];
+  let n = 0;
+  const ch = {
+    got,
+    connected: true,
+    fail: undefined as undefined | ((text: string, attempt: number) => Error | undefined),
+    attempts: new Map<string, number>(),
+    canSend: () => ch.connected,
+    async deliver(chat: string, payload: OutboxPayload) {
+      const text = payload.type === 'text' ? payload.text : '';
+      const attempt = (ch.attempts.get(text) ?? 0) + 1;
+      ch.attempts.set(text, attempt);
+      const err = ch.fail?.(text, attempt);
+      if (err) throw err;
+      got.push({ chat, text, at: clock.now() });
+      return { waMessageId: `WA-${++n}` };
+    },
+    texts: (chat?: string) => got.filter((g) => !chat || g.chat === chat).map((g) => g.text),
+  };
+  return ch;
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) await s();
+});
+
+function setup(over: Partial<DrainerDeps> & { perMinute?: number; store?: Store } = {}) {
+  const clock = manualClock();
+  const store = over.store ?? createMemoryStore({ now: clock.now });
+  const ch = channel(clock);
+  const alerts: { kind: string; message: string }[] = [];
+  const failed: string[] = [];
+  const make = (owner: string, extra: Partial<DrainerDeps> = {}) => {
+    const d = createDrainer({
+      outbox: store.outbox,
+      channel: ch,
+      owner,
+      pacer: createPacer({
+        ...(over.perMinute ? { perMinute: over.perMinute } : {}),
+        now: clock.now,
+        random: () => 0.5,
+      }),
+      now: clock.now,
+      random: () => 0.5,
+      sleep: clock.sleep,
+      pollMs: 1_000,
+      leaseMs: 60_000,
+      onAlert: (kind, message) => alerts.push({ kind, message }),
+      onFailed: (m) => {
+        failed.push(m.id);
+      },
+      ...over,
+      ...extra,
+    });
+    return d;
+  };
+  const drainer = make('p1');
+  const start = () => {
+    drainer.start();
+    stops.push(() => drainer.stop());
+  };
+  const enqueue = (...m: OutboxInput[]) => store.outbox.enqueue(m, clock.now());
+  return { clock, store, ch, alerts, failed, drainer, make, start, enqueue };
+}
+
+describe('outbox drainer', () => {
+  it('keeps each chat in order, even through a retry of its first message; other chats go on', async () => {
+    const t = setup();
+    t.ch.fail = (text, attempt) =>
+      text === 'a1' && attempt === 1 ? new Error('Connection Closed') : undefined;
+    await t.enqueue(msg('a1', A), msg('b1', B), msg('a2', A), msg('b2', B), msg('a3', A));
+    t.start();
+    await t.clock.advance(100);
+    // a1 waits for its retry; a2 and a3 wait behind it; B is not held up.
+    expect(t.ch.texts(B)).toEqual(['b1', 'b2']);
+    expect(t.ch.texts(A)).toEqual([]);
+    const a1 = await t.store.outbox.get('a1');
+    expect(a1).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Connection Closed' });
+    // Backoff: 2 s x (0.75 + 0.5 x 0.5) = 2 s; not before.
+    const wait = a1!.notBefore! - a1!.createdAt;
+    expect(wait).toBeGreaterThanOrEqual(2_000);
+    expect(wait).toBeLessThanOrEqual(2_050); // failed within the first 50 ms step
+    await t.clock.advance(1_500);
+    expect(t.ch.texts(A)).toEqual([]);
+    await t.clock.advance(1_500);
+    expect(t.ch.texts(A)).toEqual(['a1', 'a2', 'a3']);
+    const sent = await t.store.outbox.get('a1');
+    expect(sent).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(sent!.waMessageId).toMatch(/^WA-/);
+  });
+
+  it('a permanent error gives the message up (no retry) and unblocks its chat', async () => {
+    const t = setup();
+    t.ch.fail = (text) => (text === 'a1' ? new PermanentSendError('not on WhatsApp') : undefined);
+    await t.enqueue(msg('a1', A), msg('a2', A));
+    t.start();
+    await t.clock.advance(200);
+    expect(t.ch.attempts.get('a1')).toBe(1);
+    expect(t.ch.texts(A)).toEqual(['a2']);
+    expect(await t.store.outbox.get('a1')).toMatchObject({ state: 'failed', lastError: 'not on WhatsApp' });
+    expect(t.failed).toEqual(['a1']);
+  });
+
+  it('sends nothing while the channel cannot send, then everything waiting once it can', async () => {
+    const t = setup();
+    t.ch.connected = false;
+    await t.enqueue(msg('a1', A), msg('b1', B));
+    t.start();
+    await t.clock.advance(5_000);
+    expect(t.ch.got).toEqual([]);
+    expect(await t.store.outbox.get('a1')).toMatchObject({ state: 'pending', attempts: 0 });
+    t.ch.connected = true;
+    await t.clock.advance(1_100);
+    expect(t.ch.texts()).toEqual(['a1', 'b1']);
+  });
+
+  it('kick() sends a message just queued without waiting for the poll', async () => {
+    const t = setup({ pollMs: 60_000 });
+    t.start();
+    await t.clock.advance(100);
+    await t.enqueue(msg('a1', A));
+    t.drainer.kick();
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual(['a1']);
+  });
+
+  it('at-least-once: a crash between the send and markSent sends it again after the claim expires', async () => {
+    // The window cannot be closed (WhatsApp takes no idempotency key); losing a receipt would be worse
+    // than a duplicate, so the drainer resends. Within one process it never does (next test).
+    const clock = manualClock();
+    const base = createMemoryStore({ now: clock.now });
+    let crashed = false;
+    const dying: Store = {
+      ...base,
+      outbox: {
+        ...base.outbox,
+        markSent: async (...a) => {
+          if (!crashed) {
+            crashed = true;
+            throw new Error('process killed');
+          }
+          return base.outbox.markSent(...a);
+        },
+      },
+    };
+    const t = setup({ store: dying });
+    await t.enqueue(msg('a1', A), msg('a2', A));
+    await t.drainer.drainOnce(); // sends a1, then "dies" before recording it
+    expect(t.ch.texts()).toEqual(['a1']);
+    expect(await base.outbox.get('a1')).toMatchObject({ state: 'sending', owner: 'p1' });
+
+    // The restarted process (another owner) finds the row claimed until the lease ends.
+    const next = t.make('p2');
+    expect(await next.drainOnce()).toBe(0);
+    await t.clock.advance(60_001, 60_001);
+    await next.drainOnce();
+    await next.drainOnce();
+    expect(t.ch.texts()).toEqual(['a1', 'a1', 'a2']);
+    expect(await base.outbox.get('a1')).toMatchObject({ state: 'sent' });
+    // Sent and recorded: never again, whoever drains.
+    await next.drainOnce();
+    await t.drainer.drainOnce();
+    expect(t.ch.texts()).toEqual(['a1', 'a1', 'a2']);
+  });
+
+  it('within a process, a message the channel accepted is never sent twice, even when markSent failed', async () => {
+    const clock = manualClock();
+    const base = createMemoryStore({ now: clock.now });
+    let failures = 1;
+    const flaky: Store = {
+      ...base,
+      outbox: {
+        ...base.outbox,
+        markSent: async (...a) => {
+          if (failures-- > 0) throw new Error('disk full');
+          return base.outbox.markSent(...a);
+        },
+      },
+    };
+    const t = setup({ store: flaky });
+    await t.enqueue(msg('a1', A));
+    await t.drainer.drainOnce();
+    await t.clock.advance(60_001, 60_001);
+    await t.drainer.drainOnce(); // the claim expired: taken again, only recorded
+    expect(t.ch.texts()).toEqual(['a1']);
+    expect(await base.outbox.get('a1')).toMatchObject({ state: 'sent', waMessageId: 'WA-1' });
+  });
+
+  it('rate-overlimit pauses every send and alerts once; then the message goes', async () => {
+    const t = setup();
+    t.ch.fail = (text, attempt) =>
+      text === 'a1' && attempt === 1 ? new Boom('rate-overlimit', { data: 429 }) : undefined;
+    await t.enqueue(msg('a1', A), msg('b1', B));
+    t.start();
+    await t.clock.advance(100);
+    expect(t.alerts.map((a) => a.kind)).toEqual(['whatsapp_rate_limited']);
+    // b1 was claimed in the same batch (no rate here); after the pause nothing else leaves.
+    const before = t.ch.got.length;
+    await t.clock.advance(25_000);
+    expect(t.ch.got.length).toBe(before);
+    await t.clock.advance(7_000);
+    expect(t.ch.texts(A)).toEqual(['a1']);
+    expect(t.alerts).toHaveLength(1);
+  });
+
+  it('5 send errors in a row pause sending for a while and alert the admins', async () => {
+    const t = setup({ errorPauseMs: 120_000 });
+    t.ch.fail = () => new Error('Timed Out');
+    await t.enqueue(...[1, 2, 3, 4, 5, 6].map((i) => msg(`m${i}`, `+22177000010${i}`)));
+    t.start();
+    await t.clock.advance(100);
+    expect(t.alerts.map((a) => a.kind)).toEqual(['whatsapp_send_errors']);
+    expect(t.alerts[0]!.message).toMatch(/5 WhatsApp sends failed in a row \(last: Timed Out\)/);
+    t.ch.fail = undefined;
+    const tried = [...t.ch.attempts.values()].reduce((a, b) => a + b, 0);
+    await t.clock.advance(100_000, 500);
+    expect([...t.ch.attempts.values()].reduce((a, b) => a + b, 0)).toBe(tried);
+    await t.clock.advance(30_000, 500);
+    expect(t.ch.got).toHaveLength(6);
+  });
+
+  it('with a rate: messages leave spaced by at least 60 s / perMinute (jitter only adds)', async () => {
+    const t = setup({ perMinute: 20 });
+    await t.enqueue(...[1, 2, 3, 4].map((i) => msg(`m${i}`, `+22177000020${i}`)));
+    t.start();
+    await t.clock.advance(20_000);
+    const at = t.ch.got.map((g) => g.at);
+    expect(at).toHaveLength(4);
+    const gaps = at.slice(1).map((x, i) => x - at[i]!);
+    // 3 s + 0.5 x 30 % jitter = 3.45 s
+    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(3_450);
+  });
+
+  it('flushChat sends that chat now and says when nothing is left', async () => {
+    const t = setup();
+    await t.enqueue(msg('a1', A), msg('a2', A));
+    expect(await t.drainer.flushChat(A, 5_000)).toBe(true);
+    expect(t.ch.texts(A)).toEqual(['a1', 'a2']);
+  });
+});
