@@ -1,15 +1,44 @@
 // npm run bench:rss — resident memory of `npm start` (sandbox, default lowdb store) with 10 000
 // customers stored: seeds the data directory, starts `npm start`, sends a few chat turns, then reads the
-// RSS of every process npm started (npm, tsx, node) and prints the biggest.
+// RSS of every process npm started (npm, sh, node) and prints the biggest; then puts it under load (32
+// connections, a new customer per request) and prints the biggest process's RSS sampled meanwhile.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
 import { descendants, rssOf } from './processes.js';
 import { seedStore } from './seed-store.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const TURNS = 200;
+const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+
+/** New customers as fast as 32 connections go, for `seconds`; returns the turns answered. */
+async function load(url: string, seconds: number): Promise<number> {
+  const pool = new Pool(url, { connections: CONNECTIONS });
+  const end = performance.now() + seconds * 1_000;
+  let n = 0;
+  let ok = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const res = await pool.request({
+          path: '/sandbox/messages',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from: `+22176${String(1_000_000 + n++).slice(-7)}`, text: 'bonjour' }),
+        });
+        await res.body.text();
+        if (res.statusCode === 200) ok++;
+      }
+    }),
+  );
+  await pool.close();
+  return ok;
+}
 const root = join(import.meta.dirname, '..');
 
 async function main(): Promise<void> {
@@ -59,6 +88,21 @@ async function main(): Promise<void> {
     for (const r of rows)
       console.log(`  pid ${r.pid}: ${r.rss.toFixed(0)} MB RSS (peak ${r.peak.toFixed(0)} MB)`);
     console.log(`biggest process: ${rows[0]?.rss.toFixed(0)} MB (target <= 200 MB)`);
+    const biggest = rows[0]!.pid;
+    let max = 0;
+    const sampler = setInterval(() => {
+      void rssOf(biggest).then((m) => {
+        if (m) max = Math.max(max, m.rss);
+      });
+    }, 100);
+    const turns = await load(url, LOAD_SECONDS);
+    clearInterval(sampler);
+    const after = await rssOf(biggest);
+    console.log(
+      `under load (${CONNECTIONS} connections, ${LOAD_SECONDS} s, ${turns} new customers): biggest process ` +
+        `${max.toFixed(0)} MB RSS at most (sampled every 100 ms), ${after?.rss.toFixed(0)} MB after, ` +
+        `peak since start ${after?.peak.toFixed(0)} MB (target <= 200 MB)`,
+    );
   } finally {
     try {
       process.kill(-npm.pid!, 'SIGTERM');

@@ -47,7 +47,7 @@ async function writeRows(file: string, n: number, row: (i: number) => [string, u
 /** Seeds customers (with conversations) and dedupe keys into `dir` as snapshots. */
 export async function seedTables(
   dir: string,
-  opts: { customers: number; dedupe: number; sessions?: number },
+  opts: { customers: number; dedupe: number; sessions?: number; sentMessages?: number },
 ): Promise<void> {
   await writeRows(join(dir, 'customers.json'), opts.customers, (i) => {
     const c = customer(i);
@@ -56,6 +56,25 @@ export async function seedTables(
   await writeRows(join(dir, 'conversations.json'), opts.customers, (i) => [customer(i).id, conversation(i)]);
   const far = Date.now() + 86_400_000;
   await writeRows(join(dir, 'dedupe.json'), opts.dedupe, (i) => [`wa:seed-${i}`, far]);
+  if (opts.sentMessages) {
+    // Outbox history: replies already sent (one per customer), as a bot that has been running has.
+    await writeRows(join(dir, 'outbox.json'), opts.sentMessages, (i) => {
+      const chat = customer(i % Math.max(1, opts.customers)).id;
+      const msg = {
+        id: `seed-${i}:reply`,
+        chat,
+        kind: 'reply',
+        payload: { type: 'text', text: 'Bienvenue ! Que voulez-vous faire ? 1. Crédit 2. Facture' },
+        seq: i + 1,
+        createdAt: 1_700_000_000_000,
+        state: 'sent',
+        attempts: 0,
+        waMessageId: `WA-seed-${i}`,
+        sentAt: 1_700_000_000_000,
+      };
+      return [msg.id, msg];
+    });
+  }
   if (opts.sessions) {
     // A Signal session record is a few kB of base64-ish JSON.
     const blob = 'x'.repeat(3_000);
@@ -64,7 +83,10 @@ export async function seedTables(
 }
 
 let turnNo = 0;
-/** The writes one inbound message causes: dedupe, customer (new), conversation + outbox reply together. */
+/**
+ * The writes one inbound message causes: dedupe, customer (new), conversation + outbox reply together,
+ * then the outbox drainer's claim and mark-sent of that reply.
+ */
 export async function chatTurn(store: Store): Promise<number> {
   const i = 5_000_000 + turnNo++;
   const t = performance.now();
@@ -78,6 +100,11 @@ export async function chatTurn(store: Store): Promise<number> {
     payload: { type: 'text', text: 'Bienvenue ! Que voulez-vous faire ? 1. Crédit 2. Facture' },
   };
   await store.commit({ conversation: { customerId: c.id, state: conversation(i) }, outbox: [reply] }, now);
+  const claimed = await store.outbox.claim('bench-drainer', now, 30_000, 16);
+  for (const m of claimed) {
+    if (!(await store.outbox.markSent(m.id, 'bench-drainer', { waMessageId: `WA-${m.id}`, at: now })))
+      throw new Error('bench: claim lost');
+  }
   return performance.now() - t;
 }
 

@@ -249,6 +249,8 @@ describe('lowdb store after a hard kill', () => {
     for (let i = 0; i <= upTo; i++) {
       const cid = `+22177${String(1_000_000 + i).slice(-7)}`;
       expect(await s.orders.get(`K${i}`), `K${i}`).toMatchObject({ state: 'completed', version: 3 });
+      // Found through the archive index too (rebuilt from its checkpoint plus the lines after it).
+      expect((await s.orders.findByExternalId(`K${i}-D`))?.id).toBe(`K${i}`);
       expect(await s.callbacks.list(`K${i}-C`)).toHaveLength(1);
       expect(await s.customers.get(cid), cid).toMatchObject({ version: 2, lang: 'wo', lastSeenAt: i });
       expect(await s.conversations.get(cid)).toEqual({ step: 'menu', i });
@@ -259,6 +261,8 @@ describe('lowdb store after a hard kill', () => {
       expect(await s.kv.get('wa-auth', `session-${i}`)).toMatchObject({ s: i });
     }
     expect((await s.kv.get<{ i: number }>('wa-auth', 'creds'))!.i).toBeGreaterThanOrEqual(upTo);
+    const done = await s.orders.list({ customerId: '+221771234567', states: ['completed'] });
+    expect(done.filter((o) => Number(o.id.slice(1)) <= upTo)).toHaveLength(upTo + 1);
   }
 
   it('keeps every acknowledged write, killed at several points, and reopens cleanly', async () => {

@@ -7,7 +7,11 @@ export const FILES = {
   lock: 'store.lock',
   openOrders: 'orders-open.json',
   archive: 'orders-archive.jsonl',
+  /** Checkpoint of the archive's in-memory index (derived; rebuilt from the archive when unusable). */
+  archiveIndex: 'orders-archive.idx',
   callbacks: 'callbacks.jsonl',
+  /** Checkpoint of the callbacks' in-memory index (derived, like archiveIndex). */
+  callbacksIndex: 'callbacks.idx',
   customers: 'customers.json',
   conversations: 'conversations.json',
   dedupe: 'dedupe.json',

@@ -118,9 +118,10 @@ async function openLocked(
         await releaseLock();
       },
     });
-    const snapshotBytes = await loadSnapshots(dir, db);
+    const snapshots = await loadSnapshots(dir, db);
     wal = await Wal.open(dir, db, logger, {
-      snapshotBytes,
+      snapshotBytes: snapshots.sizes,
+      rewrite: snapshots.validated,
       ...(opts.minCompactBytes !== undefined ? { minCompactBytes: opts.minCompactBytes } : {}),
     });
     db.persister = wal;

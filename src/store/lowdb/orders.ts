@@ -4,6 +4,10 @@
 //
 // Archival is crash safe: the order is appended (fsync'd) to the archive first, then removed from the open
 // file. A crash in between leaves it in both; the higher version wins on open (the archive on a tie).
+//
+// The in-memory index of the archive (summary, external ids, line position per order) is saved now and
+// then as a checkpoint (orders-archive.idx) with the archive length and CRC it covers: opening then reads
+// the index and parses only the archive lines written after it, instead of 100 000 orders.
 import { join } from 'node:path';
 import type { Logger } from '../../logger.js';
 import type { Order } from '../../orders/types.js';
@@ -19,7 +23,10 @@ import {
   summarize,
 } from '../query.js';
 import type { OrderQuery, OrderRepo, Page } from '../types.js';
-import { AppendLog, type LineRef } from './append-log.js';
+import { ORDER_STATES, type OrderState } from '../../orders/types.js';
+import { AppendLog, type LineRef, type Resume } from './append-log.js';
+import { crc32 } from './checksum.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { type ArchiveLine, FILES } from './format.js';
 import { CorruptFileError } from './durable-file.js';
 import { MapFile } from './map-file.js';
@@ -34,7 +41,72 @@ interface ArchivedEntry {
 
 type Located = { where: 'hot'; order: Order } | { where: 'archive'; entry: ArchivedEntry };
 
+/** A new checkpoint once this many archive bytes were written since the last one. */
+const CHECKPOINT_EVERY_BYTES = 16 << 20;
+
+/** Checkpoint row: [id, version, offset, length, customerId, state, createdAt, recipient, account, payer, ext]. */
+type EntryRow = [
+  string,
+  number,
+  number,
+  number,
+  string,
+  string,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  string[],
+];
+
+function entryRow(id: string, e: ArchivedEntry): EntryRow {
+  const s = e.summary;
+  return [
+    id,
+    e.version,
+    e.ref.offset,
+    e.ref.length,
+    s.customerId,
+    s.state,
+    s.createdAt,
+    s.recipient ?? null,
+    s.account ?? null,
+    s.payment?.payer ?? null,
+    e.ext,
+  ];
+}
+
+const str = (v: unknown): v is string => typeof v === 'string';
+const strOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The checkpoint's entries, or undefined if any row is not what entryRow writes. */
+function parseEntries(rows: unknown, archiveBytes: number): [string, ArchivedEntry][] | undefined {
+  if (!Array.isArray(rows)) return undefined;
+  const out: [string, ArchivedEntry][] = [];
+  for (const r of rows as unknown[]) {
+    if (!Array.isArray(r) || r.length !== 11) return undefined;
+    const [id, version, offset, length, customerId, state, createdAt, recipient, account, payer, ext] = r;
+    if (!str(id) || !num(version) || !num(offset) || !num(length) || !str(customerId) || !num(createdAt))
+      return undefined;
+    if (!ORDER_STATES.includes(state as OrderState) || !strOrNull(recipient) || !strOrNull(account))
+      return undefined;
+    if (!strOrNull(payer) || !Array.isArray(ext) || !ext.every(str)) return undefined;
+    if (offset < 0 || length <= 0 || offset + length > archiveBytes) return undefined;
+    const summary: OrderSummary = { id, customerId, state: state as OrderState, createdAt };
+    if (recipient !== null) summary.recipient = recipient;
+    if (account !== null) summary.account = account;
+    if (payer !== null) summary.payment = { payer };
+    out.push([id, { ref: { offset, length }, version, summary, ext }]);
+  }
+  return out;
+}
+
 export class LowdbOrderRepo implements OrderRepo {
+  /** Archive bytes covered by the last checkpoint written (or read). */
+  private checkpointAt = 0;
+  private checkpointing: Promise<void> | undefined;
+
   private constructor(
     private readonly hot: MapFile<Order>,
     private readonly archive: AppendLog,
@@ -43,34 +115,99 @@ export class LowdbOrderRepo implements OrderRepo {
     /** customerId -> order ids: a customer's history without scanning the whole archive. */
     private readonly byCustomer: Map<string, Set<string>>,
     private readonly guard: () => void,
+    private readonly checkpointFile: string,
+    private readonly logger: Logger,
   ) {}
 
   static async open(dir: string, logger: Logger, guard: () => void): Promise<LowdbOrderRepo> {
     const hot = await MapFile.open<Order>(join(dir, FILES.openOrders), orderSchema);
     const archived = new Map<string, ArchivedEntry>();
     const archiveFile = join(dir, FILES.archive);
-    const archive = await AppendLog.open(archiveFile, logger, (v, ref) => {
-      const r = orderSchema.safeParse((v as Partial<ArchiveLine>)?.order);
-      if (!r.success) {
-        throw new CorruptFileError(
-          archiveFile,
-          `line at byte ${ref.offset}: ${describeIssues(r.error, 'order')}`,
-        );
-      }
-      const o = r.data as unknown as Order;
-      const prev = archived.get(o.id);
-      if (!prev || o.version >= prev.version) {
-        archived.set(o.id, { ref, version: o.version, summary: summarize(o), ext: externalIds(o) });
-      }
-    });
-    const repo = new LowdbOrderRepo(hot, archive, archived, new Map(), new Map(), guard);
+    const checkpointFile = join(dir, FILES.archiveIndex);
+    const cp = await readCheckpoint(checkpointFile);
+    let resume: Resume | undefined;
+    if (typeof cp !== 'string') {
+      const entries = parseEntries(cp.entries, cp.bytes);
+      if (entries) {
+        resume = {
+          bytes: cp.bytes,
+          crc: cp.crc,
+          accept: () => {
+            for (const [id, e] of entries) archived.set(id, e);
+          },
+        };
+      } else logger.warn({ file: FILES.archiveIndex }, 'store: archive index checkpoint malformed, not used');
+    } else if (cp !== 'none yet' && crc32) {
+      logger.warn({ file: FILES.archiveIndex, reason: cp }, 'store: archive index checkpoint not used');
+    }
+    const archive = await AppendLog.open(
+      archiveFile,
+      logger,
+      (v, ref) => {
+        const r = orderSchema.safeParse((v as Partial<ArchiveLine>)?.order);
+        if (!r.success) {
+          throw new CorruptFileError(
+            archiveFile,
+            `line at byte ${ref.offset}: ${describeIssues(r.error, 'order')}`,
+          );
+        }
+        const o = r.data as unknown as Order;
+        const prev = archived.get(o.id);
+        if (!prev || o.version >= prev.version) {
+          archived.set(o.id, { ref, version: o.version, summary: summarize(o), ext: externalIds(o) });
+        }
+      },
+      resume,
+    );
+    if (resume && !archive.resumed) {
+      logger.warn(
+        { file: FILES.archiveIndex },
+        'store: the archive changed since its index checkpoint; every line was read again',
+      );
+    }
+    const repo = new LowdbOrderRepo(
+      hot,
+      archive,
+      archived,
+      new Map(),
+      new Map(),
+      guard,
+      checkpointFile,
+      logger,
+    );
     try {
       await repo.recover(logger);
     } catch (err) {
       await archive.close();
       throw err;
     }
+    if (archive.resumed) repo.checkpointAt = resume!.bytes;
+    repo.maybeCheckpoint();
     return repo;
+  }
+
+  /** Saves the archive index in the background once enough was appended since the last checkpoint. */
+  private maybeCheckpoint(): void {
+    const behind = this.archive.bytes - this.checkpointAt;
+    if (this.checkpointing || !crc32 || behind === 0) return;
+    // Right after a full read, or when the lines to re-read on open would cost more than writing it.
+    if (this.checkpointAt !== 0 && behind < CHECKPOINT_EVERY_BYTES) return;
+    this.checkpointing = this.checkpoint()
+      .catch((err: unknown) => this.logger.warn({ err }, 'store: archive index checkpoint not written'))
+      .finally(() => {
+        this.checkpointing = undefined;
+      });
+  }
+
+  /** Captures the index and the archive position together (inside the queue), then writes them. */
+  private async checkpoint(): Promise<void> {
+    const { at, json } = await this.hot.queue.run(async () => {
+      const rows: string[] = [];
+      for (const [id, e] of this.archived) rows.push(JSON.stringify(entryRow(id, e)));
+      return { at: this.archive.position, json: `[${rows.join(',')}]` };
+    });
+    await writeCheckpoint(this.checkpointFile, at, json);
+    this.checkpointAt = at.bytes;
   }
 
   /** Settles orders left in both places by a crash, and archives any finished order found in the open file. */
@@ -81,7 +218,8 @@ export class LowdbOrderRepo implements OrderRepo {
       const a = this.archived.get(id);
       if (a && a.version >= o.version) stale.push(id);
       else if (isTerminal(o.state)) toArchive.push(o);
-      else if (a) this.archived.delete(id);
+      // An older archived copy stays indexed (the index mirrors the archive for checkpoints);
+      // locate() lets the open file's higher version win.
     }
     for (const o of toArchive) {
       const ref = await this.archive.append({ order: o } satisfies ArchiveLine);
@@ -141,6 +279,7 @@ export class LowdbOrderRepo implements OrderRepo {
       const ref = await this.archive.append({ order: o } satisfies ArchiveLine);
       this.archived.set(o.id, { ref, version: o.version, summary: summarize(o), ext: externalIds(o) });
       this.index(o);
+      this.maybeCheckpoint();
       if (!Object.hasOwn(draft, o.id)) return false;
       delete draft[o.id];
       return true;
@@ -236,6 +375,12 @@ export class LowdbOrderRepo implements OrderRepo {
 
   async close(): Promise<void> {
     await this.hot.queue.drain();
+    await this.checkpointing;
+    if (crc32 && this.archive.bytes !== this.checkpointAt) {
+      await this.checkpoint().catch((err: unknown) =>
+        this.logger.warn({ err }, 'store: archive index checkpoint not written'),
+      );
+    }
     await this.archive.close();
   }
 }

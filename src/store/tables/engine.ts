@@ -129,6 +129,17 @@ export class Tables {
     if (hooks) for (const h of hooks) h(k, next, prev, parsed);
   }
 
+  /** apply() for many rows of one table (loading a snapshot): the table and its hooks looked up once. */
+  loader(t: string): (k: string, next: string) => void {
+    const m = this.table(t);
+    const hooks = this.hooks.get(t) ?? [];
+    return (k, next) => {
+      const prev = m.get(k);
+      m.set(k, next);
+      for (const h of hooks) h(k, next, prev);
+    };
+  }
+
   /** Drops a row from memory without logging it (expired dedupe keys): replaying it later is harmless. */
   forget(t: string, k: string): void {
     this.apply(t, k, undefined);

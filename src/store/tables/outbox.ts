@@ -10,6 +10,9 @@ interface Meta {
   seq: number;
   chat: string;
   state: OutboxState;
+  /** Kept here so claiming decides on a chat's head without parsing its row. */
+  notBefore?: number;
+  leaseUntil?: number;
   wa?: string;
   orderId?: string;
   broadcastId?: string;
@@ -83,6 +86,8 @@ export function outboxTables(db: Tables): OutboxTables {
       return;
     }
     const m: Meta = { seq: msg.seq, chat: msg.chat, state: msg.state };
+    if (msg.notBefore !== undefined) m.notBefore = msg.notBefore;
+    if (msg.leaseUntil !== undefined) m.leaseUntil = msg.leaseUntil;
     if (msg.waMessageId) m.wa = msg.waMessageId;
     if (msg.orderId) m.orderId = msg.orderId;
     if (msg.broadcastId) m.broadcastId = msg.broadcastId;
@@ -139,21 +144,25 @@ export function outboxTables(db: Tables): OutboxTables {
     },
     claim(owner, now, leaseMs, limit) {
       return db.write((tx) => {
-        const heads: OutboxMessage[] = [];
+        // Each chat's head, judged on its metadata; only the rows claimed are parsed.
+        const free: { id: string; seq: number }[] = [];
         for (const ids of openByChat.values()) {
-          const head = ids[0] && read(ids[0]);
-          if (!head) continue;
-          const free =
-            head.state === 'pending' ? (head.notBefore ?? 0) <= now : (head.leaseUntil ?? 0) <= now;
-          if (free) heads.push(head);
+          const id = ids[0];
+          const m = id === undefined ? undefined : meta.get(id);
+          if (!id || !m) continue;
+          const due = m.state === 'pending' ? (m.notBefore ?? 0) <= now : (m.leaseUntil ?? 0) <= now;
+          if (due) free.push({ id, seq: m.seq });
         }
-        heads.sort((a, b) => a.seq - b.seq);
-        const claimed = heads.slice(0, Math.max(0, limit)).map((m) => {
+        free.sort((a, b) => a.seq - b.seq);
+        const claimed: OutboxMessage[] = [];
+        for (const { id } of free.slice(0, Math.max(0, limit))) {
+          const m = read(id);
+          if (!m) continue;
           const next: OutboxMessage = { ...m, state: 'sending', owner, leaseUntil: now + leaseMs };
-          tx.put(OUTBOX, m.id, next);
-          return next;
-        });
-        return claimed.map((m) => JSON.parse(JSON.stringify(m)) as OutboxMessage);
+          tx.put(OUTBOX, id, next);
+          claimed.push(JSON.parse(tx.get(OUTBOX, id)!) as OutboxMessage);
+        }
+        return claimed;
       });
     },
     markSent(id, owner, result) {
