@@ -11,7 +11,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'xaalis-process-'));
 const CUSTOMER = '+221771234567';
 
 function startMain(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(TSX, ['src/main.ts'], {
+  // node itself (tsx as a loader, not its CLI wrapper): the signals reach the bot, as with `npm start`.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       PORT: '0',
