@@ -265,6 +265,7 @@ export type OutboxKind = 'reply' | 'receipt' | 'payment_link' | 'notice' | 'broa
 
 export type OutboxPayload =
   | { type: 'text'; text: string }
+  /** imageBase64 is emptied ('') once the message is sent: the receipt's PNG is not kept (see markSent). */
   | { type: 'image'; imageBase64: string; caption?: string };
 
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';
@@ -298,6 +299,8 @@ export interface OutboxMessage extends OutboxInput {
   /** WhatsApp message id once sent (idempotency: a message with one is never sent again). */
   waMessageId?: string;
   sentAt?: number;
+  /** When it became sent or failed: retention (prune) counts from here. */
+  doneAt?: number;
   delivery?: DeliveryStatus;
   deliveryAt?: number;
   deliveryError?: string;
@@ -312,7 +315,7 @@ export interface OutboxRepo {
    * A chat whose head is claimed by someone else yields nothing (per-chat order). Oldest seq first.
    */
   claim(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
-  /** Only while claimed by owner. Records the WhatsApp id. */
+  /** Only while claimed by owner. Records the WhatsApp id; an image's bytes are dropped (imageBase64 ''). */
   markSent(id: string, owner: string, result: { waMessageId?: string; at: number }): Promise<boolean>;
   /** Back to pending, attempts + 1, not before `notBefore`. Only while claimed by owner. */
   retry(id: string, owner: string, notBefore: number, error: string): Promise<boolean>;
@@ -337,6 +340,12 @@ export interface OutboxRepo {
     states?: OutboxState[];
     limit: number;
   }): Promise<OutboxMessage[]>;
+  /**
+   * Retention: deletes up to `limit` sent/failed messages whose doneAt is before `before` (never a pending or
+   * sending one), oldest first; returns how many. Its cost follows `limit`, not the rows stored. A later
+   * setDelivery for a deleted message finds nothing (undefined).
+   */
+  prune(before: number, limit: number): Promise<number>;
   /** Messages not yet sent or failed (metrics, graceful stop). */
   depth(): Promise<{ pending: number; sending: number }>;
 }

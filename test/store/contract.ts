@@ -918,6 +918,127 @@ export function runStoreContract(name: string, factory: () => Promise<StoreHandl
       });
     });
 
+    describe('outbox retention', () => {
+      /** Claims and settles `id` (alone in its chat) at `at`. */
+      async function settle(id: string, at: number, how: 'sent' | 'failed'): Promise<void> {
+        const got = await store.outbox.claim(`w-${id}`, at, 1_000, 100);
+        const m = got.find((x) => x.id === id);
+        expect(m, id).toBeDefined();
+        for (const other of got)
+          if (other.id !== id) await store.outbox.retry(other.id, other.owner!, 0, 'x');
+        if (how === 'sent') await store.outbox.markSent(id, `w-${id}`, { waMessageId: `WA-${id}`, at });
+        else await store.outbox.markFailed(id, `w-${id}`, 'blocked', at);
+      }
+
+      it('prune: finished rows before the cutoff go, oldest first and bounded; open and recent rows stay', async () => {
+        const png = Buffer.from('a receipt png').toString('base64');
+        await store.outbox.enqueue(
+          [
+            text('old1', 'A', {
+              kind: 'receipt',
+              orderId: 'O1',
+              payload: { type: 'image', imageBase64: png, caption: 'Reçu' },
+            }),
+            text('old2', 'B', { orderId: 'O1' }),
+            text('old3', 'C'),
+            text('recent', 'D'),
+            text('later', 'E', { notBefore: 1e12 }),
+          ],
+          100,
+        );
+        await settle('old1', 1_000, 'sent');
+        await settle('old2', 2_000, 'sent');
+        await settle('old3', 3_000, 'failed');
+        await settle('recent', 50_000, 'sent');
+        await store.outbox.enqueue([text('inflight', 'F')], 60_000);
+        expect((await store.outbox.claim('w', 60_000, 1e12, 10)).map((m) => m.id)).toEqual(['inflight']);
+        // A sent receipt keeps its caption and a marker, not its PNG.
+        expect(await store.outbox.get('old1')).toMatchObject({
+          state: 'sent',
+          doneAt: 1_000,
+          payload: { type: 'image', imageBase64: '', caption: 'Reçu' },
+        });
+        expect(await store.outbox.get('old3')).toMatchObject({ state: 'failed', doneAt: 3_000 });
+
+        expect(await store.outbox.prune(10_000, 2)).toBe(2);
+        expect(await store.outbox.get('old1')).toBeUndefined();
+        expect(await store.outbox.get('old2')).toBeUndefined();
+        expect(await store.outbox.get('old3')).toMatchObject({ state: 'failed' });
+        expect(await store.outbox.prune(10_000, 10)).toBe(1);
+        expect(await store.outbox.prune(10_000, 10)).toBe(0);
+        expect(await store.outbox.prune(10_000, 0)).toBe(0);
+        // A late WhatsApp acknowledgement for a pruned message finds nothing, without error.
+        expect(await store.outbox.setDelivery('WA-old1', 'read', 70_000)).toBeUndefined();
+        expect(await store.outbox.list({ orderId: 'O1', limit: 10 })).toEqual([]);
+        expect((await store.outbox.list({ limit: 10 })).map((m) => m.id)).toEqual([
+          'inflight',
+          'later',
+          'recent',
+        ]);
+        expect(await store.outbox.setDelivery('WA-recent', 'delivered', 70_000)).toMatchObject({
+          id: 'recent',
+          delivery: 'delivered',
+        });
+        // However late the cutoff, a pending or sending message is never pruned.
+        expect(await store.outbox.prune(1e15, 10)).toBe(1);
+        expect((await store.outbox.list({ limit: 10 })).map((m) => m.id)).toEqual(['inflight', 'later']);
+        expect(await store.outbox.depth()).toEqual({ pending: 1, sending: 1 });
+      });
+
+      it('prune in batches through a long history: listings stay right, an id may be enqueued anew', async () => {
+        const n = 240;
+        await store.outbox.enqueue(
+          Array.from({ length: n }, (_, i) =>
+            text(`h${i}`, `chat${i % 3}`, { orderId: `O${i % 4}`, broadcastId: 'B1' }),
+          ),
+          1,
+        );
+        for (let t = 10; ; t++) {
+          const got = await store.outbox.claim('w', t, 1_000, 10);
+          if (!got.length) break;
+          for (const m of got) await store.outbox.markSent(m.id, 'w', { at: t });
+        }
+        const cutoff = 10 + n / 3 / 2; // about half of each chat's messages were sent before it
+        let pruned = 0;
+        for (;;) {
+          const k = await store.outbox.prune(cutoff, 25);
+          expect(k).toBeLessThanOrEqual(25);
+          if (!k) break;
+          pruned += k;
+        }
+        const left = await store.outbox.list({ limit: 1_000 });
+        expect(pruned + left.length).toBe(n);
+        expect(left.every((m) => (m.doneAt ?? 0) >= cutoff)).toBe(true);
+        expect(left.map((m) => m.seq)).toEqual([...left.map((m) => m.seq)].sort((a, b) => b - a));
+        const chat0 = await store.outbox.list({ chat: 'chat0', limit: 1_000 });
+        expect(chat0.map((m) => m.id)).toEqual(left.filter((m) => m.chat === 'chat0').map((m) => m.id));
+        const b1 = await store.outbox.list({ broadcastId: 'B1', limit: 1_000 });
+        expect(b1.map((m) => m.id)).toEqual(left.map((m) => m.id));
+        const o2 = await store.outbox.list({ orderId: 'O2', limit: 1_000 });
+        expect(o2.map((m) => m.id)).toEqual(left.filter((m) => m.orderId === 'O2').map((m) => m.id));
+        // h0 was pruned: the same id enqueued again is a new message, at the end of the queue.
+        expect(await store.outbox.get('h0')).toBeUndefined();
+        await store.outbox.enqueue([text('h0', 'chat0')], 5_000);
+        expect((await store.outbox.list({ chat: 'chat0', limit: 1 })).map((m) => m.id)).toEqual(['h0']);
+        expect(await store.outbox.prune(1e15, 1_000)).toBe(left.length);
+        expect((await store.outbox.list({ limit: 1_000 })).map((m) => m.id)).toEqual(['h0']);
+      });
+
+      it('prune after a reopen (durable stores): pruned rows stay gone, older ones are still found', async (ctx) => {
+        if (!h.reopen) return ctx.skip();
+        await store.outbox.enqueue([text('r1', 'A'), text('r2', 'B'), text('r3', 'C')], 1);
+        await settle('r1', 100, 'sent');
+        await settle('r2', 200, 'failed');
+        await settle('r3', 300, 'sent');
+        expect(await store.outbox.prune(150, 10)).toBe(1);
+        store = await h.reopen();
+        expect(await store.outbox.get('r1')).toBeUndefined();
+        expect(await store.outbox.prune(1_000, 1)).toBe(1);
+        expect(await store.outbox.get('r2')).toBeUndefined();
+        expect(await store.outbox.get('r3')).toMatchObject({ state: 'sent', doneAt: 300 });
+      });
+    });
+
     describe('commit', () => {
       it('writes a turn: conversation and outbox rows together; null deletes the conversation', async () => {
         await store.commit(

@@ -107,6 +107,7 @@ export const outboxSchema = z.object({
   lastError: z.string().optional(),
   waMessageId: z.string().optional(),
   sentAt: z.number().optional(),
+  doneAt: z.number().optional(),
   delivery: z.enum(['server_ack', 'delivered', 'read', 'played', 'error']).optional(),
   deliveryAt: z.number().optional(),
   deliveryError: z.string().optional(),

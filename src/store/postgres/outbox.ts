@@ -44,10 +44,17 @@ export const insertOutbox = (n: number) =>
      WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, i)
    ORDER BY i ON CONFLICT (id) DO NOTHING`;
 
+/** What is kept of a sent message's payload: an image's bytes go (the heavy part of the table). */
+const lighten = (m: OutboxMessage): OutboxMessage['payload'] =>
+  m.payload.type === 'image' ? { ...m.payload, imageBase64: '' } : m.payload;
+
 function write(c: Queryable, m: OutboxMessage): Promise<unknown> {
   const { seq: _seq, ...body } = m;
+  const finished = m.state === 'sent' || m.state === 'failed';
+  // done_at kept when a finished row from before the column is rewritten (a delivery status).
   return c.query(
-    `UPDATE outbox SET state = $2, not_before = $3, lease_until = $4, owner = $5, wa_message_id = $6, body = $7 WHERE id = $1`,
+    `UPDATE outbox SET state = $2, not_before = $3, lease_until = $4, owner = $5, wa_message_id = $6, body = $7,
+       done_at = CASE WHEN $2 IN ('sent', 'failed') THEN coalesce($8, done_at) END WHERE id = $1`,
     [
       m.id,
       m.state,
@@ -56,6 +63,7 @@ function write(c: Queryable, m: OutboxMessage): Promise<unknown> {
       m.owner ?? null,
       m.waMessageId ?? null,
       json(body),
+      finished ? (m.doneAt ?? m.sentAt ?? null) : null,
     ],
   );
 }
@@ -101,7 +109,13 @@ export function outboxRepo(db: Db): OutboxRepo {
     },
     markSent(id, owner, result) {
       return whileClaimed(id, owner, (m) => {
-        const next: OutboxMessage = { ...m, state: 'sent', sentAt: result.at };
+        const next: OutboxMessage = {
+          ...m,
+          payload: lighten(m),
+          state: 'sent',
+          sentAt: result.at,
+          doneAt: result.at,
+        };
         if (result.waMessageId) next.waMessageId = result.waMessageId;
         return next;
       });
@@ -115,10 +129,11 @@ export function outboxRepo(db: Db): OutboxRepo {
         lastError: error,
       }));
     },
-    markFailed(id, owner, error) {
+    markFailed(id, owner, error, at) {
       return whileClaimed(id, owner, (m) => ({
         ...m,
         state: 'failed',
+        doneAt: at,
         attempts: m.attempts + 1,
         lastError: error,
       }));
@@ -160,6 +175,18 @@ export function outboxRepo(db: Db): OutboxRepo {
         params,
       );
       return rows.map(toMsg);
+    },
+    async prune(before, limit) {
+      if (limit <= 0) return 0;
+      // outbox_done gives the oldest finished rows; deleting by their ctids (a TID scan) touches only them.
+      // Instances pruning at once are harmless: a row already gone is simply not counted.
+      const r = await db.one.query(
+        `DELETE FROM outbox WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM outbox WHERE state IN ('sent', 'failed') AND done_at < $1 ORDER BY done_at LIMIT $2))
+         AND state IN ('sent', 'failed')`,
+        [before, limit],
+      );
+      return r.rowCount ?? 0;
     },
     async depth() {
       const rows = await db.q<{ state: string; n: number }>(

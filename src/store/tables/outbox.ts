@@ -1,8 +1,11 @@
 // The outbox: one row per message, plus in-memory indexes rebuilt from the rows (per-chat queue of
 // unfinished messages in seq order, WhatsApp id, order, broadcast). Claiming looks at each chat's head
-// only, so its cost follows the chats with work waiting, not the history.
+// only, so its cost follows the chats with work waiting, not the history. Finished messages sit in a heap
+// by doneAt, so retention deletes the oldest without a scan; the listing indexes drop them lazily.
 import type { DeliveryStatus, OutboxInput, OutboxMessage, OutboxRepo, OutboxState } from '../types.js';
 import type { Tables, Tx } from './engine.js';
+import { MinHeap } from './min-heap.js';
+import { SeqList } from './seq-list.js';
 
 export const OUTBOX = 'outbox';
 
@@ -16,6 +19,8 @@ interface Meta {
   wa?: string;
   orderId?: string;
   broadcastId?: string;
+  /** sent/failed: when (rows older than this field existed fall back to sentAt, then createdAt). */
+  doneAt?: number;
 }
 
 const DELIVERY_RANK: Record<DeliveryStatus, number> = {
@@ -27,6 +32,10 @@ const DELIVERY_RANK: Record<DeliveryStatus, number> = {
 };
 
 const open = (s: OutboxState): boolean => s === 'pending' || s === 'sending';
+
+/** What is kept of a sent message's payload: an image's bytes go (the heavy part of the table). */
+const lighten = (m: OutboxMessage): OutboxMessage['payload'] =>
+  m.payload.type === 'image' ? { ...m.payload, imageBase64: '' } : m.payload;
 
 /** Ids in seq order; removal is rare and near the head. */
 function remove(list: string[] | undefined, id: string): void {
@@ -41,6 +50,13 @@ function insertBySeq(list: string[], id: string, seq: number, meta: Map<string, 
   list.splice(i, 0, id);
 }
 
+function dropFrom(m: Map<string, SeqList>, key: string, isLive: (seq: number) => boolean): void {
+  const l = m.get(key);
+  if (!l) return;
+  l.drop(isLive);
+  if (l.live <= 0) m.delete(key);
+}
+
 export interface OutboxTables {
   repo: OutboxRepo;
   /** Inside a write: enqueues as part of a larger unit (a conversation turn). */
@@ -50,22 +66,26 @@ export interface OutboxTables {
 export function outboxTables(db: Tables): OutboxTables {
   const meta = new Map<string, Meta>();
   const openByChat = new Map<string, string[]>();
-  const all: string[] = [];
-  const byChat = new Map<string, string[]>();
-  const byOrder = new Map<string, string[]>();
-  const byBroadcast = new Map<string, string[]>();
+  const bySeq = new Map<number, string>();
+  const all = new SeqList();
+  const byChat = new Map<string, SeqList>();
+  const byOrder = new Map<string, SeqList>();
+  const byBroadcast = new Map<string, SeqList>();
   const byWa = new Map<string, string>();
+  const done = new MinHeap();
+  const isLive = (seq: number) => bySeq.has(seq);
   let nextSeq = 1;
   const depth = { pending: 0, sending: 0 };
 
-  const listFor = (m: Map<string, string[]>, key: string): string[] => {
+  const listFor = <L>(m: Map<string, L>, key: string, make: () => L): L => {
     let l = m.get(key);
     if (!l) {
-      l = [];
+      l = make();
       m.set(key, l);
     }
     return l;
   };
+  const seqList = () => new SeqList();
   const count = (s: OutboxState, d: number): void => {
     if (s === 'pending' || s === 'sending') depth[s] += d;
   };
@@ -77,11 +97,12 @@ export function outboxTables(db: Tables): OutboxTables {
     if (!msg) {
       if (!old) return;
       meta.delete(id);
-      remove(all, id);
-      remove(byChat.get(old.chat), id);
-      if (old.orderId) remove(byOrder.get(old.orderId), id);
-      if (old.broadcastId) remove(byBroadcast.get(old.broadcastId), id);
-      if (old.wa) byWa.delete(old.wa);
+      bySeq.delete(old.seq);
+      all.drop(isLive);
+      dropFrom(byChat, old.chat, isLive);
+      if (old.orderId) dropFrom(byOrder, old.orderId, isLive);
+      if (old.broadcastId) dropFrom(byBroadcast, old.broadcastId, isLive);
+      if (old.wa && byWa.get(old.wa) === id) byWa.delete(old.wa);
       if (open(old.state)) remove(openByChat.get(old.chat), id);
       return;
     }
@@ -91,15 +112,19 @@ export function outboxTables(db: Tables): OutboxTables {
     if (msg.waMessageId) m.wa = msg.waMessageId;
     if (msg.orderId) m.orderId = msg.orderId;
     if (msg.broadcastId) m.broadcastId = msg.broadcastId;
+    if (!open(m.state)) m.doneAt = msg.doneAt ?? msg.sentAt ?? msg.createdAt;
     meta.set(id, m);
     count(m.state, 1);
     if (msg.seq >= nextSeq) nextSeq = msg.seq + 1;
     if (!old) {
-      insertBySeq(all, id, m.seq, meta);
-      insertBySeq(listFor(byChat, m.chat), id, m.seq, meta);
-      if (m.orderId) insertBySeq(listFor(byOrder, m.orderId), id, m.seq, meta);
-      if (m.broadcastId) insertBySeq(listFor(byBroadcast, m.broadcastId), id, m.seq, meta);
+      bySeq.set(m.seq, id);
+      all.insert(m.seq);
+      listFor(byChat, m.chat, seqList).insert(m.seq);
+      if (m.orderId) listFor(byOrder, m.orderId, seqList).insert(m.seq);
+      if (m.broadcastId) listFor(byBroadcast, m.broadcastId, seqList).insert(m.seq);
     }
+    // Stale heap entries (undone writes) are skipped when popped: see prune.
+    if (m.doneAt !== undefined && m.doneAt !== old?.doneAt) done.push({ at: m.doneAt, id });
     if (old?.wa && old.wa !== m.wa) byWa.delete(old.wa);
     if (m.wa) byWa.set(m.wa, id);
     const wasOpen = old ? open(old.state) : false;
@@ -108,7 +133,12 @@ export function outboxTables(db: Tables): OutboxTables {
       remove(q, id);
       if (q && !q.length) openByChat.delete(m.chat);
     } else if (!wasOpen && open(m.state)) {
-      insertBySeq(listFor(openByChat, m.chat), id, m.seq, meta);
+      insertBySeq(
+        listFor(openByChat, m.chat, () => [] as string[]),
+        id,
+        m.seq,
+        meta,
+      );
     }
   });
 
@@ -167,7 +197,13 @@ export function outboxTables(db: Tables): OutboxTables {
     },
     markSent(id, owner, result) {
       return whileClaimed(id, owner, (m) => {
-        const next: OutboxMessage = { ...m, state: 'sent', sentAt: result.at };
+        const next: OutboxMessage = {
+          ...m,
+          payload: lighten(m),
+          state: 'sent',
+          sentAt: result.at,
+          doneAt: result.at,
+        };
         if (result.waMessageId) next.waMessageId = result.waMessageId;
         return next;
       });
@@ -181,10 +217,11 @@ export function outboxTables(db: Tables): OutboxTables {
         lastError: error,
       }));
     },
-    markFailed(id, owner, error, _at) {
+    markFailed(id, owner, error, at) {
       return whileClaimed(id, owner, (m) => ({
         ...m,
         state: 'failed',
+        doneAt: at,
         attempts: m.attempts + 1,
         lastError: error,
       }));
@@ -208,7 +245,7 @@ export function outboxTables(db: Tables): OutboxTables {
     },
     async list(query) {
       db.guard();
-      const ids = query.chat
+      const seqs = query.chat
         ? byChat.get(query.chat)
         : query.orderId
           ? byOrder.get(query.orderId)
@@ -216,9 +253,11 @@ export function outboxTables(db: Tables): OutboxTables {
             ? byBroadcast.get(query.broadcastId)
             : all;
       const out: OutboxMessage[] = [];
-      if (!ids) return out;
-      for (let i = ids.length - 1; i >= 0 && out.length < query.limit; i--) {
-        const m = read(ids[i]!);
+      if (!seqs) return out;
+      for (const seq of seqs.newestFirst()) {
+        if (out.length >= query.limit) break;
+        const id = bySeq.get(seq);
+        const m = id === undefined ? undefined : read(id);
         if (!m) continue;
         if (query.chat !== undefined && m.chat !== query.chat) continue;
         if (query.orderId !== undefined && m.orderId !== query.orderId) continue;
@@ -227,6 +266,21 @@ export function outboxTables(db: Tables): OutboxTables {
         out.push(m);
       }
       return out;
+    },
+    prune(before, limit) {
+      return db.write((tx) => {
+        let n = 0;
+        while (n < limit) {
+          const top = done.peek();
+          if (!top || top.at >= before) break;
+          done.pop();
+          // An entry left by an undone write no longer matches its row: skipped.
+          const m = meta.get(top.id);
+          if (!m || open(m.state) || m.doneAt !== top.at) continue;
+          if (tx.del(OUTBOX, top.id)) n++;
+        }
+        return n;
+      });
     },
     async depth() {
       db.guard();
