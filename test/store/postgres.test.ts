@@ -43,6 +43,38 @@ describe('postgres store: migrations', () => {
     await dropDatabase(url);
   });
 
+  it('002 dates the rows finished before it, so retention reaches them', async () => {
+    const store = await openPostgresStore({ url });
+    const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
+    const msg = (id: string, chat: string) => ({
+      id,
+      chat,
+      kind: 'reply' as const,
+      payload: { type: 'text' as const, text: id },
+    });
+    await store.outbox.enqueue([msg('s1', 'A'), msg('f1', 'B'), msg('p1', 'C')], 100);
+    const got = await store.outbox.claim('w', 200, 1_000, 10);
+    expect(got.map((m) => m.id)).toEqual(['s1', 'f1', 'p1']);
+    await store.outbox.markSent('s1', 'w', { at: 1_000 });
+    await store.outbox.markFailed('f1', 'w', 'blocked', 2_000);
+    await store.outbox.retry('p1', 'w', 0, 'later');
+    // As written before 002: no column, no doneAt in the body.
+    await pool.query(`ALTER TABLE outbox DROP COLUMN done_at`);
+    await pool.query(`UPDATE outbox SET body = body - 'doneAt'`);
+    await pool.query(`DELETE FROM schema_migrations WHERE name = '002_outbox_retention.sql'`);
+    expect(await migrate(pool)).toEqual(['002_outbox_retention.sql']);
+    const dated = await pool.query('SELECT id, done_at FROM outbox ORDER BY id');
+    expect(dated.rows).toEqual([
+      { id: 'f1', done_at: '100' },
+      { id: 'p1', done_at: null },
+      { id: 's1', done_at: '1000' },
+    ]);
+    expect(await store.outbox.prune(1_500, 10)).toBe(2);
+    expect((await store.outbox.list({ limit: 10 })).map((m) => m.id)).toEqual(['p1']);
+    await store.close();
+  });
+
   it('two instances opening together apply each migration once', async () => {
     const stores = await Promise.all([
       openPostgresStore({ url }),
@@ -52,7 +84,7 @@ describe('postgres store: migrations', () => {
     const pool = new pg.Pool({ connectionString: url });
     pools.push(pool);
     const rows = (await pool.query('SELECT name FROM schema_migrations ORDER BY name')).rows;
-    expect(rows.map((r) => r.name)).toEqual(['001_init.sql']);
+    expect(rows.map((r) => r.name)).toEqual(['001_init.sql', '002_outbox_retention.sql']);
     expect(await migrate(pool)).toEqual([]);
     await stores[0]!.orders.create({ ...(await import('./fixtures.js')).makeOrder('M1') });
     expect((await stores[1]!.orders.get('M1'))?.id).toBe('M1');
