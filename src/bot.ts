@@ -26,7 +26,7 @@ import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
 import { instrumentStore } from './metrics/store.js';
 import { createOrderClaims } from './orders/claims.js';
 import { createOrderService } from './orders/service.js';
-import { createOutboxPipeline } from './outbox/index.js';
+import { createOutboxPipeline, createOutboxRetention } from './outbox/index.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
 import { parseRules } from './parser/rules.js';
@@ -403,6 +403,13 @@ export async function startBot(
   } else await admin.start();
   // Messages left by the previous run leave as soon as the channel can send (the socket's holder only).
   drainer.start();
+  // Finished messages older than the retention go; on every instance (deleting what is gone is a no-op).
+  const retention = createOutboxRetention({
+    outbox: store.outbox,
+    keepMs: config.OUTBOX_RETENTION_DAYS * 86_400_000,
+    logger: logger.child({ area: 'outbox' }),
+  });
+  retention.start();
   // One customer's turns one after the other, in arrival order, whichever instance each message reaches.
   // Tracked from arrival (a turn may wait for the lock before the runner sees it): stop() waits for them.
   const turns = new Set<Promise<void>>();
@@ -438,6 +445,7 @@ export async function startBot(
       // then close the channel. The channel stays open meanwhile (WhatsApp has already acknowledged what
       // it delivers, so a message arriving now is still handled: its replies are queued durably).
       outageWatch?.stop();
+      await retention.stop();
       await cluster?.stop();
       await admin.stop();
       await turnsIdle();

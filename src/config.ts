@@ -140,6 +140,8 @@ export const configSchema = z
 
     // Conversation and limits.
     CONVERSATION_IDLE_MINUTES: int(15, 1),
+    // Sent/failed outbox messages are deleted this many days after (bounded store; the timeline shows them until then).
+    OUTBOX_RETENTION_DAYS: int(7, 1).pipe(z.number().max(3650)),
     LIMIT_MESSAGES_PER_MINUTE: int(20, 1),
     LIMIT_ORDER_MAX_XOF: int(200_000, 100),
     LIMIT_DAILY_TOTAL_XOF: int(500_000, 100),

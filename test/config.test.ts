@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(c.DATA_DIR).toBe('data');
   });
 
+  it('keeps finished outbox messages 7 days unless told; 0 or a fraction is refused', () => {
+    expect(loadConfig({}).OUTBOX_RETENTION_DAYS).toBe(7);
+    expect(loadConfig({ OUTBOX_RETENTION_DAYS: '30' }).OUTBOX_RETENTION_DAYS).toBe(30);
+    expect(() => loadConfig({ OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
+    expect(() => loadConfig({ OUTBOX_RETENTION_DAYS: '1.5' })).toThrow(/OUTBOX_RETENTION_DAYS/);
+    expect(() => loadConfig({ OUTBOX_RETENTION_DAYS: '5000' })).toThrow(/OUTBOX_RETENTION_DAYS/);
+  });
+
   it('uses live Intech once an API key is set', () => {
     const c = loadConfig({ INTECH_API_KEY: 'k', PUBLIC_URL: 'https://bot.example.sn', CHANNEL: 'whatsapp' });
     expect(c.SANDBOX_INTECH).toBe(false);

@@ -1,5 +1,5 @@
 // The durable outbox pipeline: producers enqueue (outbox.ts), the drainer sends at the rate (drainer.ts,
-// pacer.ts), WhatsApp's acknowledgements come back (delivery.ts).
+// pacer.ts), WhatsApp's acknowledgements come back (delivery.ts), old finished messages go (retention.ts).
 export { createDeliveryTracker, type DeliveryUpdate, deliveryStatusOf } from './delivery.js';
 export { createDrainer, type Drainer, type DrainerDeps, type SendTarget } from './drainer.js';
 export {
@@ -12,3 +12,4 @@ export {
 export { createOutbox, type Outbox, text } from './outbox.js';
 export { createPacer, type Pacer } from './pacer.js';
 export { createOutboxPipeline, type OutboxAttachment } from './pipeline.js';
+export { createOutboxRetention, type OutboxRetention } from './retention.js';
