@@ -23,6 +23,8 @@ type Listener = (phone: string, entry: TranscriptEntry) => void;
 
 const MAX_ENTRIES_PER_CHAT = 500;
 const MAX_MEDIA = 200;
+/** Transcripts kept: past this, the chat idle the longest is forgotten (a load test has no end of phones). */
+const MAX_CHATS = 5_000;
 
 export interface SandboxChannel extends Channel {
   /** Delivers a customer message and returns what the bot sent back while handling it. */
@@ -36,6 +38,7 @@ export interface SandboxChannel extends Channel {
   ): void;
   media(id: string): { mimetype: string; data: Buffer } | undefined;
   subscribe(listener: Listener): () => void;
+  /** Phones with a transcript, the least recently active first. */
   phones(): string[];
 }
 
@@ -52,10 +55,13 @@ export function createSandboxChannel(
     now?: () => number;
     /** Sends this chat's outbox now (the drainer): receive() answers with the replies of its message. */
     flushChat?: (chat: string) => Promise<unknown>;
+    /** Transcripts kept (default 5 000). */
+    maxChats?: number;
   } = {},
 ): SandboxChannel {
   const now = opts.now ?? Date.now;
   const mediaBase = opts.mediaBaseUrl ?? '/sandbox/media';
+  const maxChats = Math.max(1, opts.maxChats ?? MAX_CHATS);
   const chats = new Map<string, TranscriptEntry[]>();
   const mediaStore = new Map<string, { mimetype: string; data: Buffer }>();
   const listeners = new Set<Listener>();
@@ -65,7 +71,10 @@ export function createSandboxChannel(
 
   function push(phone: string, entry: TranscriptEntry): void {
     const list = chats.get(phone) ?? [];
-    if (!chats.has(phone)) chats.set(phone, list);
+    // Re-inserted on every entry: the Map's order is then least recently active first.
+    chats.delete(phone);
+    chats.set(phone, list);
+    if (chats.size > maxChats) chats.delete(chats.keys().next().value as string);
     list.push(entry);
     if (list.length > MAX_ENTRIES_PER_CHAT) list.splice(0, list.length - MAX_ENTRIES_PER_CHAT);
     if (entry.direction === 'out') for (const c of collectors.get(phone) ?? []) c.push(entry);

@@ -89,4 +89,26 @@ describe('sandbox channel', () => {
     await ch.deliver('+221771234567', text('b'));
     expect(seen).toEqual(['+221771234567:in:a']);
   });
+
+  it('keeps at most maxChats transcripts, forgetting the chat idle the longest', async () => {
+    const ch = createSandboxChannel({ maxChats: 3 });
+    await ch.start(async () => {});
+    for (const p of ['+221770000001', '+221770000002', '+221770000003']) await ch.receive(p, 'salut');
+    // The first chat is active again: the second is now the one idle the longest.
+    await ch.deliver('+221770000001', text('encore'));
+    await ch.receive('+221770000004', 'salut');
+    expect(ch.phones()).toEqual(['+221770000003', '+221770000001', '+221770000004']);
+    expect(ch.transcript('+221770000002')).toEqual([]);
+    expect(ch.transcript('+221770000001').map((e) => e.text)).toEqual(['salut', 'encore']);
+  });
+
+  it('caps transcripts at 5 000 phones by default', async () => {
+    const ch = createSandboxChannel();
+    for (let i = 0; i < 5_010; i++) await ch.deliver(`+2217700${String(i).padStart(5, '0')}`, text('hi'));
+    const phones = ch.phones();
+    expect(phones).toHaveLength(5_000);
+    expect(phones[0]).toBe('+221770000010');
+    expect(ch.transcript('+221770000009')).toEqual([]);
+    expect(ch.transcript('+221770005009').map((e) => e.text)).toEqual(['hi']);
+  });
 });
