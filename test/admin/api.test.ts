@@ -204,6 +204,47 @@ describe('admin API with the right token', () => {
     expect((await call(srv, 'GET', '/admin/api/orders/NOPE')).status).toBe(404);
   });
 
+  it("an order's timeline shows its messages until retention prunes them, then the rest alone", async () => {
+    const order = seedOrder('XB7K2M9R');
+    await srv.store.orders.create(order);
+    const t = order.createdAt + 10_000;
+    const base = { chat: order.customerId, kind: 'receipt' as const, orderId: order.id };
+    await srv.store.outbox.enqueue(
+      [
+        { ...base, id: `${order.id}:receipt`, payload: { type: 'text', text: 'Reçu' } },
+        {
+          ...base,
+          id: `${order.id}:receipt:image`,
+          payload: { type: 'image', imageBase64: Buffer.from('png').toString('base64'), caption: 'Reçu' },
+        },
+      ],
+      t,
+    );
+    for (let i = 0; i < 2; i++) {
+      const [m] = await srv.store.outbox.claim('w', t + i, 1_000, 1);
+      await srv.store.outbox.markSent(m!.id, 'w', { waMessageId: `WA${i}`, at: t + 100 + i });
+    }
+    const timeline = async () =>
+      (
+        (await json(await call(srv, 'GET', `/admin/api/orders/${order.id}`))) as {
+          timeline: { kind: string; label: string; detail?: string }[];
+        }
+      ).timeline;
+    const before = await timeline();
+    expect(before.filter((e) => e.kind === 'message').map((e) => e.label)).toEqual([
+      'receipt queued',
+      'receipt queued',
+      'receipt sent',
+      'receipt sent',
+    ]);
+    expect(before.find((e) => e.label === 'receipt sent' && e.detail?.includes('image'))).toBeDefined();
+    expect(await srv.store.outbox.prune(t + 1_000, 10)).toBe(2);
+    const after = await timeline();
+    expect(after.filter((e) => e.kind === 'message')).toEqual([]);
+    expect(after.map((e) => e.label)).toEqual(before.filter((e) => e.kind !== 'message').map((e) => e.label));
+    expect(after.at(-1)?.label).toBe('completed');
+  });
+
   it('lists what needs a person: needs_human and refunding orders and open alerts', async () => {
     await srv.store.orders.create(seedOrder('XB00HUM1', { state: 'needs_human' }));
     await srv.store.orders.create(seedOrder('XB00OK01'));
