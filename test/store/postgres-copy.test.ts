@@ -107,6 +107,10 @@ describe('store:copy lowdb → postgres', () => {
     expect(await pg.outbox.get('o1')).toMatchObject({ state: 'sent', waMessageId: 'WA1' });
     expect((await pg.outbox.claim('w2', 10, 60_000, 5)).map((m) => m.id)).toEqual(['o2']);
     await expect(copyStoreToPostgres(src, url)).rejects.toThrow(/not empty/);
+    // The copied sent message keeps its date: retention reaches it; the others are still in flight.
+    expect(await pg.outbox.prune(10, 10)).toBe(1);
+    expect(await pg.outbox.get('o1')).toBeUndefined();
+    expect(await pg.outbox.depth()).toEqual({ pending: 1, sending: 1 });
   });
 
   it('npm run store:copy does it from the command line', async () => {

@@ -143,8 +143,8 @@ export async function copyStoreToPostgres(
         const { seq: _seq, ...body } = m;
         // Inserted in seq order: the new seqs keep every chat's order.
         await c.query(
-          `INSERT INTO outbox (id, chat, state, not_before, lease_until, owner, wa_message_id, order_id, broadcast_id, body)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          `INSERT INTO outbox (id, chat, state, not_before, lease_until, owner, wa_message_id, order_id, broadcast_id, body, done_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
           [
             m.id,
             m.chat,
@@ -156,6 +156,8 @@ export async function copyStoreToPostgres(
             m.orderId ?? null,
             m.broadcastId ?? null,
             json(body),
+            // Retention's date (as migration 002 dates older rows): finished rows copied are pruned in time.
+            m.state === 'sent' || m.state === 'failed' ? (m.doneAt ?? m.sentAt ?? m.createdAt) : null,
           ],
         );
       }
