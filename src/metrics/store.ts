@@ -28,6 +28,7 @@ const WRITES = new Set([
   'retry',
   'markFailed',
   'setDelivery',
+  'prune',
   'acquire',
   'renew',
   'release',
@@ -78,9 +79,11 @@ export function instrumentStore(
     return async (...args: unknown[]) => {
       try {
         const result = await fn(...args);
-        // An empty claim (the outbox drainer polls every second) may have written nothing: it proves
+        // An empty claim (the outbox drainer polls every second) or prune may have written nothing: it proves
         // nothing about the disk and must not hide a failing one.
-        const wroteNothing = method === 'claim' && Array.isArray(result) && result.length === 0;
+        const wroteNothing =
+          (method === 'claim' && Array.isArray(result) && result.length === 0) ||
+          (method === 'prune' && result === 0);
         if (isWrite && !wroteNothing) failing = undefined;
         return result;
       } catch (err) {
