@@ -110,7 +110,18 @@ export async function startBot(
 
   const sandbox =
     config.CHANNEL === 'sandbox' && !overrides.channel
-      ? createSandboxChannel({ flushChat: pipeline.flushChat })
+      ? createSandboxChannel({
+          flushChat: pipeline.flushChat,
+          // Several instances on one database: another instance's drainer may send this turn's replies.
+          ...(store.kind === 'postgres'
+            ? {
+                sentSince: async (chat: string, since: number) =>
+                  (await store.outbox.list({ chat, states: ['sent'], limit: 50 }))
+                    .filter((m) => m.createdAt >= since)
+                    .sort((a, b) => a.seq - b.seq),
+              }
+            : {}),
+        })
       : undefined;
   const openWhatsApp = async (): Promise<Channel> => {
     // Baileys (and libsignal) load only for CHANNEL=whatsapp: the sandbox never pays their memory.

@@ -2,6 +2,7 @@
 // It keeps every conversation's transcript, including receipts that went through Intech's
 // WHATSAPP_MESSAGING (the simulator hands them over), so the product can be tried end to end.
 import { randomUUID } from 'node:crypto';
+import type { OutboxMessage } from '../store/types.js';
 import type { Channel, ChannelHealth, InboundMessage } from './channel.js';
 
 export interface TranscriptMedia {
@@ -55,6 +56,11 @@ export function createSandboxChannel(
     now?: () => number;
     /** Sends this chat's outbox now (the drainer): receive() answers with the replies of its message. */
     flushChat?: (chat: string) => Promise<unknown>;
+    /**
+     * This chat's outbox rows sent since `since`, by seq (several instances on one store: another
+     * instance's drainer may have sent this turn's replies, into its own transcript).
+     */
+    sentSince?: (chat: string, since: number) => Promise<OutboxMessage[]>;
     /** Transcripts kept (default 5 000). */
     maxChats?: number;
   } = {},
@@ -67,6 +73,8 @@ export function createSandboxChannel(
   const listeners = new Set<Listener>();
   // Collectors capture what is sent to a customer while one of their messages is being handled.
   const collectors = new Map<string, TranscriptEntry[][]>();
+  // What this instance delivered, by message id, while a receive() of that chat waits for its replies.
+  const deliveredHere = new Map<string, TranscriptEntry>();
   let handler: ((m: InboundMessage) => Promise<void>) | undefined;
 
   function push(phone: string, entry: TranscriptEntry): void {
@@ -93,6 +101,29 @@ export function createSandboxChannel(
   let seq = 0;
   let outSeq = 0;
 
+  /**
+   * The turn's replies in send order, whichever instance sent them: rows this instance delivered keep
+   * their entry (media included); another instance's are added here as text, to the transcript too.
+   */
+  function withRemote(chat: string, rows: OutboxMessage[], collected: TranscriptEntry[]): TranscriptEntry[] {
+    const remote = rows.filter((r) => r.waMessageId && !deliveredHere.has(r.waMessageId));
+    if (remote.length === 0) return collected;
+    const out: TranscriptEntry[] = [];
+    for (const r of rows) {
+      const local = r.waMessageId ? deliveredHere.get(r.waMessageId) : undefined;
+      if (local) out.push(local);
+      else if (r.waMessageId) {
+        const text = r.payload.type === 'text' ? r.payload.text : (r.payload.caption ?? '');
+        const entry: TranscriptEntry = { direction: 'out', text, via: 'chat', at: at() };
+        push(chat, entry);
+        out.push(entry);
+      }
+    }
+    // What was not an outbox row (a receipt through WHATSAPP_MESSAGING) keeps its place at the end.
+    for (const e of collected) if (!out.includes(e)) out.push(e);
+    return out;
+  }
+
   return {
     kind: 'sandbox',
     async start(h) {
@@ -102,17 +133,20 @@ export function createSandboxChannel(
       handler = undefined;
     },
     async deliver(chat, payload) {
-      if (payload.type === 'text')
-        push(chat, { direction: 'out', text: payload.text, via: 'chat', at: at() });
-      else
-        push(chat, {
-          direction: 'out',
-          text: payload.caption ?? '',
-          via: 'chat',
-          media: storeMedia(Buffer.from(payload.imageBase64, 'base64'), 'image/png'),
-          at: at(),
-        });
-      return { waMessageId: `sbx-out-${++outSeq}-${randomUUID()}` };
+      const entry: TranscriptEntry =
+        payload.type === 'text'
+          ? { direction: 'out', text: payload.text, via: 'chat', at: at() }
+          : {
+              direction: 'out',
+              text: payload.caption ?? '',
+              via: 'chat',
+              media: storeMedia(Buffer.from(payload.imageBase64, 'base64'), 'image/png'),
+              at: at(),
+            };
+      push(chat, entry);
+      const waMessageId = `sbx-out-${++outSeq}-${randomUUID()}`;
+      if (collectors.has(chat)) deliveredHere.set(waMessageId, entry);
+      return { waMessageId };
     },
     canSend: () => handler !== undefined,
     async setTyping() {},
@@ -122,6 +156,7 @@ export function createSandboxChannel(
     async receive(from, text) {
       if (!handler) throw new Error('sandbox channel not started');
       push(from, { direction: 'in', text, via: 'chat', at: at() });
+      const started = now();
       const collected: TranscriptEntry[] = [];
       const list = collectors.get(from) ?? [];
       list.push(collected);
@@ -137,11 +172,15 @@ export function createSandboxChannel(
         });
         // The replies were queued in the outbox; send them now so this response carries them.
         await opts.flushChat?.(from);
+        if (opts.sentSince) return await withRemote(from, await opts.sentSince(from, started), collected);
+        return collected;
       } finally {
         list.splice(list.indexOf(collected), 1);
-        if (list.length === 0) collectors.delete(from);
+        if (list.length === 0) {
+          collectors.delete(from);
+          for (const [id, e] of deliveredHere) if (collected.includes(e)) deliveredHere.delete(id);
+        }
       }
-      return collected;
     },
     transcript(phone) {
       return [...(chats.get(phone) ?? [])];

@@ -26,6 +26,34 @@ afterEach(async () => {
 });
 
 describe('sandbox channel', () => {
+  it('two instances on one store: the reply another instance sent still answers this request', async () => {
+    const store = createMemoryStore();
+    const sentSince = async (chat: string, since: number) =>
+      (await store.outbox.list({ chat, states: ['sent'], limit: 50 }))
+        .filter((m) => m.createdAt >= since)
+        .sort((a, b) => a.seq - b.seq);
+    let wiredA: ReturnType<typeof wireOutbox> | undefined;
+    const a = createSandboxChannel({ flushChat: (c) => wiredA!.drainer.flushChat(c), sentSince });
+    const b = createSandboxChannel({ sentSince });
+    wiredA = wireOutbox(store, a);
+    const wiredB = wireOutbox(store, b);
+    stops.push(wiredA.stop, wiredB.stop);
+    await b.start(async () => {});
+    await a.start(async (m) => {
+      // Queued without waking A's drainer: instance B's drainer gets there first (its poll, its own kick).
+      await store.outbox.enqueue(
+        [{ id: 'r1', chat: m.customerId, kind: 'reply', payload: text('first') }],
+        Date.now(),
+      );
+      await wiredB.drainer.flushChat(m.customerId);
+      await wiredA!.outbox.send([{ id: 'r2', chat: m.customerId, kind: 'reply', payload: text('second') }]);
+    });
+    const replies = await a.receive('+221770000001', 'menu');
+    expect(replies.map((r) => r.text)).toEqual(['first', 'second']);
+    expect(b.transcript('+221770000001').map((e) => e.text)).toEqual(['first']);
+    expect(a.transcript('+221770000001').map((e) => e.text)).toEqual(['menu', 'second', 'first']);
+  });
+
   it('returns what the bot sent while handling the message, and keeps the whole transcript', async () => {
     const { ch, outbox, say } = sandbox({ now: () => Date.parse('2026-11-29T10:00:00Z') });
     await ch.start(async (m) => {
