@@ -429,7 +429,10 @@ export async function startBot(
     await runner.idle();
   };
   await channel.start((msg) => {
-    const t = store.locks.run(`customer:${msg.customerId}`, () => runner.handle(msg));
+    const t = store.locks.run(`customer:${msg.customerId}`, () => {
+      msg.onTurnStart?.();
+      return runner.handle(msg);
+    });
     turns.add(t);
     void t.finally(() => turns.delete(t)).catch(() => undefined);
     return t;

@@ -11,6 +11,11 @@ export interface InboundMessage {
   text: string;
   at: number;
   pushName?: string;
+  /**
+   * Called when the message's turn starts, i.e. once it holds the customer's lock (the sandbox answers a
+   * request with what was sent from then on: with several instances, not what an earlier turn sent).
+   */
+  onTurnStart?: () => void;
 }
 
 export interface ChannelHealth {

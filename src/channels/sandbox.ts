@@ -102,17 +102,25 @@ export function createSandboxChannel(
   let outSeq = 0;
 
   /**
-   * The turn's replies in send order, whichever instance sent them: rows this instance delivered keep
-   * their entry (media included); another instance's are added here as text, to the transcript too.
+   * The turn's replies in send order, whichever instance sent them: the chat's outbox rows created since
+   * the turn started (an earlier turn's, sent meanwhile, are left out). Rows this instance delivered keep
+   * their entry (media included); another instance's are added as text, to this transcript too.
    */
-  function withRemote(chat: string, rows: OutboxMessage[], collected: TranscriptEntry[]): TranscriptEntry[] {
-    const remote = rows.filter((r) => r.waMessageId && !deliveredHere.has(r.waMessageId));
-    if (remote.length === 0) return collected;
+  function turnReplies(
+    chat: string,
+    since: number,
+    rows: OutboxMessage[],
+    collected: TranscriptEntry[],
+  ): TranscriptEntry[] {
     const out: TranscriptEntry[] = [];
+    const fromOutbox = new Set<TranscriptEntry>();
+    for (const e of collected) if ([...deliveredHere.values()].includes(e)) fromOutbox.add(e);
+    // Strictly after: an earlier turn's last rows may carry the very millisecond this turn started.
     for (const r of rows) {
-      const local = r.waMessageId ? deliveredHere.get(r.waMessageId) : undefined;
+      if (r.createdAt <= since || !r.waMessageId) continue;
+      const local = deliveredHere.get(r.waMessageId);
       if (local) out.push(local);
-      else if (r.waMessageId) {
+      else {
         const text = r.payload.type === 'text' ? r.payload.text : (r.payload.caption ?? '');
         const entry: TranscriptEntry = { direction: 'out', text, via: 'chat', at: at() };
         push(chat, entry);
@@ -120,7 +128,7 @@ export function createSandboxChannel(
       }
     }
     // What was not an outbox row (a receipt through WHATSAPP_MESSAGING) keeps its place at the end.
-    for (const e of collected) if (!out.includes(e)) out.push(e);
+    for (const e of collected) if (!fromOutbox.has(e) && !out.includes(e)) out.push(e);
     return out;
   }
 
@@ -156,7 +164,8 @@ export function createSandboxChannel(
     async receive(from, text) {
       if (!handler) throw new Error('sandbox channel not started');
       push(from, { direction: 'in', text, via: 'chat', at: at() });
-      const started = now();
+      // Moved to the moment the turn holds the customer's lock (another instance may hold it first).
+      let started = now();
       const collected: TranscriptEntry[] = [];
       const list = collectors.get(from) ?? [];
       list.push(collected);
@@ -169,10 +178,13 @@ export function createSandboxChannel(
           phone: from,
           text,
           at: now(),
+          onTurnStart: () => {
+            started = now();
+          },
         });
         // The replies were queued in the outbox; send them now so this response carries them.
         await opts.flushChat?.(from);
-        if (opts.sentSince) return await withRemote(from, await opts.sentSince(from, started), collected);
+        if (opts.sentSince) return turnReplies(from, started, await opts.sentSince(from, started), collected);
         return collected;
       } finally {
         list.splice(list.indexOf(collected), 1);

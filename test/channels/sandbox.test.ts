@@ -40,6 +40,8 @@ describe('sandbox channel', () => {
     stops.push(wiredA.stop, wiredB.stop);
     await b.start(async () => {});
     await a.start(async (m) => {
+      m.onTurnStart?.(); // as bot.ts does once the turn holds the customer's lock
+      await new Promise((r) => setTimeout(r, 2)); // rows of this turn come after its start
       // Queued without waking A's drainer: instance B's drainer gets there first (its poll, its own kick).
       await store.outbox.enqueue(
         [{ id: 'r1', chat: m.customerId, kind: 'reply', payload: text('first') }],
