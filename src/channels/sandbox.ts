@@ -119,7 +119,13 @@ export function createSandboxChannel(
       collectors.set(from, list);
       try {
         // Unique across instances too: two instances behind one load balancer share the dedupe.
-        await handler({ id: `sbx-${now()}-${++seq}-${randomUUID()}`, customerId: from, phone: from, text, at: now() });
+        await handler({
+          id: `sbx-${now()}-${++seq}-${randomUUID()}`,
+          customerId: from,
+          phone: from,
+          text,
+          at: now(),
+        });
         // The replies were queued in the outbox; send them now so this response carries them.
         await opts.flushChat?.(from);
       } finally {

@@ -10,7 +10,7 @@ import { json, makePool, openDb, types } from './db.js';
 import { dedupeRepo } from './dedupe.js';
 import { kvRepo } from './kv.js';
 import { leasesRepo } from './leases.js';
-import { locksRepo } from './locks.js';
+import { pgLocks } from './locks.js';
 import { migrate } from './migrate.js';
 import { ordersRepo } from './orders.js';
 import { createPipeline } from './pipeline.js';
@@ -32,10 +32,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const poolSize = opts.poolSize ?? 10;
   const timeout = opts.statementTimeoutMs ?? 10_000;
   const pool = makePool(opts.url, poolSize, timeout);
-  // Locks hold a connection for fn's whole duration: their own pool, so fn's queries never starve.
-  const lockPool = makePool(opts.url, poolSize, 0);
-  for (const p of [pool, lockPool])
-    p.on('error', (err) => opts.logger?.warn({ err }, 'postgres idle client error'));
+  pool.on('error', (err) => opts.logger?.warn({ err }, 'postgres idle client error'));
+  // Locks live on their own connections (never the pool's), so a turn holding one always gets a client.
+  const locks = pgLocks({
+    url: opts.url,
+    waitConnections: poolSize,
+    onError: (err) => opts.logger?.warn({ err }, 'postgres lock connection lost'),
+  });
   const pipeConns = opts.pipelineConnections ?? 2;
   const pipeline =
     pipeConns === 0
@@ -66,7 +69,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     if (applied.length) opts.logger?.info({ applied }, 'database migrations applied');
   } catch (err) {
     await pool.end();
-    await lockPool.end();
+    await locks.end();
     await pipeline?.end();
     await writes?.end();
     throw err;
@@ -84,7 +87,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     kv: kvRepo(db),
     dedupe: dedupeRepo(db),
     leases: leasesRepo(db),
-    locks: locksRepo(lockPool),
+    locks: { run: (key, fn) => locks.run(key, fn) },
     outbox: outboxRepo(db),
     async commit(unit, at) {
       // One statement, hence one transaction and one round trip, whatever the unit holds.
@@ -113,8 +116,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     async close() {
       if (closed) return;
       closed = true;
+      await locks.end();
       await db.close();
-      await lockPool.end();
     },
   };
 }
