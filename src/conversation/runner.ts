@@ -159,7 +159,13 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       replies = [];
     };
     try {
-      let conv: Conversation = loadConversation(await store.conversations.get(customer.id), at);
+      // The turn's independent reads at once: on a networked store they share one round trip.
+      const [stored, total, recentOrders] = await Promise.all([
+        store.conversations.get(customer.id),
+        todayTotal(customer.id, at),
+        deps.orders.listForCustomer(customer.id, RECENT_ORDERS),
+      ]);
+      let conv: Conversation = loadConversation(stored, at);
       // WhatsApp allows 65 536 characters; the bot reads the start only, and says so.
       const input = capInput(msg.text);
       if (input.truncated) say(messages(customer.lang).tooLong(MAX_INPUT_CHARS));
@@ -173,8 +179,8 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
           dailyTotalXof: deps.limits.dailyTotalXof,
           idleMs: deps.limits.idleMinutes * 60_000,
         },
-        todayTotal: await todayTotal(customer.id, at),
-        recentOrders: await deps.orders.listForCustomer(customer.id, RECENT_ORDERS),
+        todayTotal: total,
+        recentOrders,
         isNewCustomer: isNew,
       };
       let commands: Command[];
