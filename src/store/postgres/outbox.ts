@@ -75,36 +75,37 @@ export function outboxRepo(db: Db): OutboxRepo {
       if (!messages.length) return;
       await db.q(insertOutbox(1), outboxArrays(messages, at));
     },
-    claim(owner, now, leaseMs, limit) {
-      return db.tx(async (c) => {
-        const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
-        const heads = await c.query(
-          `SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
+    async claim(owner, now, leaseMs, limit) {
+      // One statement (one pipelined round trip, not a five-statement transaction on a pooled client).
+      // The heads come from the statement's snapshot; FOR UPDATE re-checks each against its newest
+      // version, so a head another instance settled or claimed meanwhile drops out, as before.
+      const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
+      const rows = await db.q<Row>(
+        `WITH heads AS (
+           SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
              WHERE state IN ('pending', 'sending') ORDER BY chat, seq) h
-           WHERE ${claimable} ORDER BY seq LIMIT $2`,
-          [now, Math.max(0, limit)],
-        );
-        if (!heads.rowCount) return [];
-        // Re-checked under the row lock: a head another instance settled or claimed meanwhile drops out.
-        const locked = await c.query(
-          `SELECT seq, body FROM outbox WHERE id = ANY($2) AND ${claimable} ORDER BY seq FOR UPDATE SKIP LOCKED`,
-          [now, heads.rows.map((r) => r.id)],
-        );
-        const out: OutboxMessage[] = [];
-        for (const row of locked.rows as Row[]) {
-          const m: OutboxMessage = { ...toMsg(row), state: 'sending', owner, leaseUntil: now + leaseMs };
-          await write(c, m);
-          out.push(m);
-        }
-        return out;
-      });
+           WHERE ${claimable} ORDER BY seq LIMIT $2),
+         locked AS (
+           SELECT id FROM outbox WHERE id IN (SELECT id FROM heads) AND ${claimable} FOR UPDATE SKIP LOCKED)
+         UPDATE outbox o SET state = 'sending', owner = $3, lease_until = $4,
+           body = o.body || jsonb_build_object('state', 'sending', 'owner', $3::text, 'leaseUntil', $4::bigint)
+         FROM locked WHERE o.id = locked.id
+         RETURNING o.seq, o.body`,
+        [now, Math.max(0, limit), owner, now + leaseMs],
+      );
+      return rows.map(toMsg).sort((a, b) => a.seq - b.seq);
     },
-    markSent(id, owner, result) {
-      return whileClaimed(id, owner, (m) => {
-        const next: OutboxMessage = { ...m, state: 'sent', sentAt: result.at };
-        if (result.waMessageId) next.waMessageId = result.waMessageId;
-        return next;
-      });
+    async markSent(id, owner, result) {
+      // One statement: the claim check and the change together, as the drainer does it for every message.
+      const wa = result.waMessageId || null;
+      const rows = await db.q(
+        `UPDATE outbox SET state = 'sent', wa_message_id = coalesce($4::text, wa_message_id),
+           body = body || jsonb_build_object('state', 'sent', 'sentAt', $3::bigint)
+             || CASE WHEN $4::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('waMessageId', $4::text) END
+         WHERE id = $1 AND state = 'sending' AND owner = $2 RETURNING 1 AS ok`,
+        [id, owner, result.at, wa],
+      );
+      return rows.length > 0;
     },
     retry(id, owner, notBefore, error) {
       return whileClaimed(id, owner, (m) => ({
