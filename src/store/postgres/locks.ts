@@ -6,6 +6,7 @@
 // another instance waits, blocking, on a connection of its own, as PostgreSQL queues waiters in order.
 // A dead process's connections close, which frees its locks.
 import pg from 'pg';
+import { corkUntilImmediate } from './pipeline.js';
 import type { LockRepo } from '../types.js';
 
 const TRY = { name: 'xb_trylock', text: 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok' };
@@ -27,6 +28,7 @@ interface Shared {
   client: pg.Client;
   ready: Promise<void>;
   dead: boolean;
+  corked: boolean;
 }
 
 export function pgLocks(opts: LocksOptions): PgLocks {
@@ -51,7 +53,7 @@ export function pgLocks(opts: LocksOptions): PgLocks {
       statement_timeout: 0,
       pipeline: true,
     } as pg.ClientConfig);
-    const s: Shared = { client, ready: Promise.resolve(), dead: false };
+    const s: Shared = { client, ready: Promise.resolve(), dead: false, corked: false };
     // The locks won on it went with it; their holders' turns finish, the next lockers get a new one.
     const drop = (err?: Error) => {
       if (s.dead) return;
@@ -84,6 +86,7 @@ export function pgLocks(opts: LocksOptions): PgLocks {
   const tryShared = async (key: string): Promise<Shared | undefined> => {
     const s = sharedConn();
     await s.ready;
+    corkUntilImmediate(s);
     const r = await s.client.query<{ ok: boolean }>({ ...TRY, values: [key] });
     return r.rows[0]?.ok ? s : undefined;
   };
@@ -126,6 +129,7 @@ export function pgLocks(opts: LocksOptions): PgLocks {
     if (!s) return waitFor(key);
     return async () => {
       if (s.dead) return;
+      corkUntilImmediate(s);
       await s.client.query({ ...UNLOCK, values: [key] }).catch(() => {
         // A statement failing here means the connection is gone, taking the lock with it.
       });
