@@ -137,9 +137,19 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     if (deps.adminHandler && (await deps.adminHandler(msg))) return;
     const at = now();
     // Channels may redeliver a message: a repeated "oui" must not act twice.
-    if (!(await store.dedupe.firstSeen(`conv:${msg.customerId}:${msg.id}`, at, DEDUPE_TTL_MS))) return;
-
-    let { customer, isNew } = await loadCustomer(msg, at);
+    // Both writes at once: on a networked store they commit in one WAL flush, not one after the other.
+    // A redelivered message loads (touches) its customer too, which changes nothing a customer sees.
+    const seen = store.dedupe.firstSeen(`conv:${msg.customerId}:${msg.id}`, at, DEDUPE_TTL_MS);
+    const loading = loadCustomer(msg, at);
+    const first = await seen.catch(async (err) => {
+      await loading.catch(() => undefined);
+      throw err;
+    });
+    if (!first) {
+      await loading.catch(() => undefined);
+      return;
+    }
+    let { customer, isNew } = await loading;
     if (customer.paused) return; // human handoff: the bot stays silent
 
     const rate = limiter.hit(customer.id, at);
