@@ -60,7 +60,73 @@ function write(c: Queryable, m: OutboxMessage): Promise<unknown> {
   );
 }
 
+interface Mark {
+  id: string;
+  owner: string;
+  at: number;
+  wa: string | null;
+  done: (ok: boolean) => void;
+  fail: (err: unknown) => void;
+}
+
+/**
+ * markSent calls made in one turn of the event loop (a drained batch's sends ending together) go as one
+ * statement: one commit, one WAL flush, instead of one each queued behind another on the write
+ * connections. Each still answers for its own row (claimed by its owner, else false).
+ */
+function markSentBatcher(db: Db) {
+  let pending: Mark[] = [];
+  const flush = async (batch: Mark[]) => {
+    try {
+      const rows = await db.q<{ id: string }>(
+        `UPDATE outbox o SET state = 'sent', wa_message_id = coalesce(v.wa, o.wa_message_id),
+           body = o.body || jsonb_build_object('state', 'sent', 'sentAt', v.at)
+             || CASE WHEN v.wa IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('waMessageId', v.wa) END
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS v(id, owner, at, wa)
+         WHERE o.id = v.id AND o.state = 'sending' AND o.owner = v.owner
+         RETURNING o.id`,
+        [batch.map((m) => m.id), batch.map((m) => m.owner), batch.map((m) => m.at), batch.map((m) => m.wa)],
+      );
+      const sent = new Set(rows.map((r) => r.id));
+      for (const m of batch) m.done(sent.has(m.id));
+    } catch (err) {
+      for (const m of batch) m.fail(err);
+    }
+  };
+  const schedule = () =>
+    setImmediate(() => {
+      const all = pending;
+      pending = [];
+      // One row once per statement: a second mark of the same id goes after this one has committed (and
+      // finds the row already sent, as it would one after the other).
+      const batch: Mark[] = [];
+      const later: Mark[] = [];
+      const ids = new Set<string>();
+      for (const m of all) {
+        if (ids.has(m.id)) later.push(m);
+        else {
+          ids.add(m.id);
+          batch.push(m);
+        }
+      }
+      void flush(batch).then(() => {
+        if (!later.length) return;
+        if (!pending.length) schedule();
+        pending.unshift(...later);
+      });
+    });
+  return {
+    add(id: string, owner: string, result: { waMessageId?: string; at: number }): Promise<boolean> {
+      return new Promise<boolean>((done, fail) => {
+        if (!pending.length) schedule();
+        pending.push({ id, owner, at: result.at, wa: result.waMessageId || null, done, fail });
+      });
+    },
+  };
+}
+
 export function outboxRepo(db: Db): OutboxRepo {
+  const marks = markSentBatcher(db);
   const whileClaimed = (id: string, owner: string, change: (m: OutboxMessage) => OutboxMessage) =>
     db.tx(async (c) => {
       const r = await c.query('SELECT seq, body FROM outbox WHERE id = $1 FOR UPDATE', [id]);
@@ -95,18 +161,7 @@ export function outboxRepo(db: Db): OutboxRepo {
       );
       return rows.map(toMsg).sort((a, b) => a.seq - b.seq);
     },
-    async markSent(id, owner, result) {
-      // One statement: the claim check and the change together, as the drainer does it for every message.
-      const wa = result.waMessageId || null;
-      const rows = await db.q(
-        `UPDATE outbox SET state = 'sent', wa_message_id = coalesce($4::text, wa_message_id),
-           body = body || jsonb_build_object('state', 'sent', 'sentAt', $3::bigint)
-             || CASE WHEN $4::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('waMessageId', $4::text) END
-         WHERE id = $1 AND state = 'sending' AND owner = $2 RETURNING 1 AS ok`,
-        [id, owner, result.at, wa],
-      );
-      return rows.length > 0;
-    },
+    markSent: (id, owner, result) => marks.add(id, owner, result),
     retry(id, owner, notBefore, error) {
       return whileClaimed(id, owner, (m) => ({
         ...m,
