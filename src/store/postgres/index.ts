@@ -23,7 +23,7 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** Shared pipelined connections for single-statement reads (default 2; 0 = the pool). */
   pipelineConnections?: number;
-  /** Shared pipelined connections for single-statement writes (default 4; 0 = the pool). */
+  /** Shared pipelined connections for single-statement writes (default 8; 0 = the pool). */
   pipelineWriteConnections?: number;
   logger?: Logger;
 }
@@ -47,12 +47,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
           url: opts.url,
           connections: pipeConns,
           statementTimeoutMs: timeout,
+          gather: true,
           types,
           onError: (err) => opts.logger?.warn({ err }, 'postgres pipelined connection lost'),
         });
   // Writes apart from reads: a pipelined commit waits for the WAL flush, and a read queued behind it
-  // would wait too. Several connections, so that commits still flush together.
-  const writeConns = opts.pipelineWriteConnections ?? 4;
+  // would wait too. Several connections, so that commits still flush together: one connection's commits
+  // flush one after the other, so their number caps commits per flush (bench:pg: 4 capped chat turns).
+  const writeConns = opts.pipelineWriteConnections ?? 8;
   const writes =
     writeConns === 0
       ? undefined
