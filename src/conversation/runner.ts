@@ -137,9 +137,19 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     if (deps.adminHandler && (await deps.adminHandler(msg))) return;
     const at = now();
     // Channels may redeliver a message: a repeated "oui" must not act twice.
-    if (!(await store.dedupe.firstSeen(`conv:${msg.customerId}:${msg.id}`, at, DEDUPE_TTL_MS))) return;
-
-    let { customer, isNew } = await loadCustomer(msg, at);
+    // Both writes at once: on a networked store they commit in one WAL flush, not one after the other.
+    // A redelivered message loads (touches) its customer too, which changes nothing a customer sees.
+    const seen = store.dedupe.firstSeen(`conv:${msg.customerId}:${msg.id}`, at, DEDUPE_TTL_MS);
+    const loading = loadCustomer(msg, at);
+    const first = await seen.catch(async (err) => {
+      await loading.catch(() => undefined);
+      throw err;
+    });
+    if (!first) {
+      await loading.catch(() => undefined);
+      return;
+    }
+    let { customer, isNew } = await loading;
     if (customer.paused) return; // human handoff: the bot stays silent
 
     const rate = limiter.hit(customer.id, at);
@@ -159,7 +169,13 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       replies = [];
     };
     try {
-      let conv: Conversation = loadConversation(await store.conversations.get(customer.id), at);
+      // The turn's independent reads at once: on a networked store they share one round trip.
+      const [stored, total, recentOrders] = await Promise.all([
+        store.conversations.get(customer.id),
+        todayTotal(customer.id, at),
+        deps.orders.listForCustomer(customer.id, RECENT_ORDERS),
+      ]);
+      let conv: Conversation = loadConversation(stored, at);
       // WhatsApp allows 65 536 characters; the bot reads the start only, and says so.
       const input = capInput(msg.text);
       if (input.truncated) say(messages(customer.lang).tooLong(MAX_INPUT_CHARS));
@@ -173,8 +189,8 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
           dailyTotalXof: deps.limits.dailyTotalXof,
           idleMs: deps.limits.idleMinutes * 60_000,
         },
-        todayTotal: await todayTotal(customer.id, at),
-        recentOrders: await deps.orders.listForCustomer(customer.id, RECENT_ORDERS),
+        todayTotal: total,
+        recentOrders,
         isNewCustomer: isNew,
       };
       let commands: Command[];

@@ -10,7 +10,7 @@ import { json, makePool, openDb, types } from './db.js';
 import { dedupeRepo } from './dedupe.js';
 import { kvRepo } from './kv.js';
 import { leasesRepo } from './leases.js';
-import { locksRepo } from './locks.js';
+import { pgLocks } from './locks.js';
 import { migrate } from './migrate.js';
 import { ordersRepo } from './orders.js';
 import { createPipeline } from './pipeline.js';
@@ -23,7 +23,7 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** Shared pipelined connections for single-statement reads (default 2; 0 = the pool). */
   pipelineConnections?: number;
-  /** Shared pipelined connections for single-statement writes (default 4; 0 = the pool). */
+  /** Shared pipelined connections for single-statement writes (default 8; 0 = the pool). */
   pipelineWriteConnections?: number;
   logger?: Logger;
 }
@@ -32,10 +32,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const poolSize = opts.poolSize ?? 10;
   const timeout = opts.statementTimeoutMs ?? 10_000;
   const pool = makePool(opts.url, poolSize, timeout);
-  // Locks hold a connection for fn's whole duration: their own pool, so fn's queries never starve.
-  const lockPool = makePool(opts.url, poolSize, 0);
-  for (const p of [pool, lockPool])
-    p.on('error', (err) => opts.logger?.warn({ err }, 'postgres idle client error'));
+  pool.on('error', (err) => opts.logger?.warn({ err }, 'postgres idle client error'));
+  // Locks live on their own connections (never the pool's), so a turn holding one always gets a client.
+  const locks = pgLocks({
+    url: opts.url,
+    waitConnections: poolSize,
+    onError: (err) => opts.logger?.warn({ err }, 'postgres lock connection lost'),
+  });
   const pipeConns = opts.pipelineConnections ?? 2;
   const pipeline =
     pipeConns === 0
@@ -44,12 +47,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
           url: opts.url,
           connections: pipeConns,
           statementTimeoutMs: timeout,
+          gather: true,
           types,
           onError: (err) => opts.logger?.warn({ err }, 'postgres pipelined connection lost'),
         });
   // Writes apart from reads: a pipelined commit waits for the WAL flush, and a read queued behind it
-  // would wait too. Several connections, so that commits still flush together.
-  const writeConns = opts.pipelineWriteConnections ?? 4;
+  // would wait too. Several connections, so that commits still flush together: one connection's commits
+  // flush one after the other, so their number caps commits per flush (bench:pg: 4 capped chat turns).
+  const writeConns = opts.pipelineWriteConnections ?? 8;
   const writes =
     writeConns === 0
       ? undefined
@@ -66,7 +71,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     if (applied.length) opts.logger?.info({ applied }, 'database migrations applied');
   } catch (err) {
     await pool.end();
-    await lockPool.end();
+    await locks.end();
     await pipeline?.end();
     await writes?.end();
     throw err;
@@ -84,7 +89,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     kv: kvRepo(db),
     dedupe: dedupeRepo(db),
     leases: leasesRepo(db),
-    locks: locksRepo(lockPool),
+    locks: { run: (key, fn) => locks.run(key, fn) },
     outbox: outboxRepo(db),
     async commit(unit, at) {
       // One statement, hence one transaction and one round trip, whatever the unit holds.
@@ -113,8 +118,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     async close() {
       if (closed) return;
       closed = true;
+      await locks.end();
       await db.close();
-      await lockPool.end();
     },
   };
 }

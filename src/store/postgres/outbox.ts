@@ -44,10 +44,6 @@ export const insertOutbox = (n: number) =>
      WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, i)
    ORDER BY i ON CONFLICT (id) DO NOTHING`;
 
-/** What is kept of a sent message's payload: an image's bytes go (the heavy part of the table). */
-const lighten = (m: OutboxMessage): OutboxMessage['payload'] =>
-  m.payload.type === 'image' ? { ...m.payload, imageBase64: '' } : m.payload;
-
 function write(c: Queryable, m: OutboxMessage): Promise<unknown> {
   const { seq: _seq, ...body } = m;
   const finished = m.state === 'sent' || m.state === 'failed';
@@ -68,7 +64,77 @@ function write(c: Queryable, m: OutboxMessage): Promise<unknown> {
   );
 }
 
+interface Mark {
+  id: string;
+  owner: string;
+  at: number;
+  wa: string | null;
+  done: (ok: boolean) => void;
+  fail: (err: unknown) => void;
+}
+
+/**
+ * markSent calls made in one turn of the event loop (a drained batch's sends ending together) go as one
+ * statement: one commit, one WAL flush, instead of one each queued behind another on the write
+ * connections. Each still answers for its own row (claimed by its owner, else false).
+ */
+function markSentBatcher(db: Db) {
+  let pending: Mark[] = [];
+  const flush = async (batch: Mark[]) => {
+    try {
+      const rows = await db.q<{ id: string }>(
+        `UPDATE outbox o SET state = 'sent', wa_message_id = coalesce(v.wa, o.wa_message_id), done_at = v.at,
+           body = o.body || jsonb_build_object('state', 'sent', 'sentAt', v.at, 'doneAt', v.at)
+             || CASE WHEN v.wa IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('waMessageId', v.wa) END
+             -- what is kept of a sent image: its caption (the bytes are the heavy part of the table)
+             || CASE WHEN o.body->'payload'->>'type' = 'image'
+                  THEN jsonb_build_object('payload', (o.body->'payload') || '{"imageBase64": ""}'::jsonb)
+                  ELSE '{}'::jsonb END
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS v(id, owner, at, wa)
+         WHERE o.id = v.id AND o.state = 'sending' AND o.owner = v.owner
+         RETURNING o.id`,
+        [batch.map((m) => m.id), batch.map((m) => m.owner), batch.map((m) => m.at), batch.map((m) => m.wa)],
+      );
+      const sent = new Set(rows.map((r) => r.id));
+      for (const m of batch) m.done(sent.has(m.id));
+    } catch (err) {
+      for (const m of batch) m.fail(err);
+    }
+  };
+  const schedule = () =>
+    setImmediate(() => {
+      const all = pending;
+      pending = [];
+      // One row once per statement: a second mark of the same id goes after this one has committed (and
+      // finds the row already sent, as it would one after the other).
+      const batch: Mark[] = [];
+      const later: Mark[] = [];
+      const ids = new Set<string>();
+      for (const m of all) {
+        if (ids.has(m.id)) later.push(m);
+        else {
+          ids.add(m.id);
+          batch.push(m);
+        }
+      }
+      void flush(batch).then(() => {
+        if (!later.length) return;
+        if (!pending.length) schedule();
+        pending.unshift(...later);
+      });
+    });
+  return {
+    add(id: string, owner: string, result: { waMessageId?: string; at: number }): Promise<boolean> {
+      return new Promise<boolean>((done, fail) => {
+        if (!pending.length) schedule();
+        pending.push({ id, owner, at: result.at, wa: result.waMessageId || null, done, fail });
+      });
+    },
+  };
+}
+
 export function outboxRepo(db: Db): OutboxRepo {
+  const marks = markSentBatcher(db);
   const whileClaimed = (id: string, owner: string, change: (m: OutboxMessage) => OutboxMessage) =>
     db.tx(async (c) => {
       const r = await c.query('SELECT seq, body FROM outbox WHERE id = $1 FOR UPDATE', [id]);
@@ -83,43 +149,27 @@ export function outboxRepo(db: Db): OutboxRepo {
       if (!messages.length) return;
       await db.q(insertOutbox(1), outboxArrays(messages, at));
     },
-    claim(owner, now, leaseMs, limit) {
-      return db.tx(async (c) => {
-        const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
-        const heads = await c.query(
-          `SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
+    async claim(owner, now, leaseMs, limit) {
+      // One statement (one pipelined round trip, not a five-statement transaction on a pooled client).
+      // The heads come from the statement's snapshot; FOR UPDATE re-checks each against its newest
+      // version, so a head another instance settled or claimed meanwhile drops out, as before.
+      const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
+      const rows = await db.q<Row>(
+        `WITH heads AS (
+           SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
              WHERE state IN ('pending', 'sending') ORDER BY chat, seq) h
-           WHERE ${claimable} ORDER BY seq LIMIT $2`,
-          [now, Math.max(0, limit)],
-        );
-        if (!heads.rowCount) return [];
-        // Re-checked under the row lock: a head another instance settled or claimed meanwhile drops out.
-        const locked = await c.query(
-          `SELECT seq, body FROM outbox WHERE id = ANY($2) AND ${claimable} ORDER BY seq FOR UPDATE SKIP LOCKED`,
-          [now, heads.rows.map((r) => r.id)],
-        );
-        const out: OutboxMessage[] = [];
-        for (const row of locked.rows as Row[]) {
-          const m: OutboxMessage = { ...toMsg(row), state: 'sending', owner, leaseUntil: now + leaseMs };
-          await write(c, m);
-          out.push(m);
-        }
-        return out;
-      });
+           WHERE ${claimable} ORDER BY seq LIMIT $2),
+         locked AS (
+           SELECT id FROM outbox WHERE id IN (SELECT id FROM heads) AND ${claimable} FOR UPDATE SKIP LOCKED)
+         UPDATE outbox o SET state = 'sending', owner = $3, lease_until = $4,
+           body = o.body || jsonb_build_object('state', 'sending', 'owner', $3::text, 'leaseUntil', $4::bigint)
+         FROM locked WHERE o.id = locked.id
+         RETURNING o.seq, o.body`,
+        [now, Math.max(0, limit), owner, now + leaseMs],
+      );
+      return rows.map(toMsg).sort((a, b) => a.seq - b.seq);
     },
-    markSent(id, owner, result) {
-      return whileClaimed(id, owner, (m) => {
-        const next: OutboxMessage = {
-          ...m,
-          payload: lighten(m),
-          state: 'sent',
-          sentAt: result.at,
-          doneAt: result.at,
-        };
-        if (result.waMessageId) next.waMessageId = result.waMessageId;
-        return next;
-      });
-    },
+    markSent: (id, owner, result) => marks.add(id, owner, result),
     retry(id, owner, notBefore, error) {
       return whileClaimed(id, owner, (m) => ({
         ...m,

@@ -13,6 +13,12 @@ export interface PipelineOptions {
   statementTimeoutMs: number;
   types: pg.CustomTypesConfig;
   onError?: (err: Error) => void;
+  /**
+   * Send on the connection already collecting this tick's queries when there is one (one write syscall
+   * for all of them) rather than spreading them. For reads only: pipelined commits on one connection
+   * would wait for the WAL flush one after the other instead of flushing together.
+   */
+  gather?: boolean;
 }
 
 interface Conn {
@@ -27,6 +33,28 @@ export interface Pipeline {
   query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
   end(): Promise<void>;
 }
+
+/**
+ * Holds the client's writes until the event loop's next turn: every query sent meanwhile leaves in one
+ * syscall (on loopback each write syscall also pays PostgreSQL's receive path: the largest cost seen).
+ */
+export function corkUntilImmediate(c: { client: pg.Client; corked: boolean }): void {
+  if (c.corked) return;
+  const stream = (
+    c.client as unknown as {
+      connection: { stream: NodeJS.WritableStream & { cork(): void; uncork(): void } };
+    }
+  ).connection.stream;
+  c.corked = true;
+  stream.cork();
+  setImmediate(() => {
+    c.corked = false;
+    stream.uncork();
+  });
+}
+
+// A gathering connection takes no more once this many are in flight on it (the others share the load).
+const GATHER_MAX = 64;
 
 export function createPipeline(opts: PipelineOptions): Pipeline {
   const conns: (Conn | undefined)[] = Array.from({ length: Math.max(1, opts.connections) }, () => undefined);
@@ -59,30 +87,17 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     return conn;
   };
 
-  /** The live connection with the fewest queries in flight (a new one while slots are free). */
+  /** The live connection with the fewest queries in flight (a new one while slots are free and all busy). */
   const pick = (): Conn => {
     let best: Conn | undefined;
     for (let i = 0; i < conns.length; i++) {
       const c = conns[i];
-      if (!c) return open(i);
+      if (opts.gather && c?.corked && c.inFlight < GATHER_MAX) return c;
+      // A new connection only when every open one is busy: an idle bot keeps few.
+      if (!c) return best && best.inFlight === 0 ? best : open(i);
       if (!best || c.inFlight < best.inFlight) best = c;
     }
     return best!;
-  };
-
-  const cork = (c: Conn) => {
-    if (c.corked) return;
-    const stream = (
-      c.client as unknown as {
-        connection: { stream: NodeJS.WritableStream & { cork(): void; uncork(): void } };
-      }
-    ).connection.stream;
-    c.corked = true;
-    stream.cork();
-    setImmediate(() => {
-      c.corked = false;
-      stream.uncork();
-    });
   };
 
   return {
@@ -92,7 +107,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       c.inFlight++;
       try {
         await c.ready;
-        cork(c);
+        corkUntilImmediate(c);
         return await c.client.query<R>(config);
       } finally {
         c.inFlight--;
