@@ -2,29 +2,20 @@
 // only (even when started on the other instance), continues on the other instance after the holder dies,
 // and every recipient is messaged once overall. The runner queues into the shared outbox; one drainer
 // then delivers what the customers get.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBroadcastService } from '../../src/admin/broadcasts.js';
 import { createClusterRoles } from '../../src/cluster/roles.js';
 import { silentLogger } from '../../src/logger.js';
-import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { Outbox } from '../../src/outbox/outbox.js';
 import type { Store } from '../../src/store/types.js';
 import { recordingChannel, seedSubscribers } from '../admin/helpers.js';
 import { recordingChannel as deliveries, wireOutbox } from '../helpers/outbox.js';
-import { dropDatabase, freshDatabase } from '../store/pg-db.js';
+import { storesOnOneDatabase } from '../store/pg-db.js';
 import { freezable } from './freeze.js';
 
 const TTL = 1_500;
-let url: string;
-const stores: Store[] = [];
-beforeAll(async () => {
-  url = await freshDatabase();
-  for (let i = 0; i < 2; i++) stores.push(await openPostgresStore({ url, poolSize: 4 }));
-});
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await dropDatabase(url);
-});
+const db = storesOnOneDatabase(2, { poolSize: 4 });
+const { stores } = db;
 
 /** This instance's outbox: queues in the shared store and records what this instance queued. */
 function queueing(store: Store, channel: ReturnType<typeof recordingChannel>): Outbox {

@@ -1,21 +1,11 @@
 // Several instances: the catalog sync runs on one, admins change services on any; every instance's
 // catalog follows the store (reload), so customers see the same services whichever instance answers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCatalog, documentedServices, refreshCatalog } from '../../src/catalog/catalog.js';
-import { openPostgresStore } from '../../src/store/postgres/index.js';
-import type { Store } from '../../src/store/types.js';
-import { dropDatabase, freshDatabase } from '../store/pg-db.js';
+import { storesOnOneDatabase } from '../store/pg-db.js';
 
-let url: string;
-const stores: Store[] = [];
-beforeAll(async () => {
-  url = await freshDatabase();
-  for (let i = 0; i < 2; i++) stores.push(await openPostgresStore({ url, poolSize: 2 }));
-});
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await dropDatabase(url);
-});
+const db = storesOnOneDatabase(2, { poolSize: 2 });
+const { stores } = db;
 
 describe('catalog on two instances', () => {
   it('a service disabled or a list synced on one instance reaches the other on reload', async () => {

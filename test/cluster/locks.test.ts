@@ -2,27 +2,18 @@
 // callers run one at a time in arrival order whichever instance they come through, and a holder whose
 // connection dies (process killed) frees the key for the next one.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/store/postgres/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/types.js';
-import { dropDatabase, freshDatabase } from '../store/pg-db.js';
+import { storesOnOneDatabase } from '../store/pg-db.js';
 
-let url: string;
-const stores: Store[] = [];
-beforeAll(async () => {
-  url = await freshDatabase();
-  for (let i = 0; i < 2; i++) stores.push(await openPostgresStore({ url, poolSize: 4 }));
-});
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await dropDatabase(url);
-});
+const db = storesOnOneDatabase(2, { poolSize: 4 });
+const { stores } = db;
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sessions holding (granted) or waiting for the advisory lock of `key`. */
 async function lockers(key: string, granted: boolean): Promise<number[]> {
-  const c = new pg.Client({ connectionString: url });
+  const c = new pg.Client({ connectionString: db.url });
   await c.connect();
   try {
     const r = await c.query(
@@ -98,7 +89,7 @@ describe('postgres locks across instances', () => {
     await pause(100);
     expect(ran).toBe(false);
     // Kill the backend holding the advisory lock, as a dead process's connection would be dropped.
-    const admin = new pg.Client({ connectionString: url });
+    const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     try {
       const pids = await lockers('customer:+221770000009', true);

@@ -2,12 +2,11 @@
 // cannot renew stops acting; a clean stop hands over at once.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSingleton } from '../../src/cluster/singleton.js';
 import { createMemoryStore } from '../../src/store/memory.js';
-import { openPostgresStore } from '../../src/store/postgres/index.js';
-import type { LeaseRepo, Store } from '../../src/store/types.js';
-import { dropDatabase, freshDatabase } from '../store/pg-db.js';
+import type { LeaseRepo } from '../../src/store/types.js';
+import { storesOnOneDatabase } from '../store/pg-db.js';
 import { freezable } from './freeze.js';
 
 function role() {
@@ -120,16 +119,8 @@ describe('singleton (memory store, manual clock)', () => {
 });
 
 describe('singleton on PostgreSQL: two instances, real clock', () => {
-  let url: string;
-  const stores: Store[] = [];
-  beforeAll(async () => {
-    url = await freshDatabase();
-    for (let i = 0; i < 2; i++) stores.push(await openPostgresStore({ url, poolSize: 3 }));
-  });
-  afterAll(async () => {
-    for (const s of stores) await s.close();
-    await dropDatabase(url);
-  });
+  const db = storesOnOneDatabase(2, { poolSize: 3 });
+  const { stores } = db;
 
   it('exactly one acts; when it hangs the other takes over within ttl + ttl/3', async () => {
     const ttl = 1_500;
@@ -171,7 +162,7 @@ describe('singleton on PostgreSQL: two instances, real clock', () => {
     const ttl = 3_000;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'kill-child.ts'), url, String(ttl)],
+      ['--import', 'tsx', join(import.meta.dirname, 'kill-child.ts'), db.url, String(ttl)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve, reject) => {

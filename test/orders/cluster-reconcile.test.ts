@@ -1,28 +1,19 @@
 // Two instances reconciling one PostgreSQL database: a transaction is looked up by one instance at a
 // time (per-order claims), and the 3-lookups-a-minute limit holds across instances and a restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntechApi } from '../../src/intech/api.js';
 import { createOrderClaims } from '../../src/orders/claims.js';
 import { createOrderService, type OrderService } from '../../src/orders/service.js';
 import type { Order } from '../../src/orders/types.js';
-import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { Store } from '../../src/store/types.js';
-import { dropDatabase, freshDatabase } from '../store/pg-db.js';
+import { storesOnOneDatabase } from '../store/pg-db.js';
 import { createOutbox } from '../../src/outbox/outbox.js';
 import { recordingAlerter } from './harness.js';
 import { createdOrder } from './order-fixture.js';
 
 const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
-let url: string;
-const stores: Store[] = [];
-beforeAll(async () => {
-  url = await freshDatabase();
-  for (let i = 0; i < 3; i++) stores.push(await openPostgresStore({ url, poolSize: 4 }));
-});
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await dropDatabase(url);
-});
+const db = storesOnOneDatabase(3, { poolSize: 4 });
+const { stores } = db;
 
 /** Intech that answers status lookups slowly with PENDING (the orders stay open) and counts them. */
 function slowIntech(lookups: Map<string, number>): IntechApi {

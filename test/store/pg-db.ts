@@ -1,7 +1,9 @@
 // A fresh database per test file (or per call), so files run in parallel on one server.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
+import type { Store } from '../../src/store/types.js';
 
 export function serverUrl(): string {
   const url = inject('postgresUrl');
@@ -33,4 +35,23 @@ export async function dropDatabase(url: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Several store instances on one fresh database, as several bot processes would open it: opened before the
+ * file's tests, closed and the database dropped after. `stores` fills in beforeAll.
+ */
+export function storesOnOneDatabase(count: number, opts: { poolSize: number }) {
+  const stores: Store[] = [];
+  const db = { stores, url: '' };
+  beforeAll(async () => {
+    db.url = await freshDatabase();
+    for (let i = 0; i < count; i++)
+      stores.push(await openPostgresStore({ url: db.url, poolSize: opts.poolSize }));
+  });
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+    await dropDatabase(db.url);
+  });
+  return db;
 }

@@ -2,27 +2,18 @@
 // channels on the fake socket): only the lease holder connects; when it hangs, the other takes over once
 // the lease has expired; the stale owner's auth writes are refused and it closes its socket on waking.
 import type { ConnectionState } from '@whiskeysockets/baileys';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWhatsAppChannel } from '../../../src/channels/whatsapp/channel.js';
 import { createLeasedWhatsAppChannel, whatsappLeaseName } from '../../../src/channels/whatsapp/lease.js';
 import { silentLogger } from '../../../src/logger.js';
-import { openPostgresStore } from '../../../src/store/postgres/index.js';
 import type { Store } from '../../../src/store/types.js';
 import { freezable } from '../../cluster/freeze.js';
-import { dropDatabase, freshDatabase } from '../../store/pg-db.js';
+import { storesOnOneDatabase } from '../../store/pg-db.js';
 import { fakeFactory, settle } from './fake-socket.js';
 
 const TTL = 1_500;
-let url: string;
-const stores: Store[] = [];
-beforeAll(async () => {
-  url = await freshDatabase();
-  for (let i = 0; i < 2; i++) stores.push(await openPostgresStore({ url, poolSize: 3 }));
-});
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await dropDatabase(url);
-});
+const db = storesOnOneDatabase(2, { poolSize: 3 });
+const { stores } = db;
 
 function instance(store: Store, owner: string) {
   const f = fakeFactory();
