@@ -28,6 +28,9 @@ export interface BroadcastProgress {
   via: Broadcast['via'];
   total: number;
   sent: number;
+  /** Of the sent: WhatsApp reported them delivered to the phone (read included), and read. */
+  delivered: number;
+  read: number;
   /** Send failed (channel error, Intech refused). */
   failed: number;
   /** Not sent on purpose: STOP said during the broadcast, paused, no phone for Intech. */
@@ -192,7 +195,10 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
   }
 
   function tally(b: Broadcast, counts: Partial<Record<RecipientStatus, number>>): BroadcastProgress {
-    const sent = counts.sent ?? 0;
+    // Delivered and read messages were sent too; WhatsApp's acknowledgements only say how far they got.
+    const read = counts.read ?? 0;
+    const delivered = (counts.delivered ?? 0) + read;
+    const sent = (counts.sent ?? 0) + delivered;
     const failed = counts.failed ?? 0;
     const skipped = counts.skipped ?? 0;
     // An 'attempting' not in flight here was left by a crash or a stop: its outcome is unknown.
@@ -208,6 +214,8 @@ export function createBroadcastService(deps: BroadcastDeps): BroadcastService {
       via: b.via,
       total,
       sent,
+      delivered,
+      read,
       failed,
       skipped,
       unknown,

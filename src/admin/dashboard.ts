@@ -328,7 +328,7 @@ async function loadBroadcasts(){const {broadcasts,subscribers}=await api('/broad
   h('div',{class:'top'},h('span',{class:'b '+(BCST[b.state]||'grey'),testid:'bc-state',title:BCFR[b.state]||b.state},b.state),h('span',{class:'muted small nw'},dShort(b.createdAt)),h('span',{class:'txt',title:b.text.fr},b.text.fr),
    b.state==='sending'||b.state==='draft'?h('button',{class:'ghost sm',testid:'bc-cancel',onclick:async()=>{await safe(api('/broadcasts/'+b.id+'/cancel',{method:'POST'}));safe(loadBroadcasts())}},'Annuler'):null),
   h('div',{class:'bar',role:'progressbar','aria-valuemin':0,'aria-valuemax':100,'aria-valuenow':b.percent,testid:'bc-progress'},h('div',{style:'width:'+b.percent+'%'})),
-  h('div',{class:'muted small',testid:'bc-figures'},b.percent+'% · '+b.sent+' envoyés · '+(b.failed+b.unknown)+' échecs · '+b.skipped+' ignorés · '+b.left+' restants / '+b.total))));
+  h('div',{class:'muted small',testid:'bc-figures'},b.percent+'% · '+b.sent+' envoyés · '+(b.delivered||0)+' reçus · '+(b.read||0)+' lus · '+(b.failed+b.unknown)+' échecs · '+b.skipped+' ignorés · '+b.left+' restants / '+b.total))));
  const live=broadcasts.some(b=>b.state==='sending');if(live&&!poll)poll=setInterval(()=>safe(loadBroadcasts()),700);if(!live&&poll){clearInterval(poll);poll=null}}
 function bcText(){const t={fr:$('#bc-fr').value.trim()};const en=$('#bc-en').value.trim(),wo=$('#bc-wo').value.trim();if(en)t.en=en;if(wo)t.wo=wo;return t}
 function preview(){const t=bcText();const box=$('#bc-preview-box');if(!t.fr){box.replaceChildren(h('p',{class:'err'},'Texte français requis'));return}

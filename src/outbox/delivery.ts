@@ -33,12 +33,15 @@ export function createDeliveryTracker(deps: {
   outbox: OutboxRepo;
   /** A message WhatsApp reported as not delivered (status ERROR). */
   onError?: (message: OutboxMessage, error: string | undefined) => Promise<void>;
+  /** Every status recorded on a row (a broadcast's delivered/read counts). */
+  onRecorded?: (message: OutboxMessage, status: DeliveryStatus) => Promise<void>;
   logger?: Logger;
 }) {
   return {
     async handle(u: DeliveryUpdate): Promise<void> {
       try {
         const m = await deps.outbox.setDelivery(u.waMessageId, u.status, u.at, u.error);
+        if (m) await deps.onRecorded?.(m, u.status);
         if (!m || u.status !== 'error') return;
         deps.logger?.warn(
           { outboxId: m.id, kind: m.kind, error: u.error },

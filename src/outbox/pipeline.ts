@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../logger.js';
 import type { OutboxMessage, Store } from '../store/types.js';
+import { recordBroadcastAck } from './broadcast-acks.js';
 import { createDeliveryTracker, type DeliveryUpdate } from './delivery.js';
 import { createDrainer, type Drainer, type SendTarget } from './drainer.js';
 import type { SendErrorKind } from './errors.js';
@@ -33,6 +34,8 @@ export function createOutboxPipeline(deps: { store: Store; logger: Logger }) {
     onError: async (m, error) => {
       if (m.kind === 'receipt' && m.orderId) await attached?.onReceiptUndelivered?.(m.orderId, m.chat, error);
     },
+    onRecorded: (m, status) =>
+      recordBroadcastAck(deps.store.broadcasts, m, status, m.deliveryAt ?? Date.now()),
     logger: log,
   });
   return {

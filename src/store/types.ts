@@ -136,7 +136,16 @@ export interface Broadcast {
  * pending: snapshotted, not tried yet. attempting: claimed for sending (the exactly-once guard: a recipient
  * is only ever moved out of pending once). sent / failed / skipped (with reason) / unknown (outcome not known).
  */
-export type RecipientStatus = 'pending' | 'attempting' | 'sent' | 'failed' | 'skipped' | 'unknown';
+export type RecipientStatus =
+  | 'pending'
+  | 'attempting'
+  | 'sent'
+  | 'failed'
+  | 'skipped'
+  | 'unknown'
+  /** A sent chat message WhatsApp reported delivered to the phone, then read (still counted as sent). */
+  | 'delivered'
+  | 'read';
 
 export interface RecipientRecord {
   customerId: string;

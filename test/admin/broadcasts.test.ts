@@ -11,6 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore, openLowdbStore } from '../../src/store/index.js';
+import { recordBroadcastAck } from '../../src/outbox/broadcast-acks.js';
+import { createDeliveryTracker } from '../../src/outbox/delivery.js';
 import { putCustomer } from '../store/fixtures.js';
 
 async function recipientIds(store: Store, broadcastId: string): Promise<string[]> {
@@ -82,6 +84,30 @@ describe('broadcasts', () => {
     expect((await store.broadcasts.counts(b.id)).sent).toBe(3);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toContain('3 envoyés/sent');
+  });
+
+  it('shows how many recipients WhatsApp reported delivered and read (never going back)', async () => {
+    const { store, make } = setup();
+    const ids = await seedSubscribers(store, 3);
+    const svc = make();
+    const b = await svc.start((await svc.create('Promo', '+221770000999')).id);
+    await svc.settled(b.id);
+    const rows = await store.outbox.list({ broadcastId: b.id, limit: 10 });
+    const wa = (customer: string) => rows.find((r) => r.chat === customer)!.waMessageId!;
+    // As the WhatsApp channel hands messages.update over to the pipeline (src/outbox/pipeline.ts).
+    const tracker = createDeliveryTracker({
+      outbox: store.outbox,
+      onRecorded: (m, status) => recordBroadcastAck(store.broadcasts, m, status, 5),
+    });
+    const ack = (customer: string, status: 'delivered' | 'read') =>
+      tracker.handle({ waMessageId: wa(customer), status, at: 5 });
+    await ack(ids[0]!, 'delivered');
+    await ack(ids[1]!, 'delivered');
+    await ack(ids[1]!, 'read');
+    await ack(ids[2]!, 'read');
+    await ack(ids[2]!, 'delivered'); // late: read stays read
+    expect(await svc.progress(b.id)).toMatchObject({ sent: 3, delivered: 3, read: 2, failed: 0, left: 0 });
+    expect(await store.broadcasts.counts(b.id)).toEqual({ delivered: 1, read: 2 });
   });
 
   it('respects the configured rate: N messages are spaced by at least 60 s / perMinute, with jitter', async () => {

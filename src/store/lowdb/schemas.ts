@@ -43,7 +43,16 @@ export const customerSchema = z.looseObject({
   aliases: z.array(z.string()).optional(),
 });
 
-const recipientStatus = z.enum(['pending', 'attempting', 'sent', 'failed', 'skipped', 'unknown']);
+const recipientStatus = z.enum([
+  'pending',
+  'attempting',
+  'sent',
+  'failed',
+  'skipped',
+  'unknown',
+  'delivered',
+  'read',
+]);
 
 export const broadcastSchema = z
   .object({
