@@ -37,7 +37,8 @@ export interface Channel {
    * message goes through the durable outbox (src/outbox), which owns ordering, rate and retries.
    * Throws when it cannot send (see src/outbox/errors.ts for what is retried).
    */
-  deliver(chat: string, payload: OutboxPayload): Promise<{ waMessageId?: string }>;
+  /** `outboxId`: the row being sent; WhatsApp derives its message id from it, so a resend is one message. */
+  deliver(chat: string, payload: OutboxPayload, outboxId?: string): Promise<{ waMessageId?: string }>;
   /** Whether a deliver() now has a chance (socket open); the drainer does not claim work otherwise. */
   canSend(): boolean;
   setTyping(customerId: string, typing: boolean): Promise<void>;

@@ -3,9 +3,10 @@
 // the WhatsApp id, retry with backoff on transient errors, markFailed on permanent ones.
 //
 // Delivery guarantee, chosen: AT-LEAST-ONCE. The window between the channel accepting a message and
-// markSent being durable cannot be closed (WhatsApp takes no idempotency key). A crash in that window
-// leaves the row 'sending'; once its claim expires, a drainer claims it again and the customer may get the
-// message twice. The other choice (at-most-once: never resend an expired claim) would silently lose a
+// markSent being durable cannot be closed on our side. A crash in that window leaves the row 'sending';
+// once its claim expires, a drainer claims it again and sends it again — with the same WhatsApp message id,
+// derived from the row's id (src/channels/whatsapp/message-id.ts), so the customer's WhatsApp should see one
+// message with one key (not verifiable without real WhatsApp: count on a possible duplicate). The other choice (at-most-once: never resend an expired claim) would silently lose a
 // receipt or a reply, which the product forbids; a duplicate text is the lesser harm. Within a process
 // the window is closed: a message the channel accepted is never sent again, even when markSent fails
 // (the WhatsApp id is kept and markSent retried), and a row that already has a waMessageId is only marked.
@@ -16,7 +17,7 @@ import type { Pacer } from './pacer.js';
 
 /** What the drainer needs from a channel. */
 export interface SendTarget {
-  deliver(chat: string, payload: OutboxPayload): Promise<{ waMessageId?: string }>;
+  deliver(chat: string, payload: OutboxPayload, outboxId?: string): Promise<{ waMessageId?: string }>;
   canSend(): boolean;
 }
 
@@ -162,7 +163,7 @@ export function createDrainer(deps: DrainerDeps): Drainer {
     try {
       if (!channel.canSend()) throw new ChannelNotReadyError('not connected');
       pacer.sent(now());
-      result = await channel.deliver(m.chat, m.payload);
+      result = await channel.deliver(m.chat, m.payload, m.id);
     } catch (err) {
       const kind = classifySendError(err);
       onError(kind, err);

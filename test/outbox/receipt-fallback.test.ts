@@ -67,6 +67,7 @@ describe('a receipt WhatsApp could not deliver', () => {
     expect(f.last.sendMessage).toHaveBeenCalledWith(
       JID,
       expect.objectContaining({ caption: expect.stringContaining(o.id) }),
+      { messageId: receipt.image.waMessageId },
     );
     expect(hh.sim.control.whatsappMessages()).toHaveLength(0);
 

@@ -14,6 +14,7 @@ import {
 import qrcode from 'qrcode-terminal';
 import type { Logger } from '../../logger.js';
 import { type DeliveryUpdate, deliveryStatusOf } from '../../outbox/delivery.js';
+import { waMessageIdFor } from './message-id.js';
 import { ChannelNotReadyError, PermanentSendError } from '../../outbox/errors.js';
 import type { DedupeRepo, KvRepo, OutboxPayload } from '../../store/types.js';
 import type { Channel, InboundMessage } from '../channel.js';
@@ -397,7 +398,11 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     }
   }
 
-  async function deliver(chat: string, payload: OutboxPayload): Promise<{ waMessageId?: string }> {
+  async function deliver(
+    chat: string,
+    payload: OutboxPayload,
+    outboxId?: string,
+  ): Promise<{ waMessageId?: string }> {
     const sock = current;
     if (state !== 'open' || !sock) throw new ChannelNotReadyError(`WhatsApp is ${state}`);
     let jid: string;
@@ -420,7 +425,10 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     });
     try {
       // A timeout may still have sent it: the drainer retries (at-least-once, see src/outbox/drainer.ts).
-      const msg = await Promise.race([sock.sendMessage(jid, content), timeout]);
+      const sending = outboxId
+        ? sock.sendMessage(jid, content, { messageId: waMessageIdFor(outboxId) })
+        : sock.sendMessage(jid, content);
+      const msg = await Promise.race([sending, timeout]);
       sent.remember(msg);
       return msg?.key?.id ? { waMessageId: msg.key.id } : {};
     } finally {

@@ -112,9 +112,9 @@ export function createLeasedWhatsAppChannel(deps: LeasedWhatsAppDeps): LeasedWha
       return inner.relink();
     },
     // Only the socket's holder sends: a standby instance's drainer sees canSend() false and claims nothing.
-    async deliver(chat, payload) {
+    async deliver(chat, payload, outboxId) {
       if (!inner) throw new ChannelNotReadyError('standby: another instance holds the WhatsApp socket');
-      return inner.deliver(chat, payload);
+      return inner.deliver(chat, payload, outboxId);
     },
     canSend: () => inner?.canSend() ?? false,
     async setTyping(customerId, typing) {

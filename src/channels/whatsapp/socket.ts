@@ -13,7 +13,11 @@ import {
 export interface WaSocketLike {
   ev: BaileysEventEmitter;
   user?: { id: string } | undefined;
-  sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage | undefined>;
+  sendMessage(
+    jid: string,
+    content: AnyMessageContent,
+    options?: { messageId?: string },
+  ): Promise<WAMessage | undefined>;
   readMessages(keys: WAMessageKey[]): Promise<void>;
   sendPresenceUpdate(type: WAPresence, toJid?: string): Promise<void>;
   requestPairingCode(phoneNumber: string): Promise<string>;

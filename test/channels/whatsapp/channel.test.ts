@@ -435,6 +435,22 @@ describe('WhatsApp channel: sending', () => {
     expect(await f.configs[0]!.getMessage?.({ id: 'UNKNOWN' })).toBeUndefined();
   });
 
+  it('an outbox row sent twice (crash before markSent) goes with one WhatsApp message id', async () => {
+    const { f, channel } = await setup();
+    update(f.last, { connection: 'open' });
+    const first = await channel.deliver('+221771234567', text('Reçu'), 'ORD1:receipt');
+    const again = await channel.deliver('+221771234567', text('Reçu'), 'ORD1:receipt');
+    const other = await channel.deliver('+221771234567', text('Reçu'), 'ORD2:receipt');
+    expect(first.waMessageId).toMatch(/^3EB0[0-9A-F]{18}$/);
+    expect(again).toEqual(first);
+    expect(other.waMessageId).not.toBe(first.waMessageId);
+    expect(f.last.sendMessage.mock.calls.map((c) => c[2])).toEqual([
+      { messageId: first.waMessageId },
+      { messageId: first.waMessageId },
+      { messageId: other.waMessageId },
+    ]);
+  });
+
   it('answers a LID customer in the chat they wrote from', async () => {
     const { f, channel, received } = await setup();
     update(f.last, { connection: 'open' });

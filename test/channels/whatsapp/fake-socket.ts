@@ -18,15 +18,21 @@ export function makeFakeSocket(lidToPn: Record<string, string> = {}) {
   const sock = {
     ev,
     user: { id: '221770000000:7@s.whatsapp.net' },
-    sendMessage: vi.fn(async (jid: string, content: AnyMessageContent): Promise<WAMessage | undefined> => {
-      const c = content as { text?: string; image?: Buffer; caption?: string };
-      const message: proto.IMessage =
-        c.text !== undefined ? { conversation: c.text } : { imageMessage: { caption: c.caption ?? null } };
-      return proto.WebMessageInfo.create({
-        key: { remoteJid: jid, fromMe: true, id: `BOT${++sentSeq}` },
-        message,
-      }) as WAMessage;
-    }),
+    sendMessage: vi.fn(
+      async (
+        jid: string,
+        content: AnyMessageContent,
+        options?: { messageId?: string },
+      ): Promise<WAMessage | undefined> => {
+        const c = content as { text?: string; image?: Buffer; caption?: string };
+        const message: proto.IMessage =
+          c.text !== undefined ? { conversation: c.text } : { imageMessage: { caption: c.caption ?? null } };
+        return proto.WebMessageInfo.create({
+          key: { remoteJid: jid, fromMe: true, id: options?.messageId ?? `BOT${++sentSeq}` },
+          message,
+        }) as WAMessage;
+      },
+    ),
     readMessages: vi.fn(async (_keys: WAMessage['key'][]) => {}),
     sendPresenceUpdate: vi.fn(async (_type: string, _jid?: string) => {}),
     requestPairingCode: vi.fn(async (_phone: string) => 'ABCD1234'),
