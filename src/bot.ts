@@ -377,7 +377,9 @@ export async function startBot(
       unknownPerMinute: config.CALLBACK_UNKNOWN_PER_MINUTE,
       logger: logger.child({ area: 'callback' }),
     }),
-    ...(sandbox ? { sandboxRouter: createSandboxRouter({ channel: sandbox }) } : {}),
+    ...(sandbox
+      ? { sandboxRouter: createSandboxRouter({ channel: sandbox, accepting: () => accepting }) }
+      : {}),
     ...(simulator ? { simulator: simulator.app } : {}),
     adminRouter: admin.router,
     payPagesRouter: createPayPagesRouter({
@@ -455,9 +457,10 @@ export async function startBot(
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     async stop() {
       accepting = false;
-      // Finish the conversations and order steps under way, send what they queued within the deadline,
-      // then close the channel. The channel stays open meanwhile (WhatsApp has already acknowledged what
-      // it delivers, so a message arriving now is still handled: its replies are queued durably).
+      // No new sandbox message from now (503, retry); finish the conversations and order steps under way,
+      // send what they queued within the deadline, then close the channel. The WhatsApp socket stays open
+      // meanwhile (WhatsApp has already acknowledged what it delivers, so a message arriving now is still
+      // handled: its replies are queued durably and sent now or after the restart).
       outageWatch?.stop();
       await retention.stop();
       await cluster?.stop();

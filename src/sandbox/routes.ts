@@ -36,7 +36,11 @@ const view = (e: TranscriptEntry) => ({
   at: e.at,
 });
 
-export function createSandboxRouter(deps: { channel: SandboxChannel }): Router {
+export function createSandboxRouter(deps: {
+  channel: SandboxChannel;
+  /** false once the bot is stopping: new messages are refused (503, retry) instead of started. */
+  accepting?: () => boolean;
+}): Router {
   const { channel } = deps;
   const r = express.Router();
 
@@ -54,6 +58,10 @@ export function createSandboxRouter(deps: { channel: SandboxChannel }): Router {
         'message_too_long',
         `message too long: at most ${MAX_MESSAGE_CHARS} characters, like WhatsApp`,
       );
+    if (deps.accepting && !deps.accepting()) {
+      res.setHeader('Retry-After', '5');
+      throw new HttpError(503, 'stopping', 'the bot is restarting: send the message again in a few seconds');
+    }
     const from = customerPhone(parsed.data.from);
     const replies = await channel.receive(from, parsed.data.text);
     res.json({ replies: replies.map((e) => ({ text: e.text, ...(e.media ? { media: e.media } : {}) })) });

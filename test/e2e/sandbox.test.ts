@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../../src/bot.js';
 import { say, startTestBot, transcript, waitFor } from './helpers.js';
+import { createMemoryStore } from '../../src/store/memory.js';
 
 const CUSTOMER = '+221771234567';
 let bot: RunningBot | undefined;
@@ -126,5 +127,44 @@ describe('sandbox end to end', () => {
     expect(post.status).toBe(404);
     const health = await fetch(`${bot.url}/healthz`);
     expect(health.status).toBe(503);
+  });
+});
+
+describe('sandbox while the bot stops', () => {
+  it('refuses new messages (503, retry) and still answers the one under way', async () => {
+    const inner = createMemoryStore();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const A = '+221771110001';
+    const store = {
+      ...inner,
+      conversations: {
+        ...inner.conversations,
+        // Holds customer A's turn until the test lets it go: a conversation under way during the stop.
+        get: async (id: string) => {
+          if (id === A) await gate;
+          return inner.conversations.get(id);
+        },
+      },
+    };
+    const bot = await startTestBot({}, { store });
+    const first = say(bot, A, 'crédit 1000 pour 77 123 45 67');
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = bot.stop();
+    const refused = await fetch(`${bot.url}/sandbox/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+221771110002', text: 'menu' }),
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(((await refused.json()) as { error: string }).error).toBe('stopping');
+    release();
+    const answered = await first;
+    expect(answered.status).toBe(200);
+    expect(answered.replies.map((r) => r.text).join('\n')).toContain('1 000 FCFA');
+    await stopped;
   });
 });
