@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { IntechApi } from '../../src/intech/api.js';
 import { createIntechClient } from '../../src/intech/client.js';
 import { IntechUnknownOutcomeError } from '../../src/intech/errors.js';
@@ -283,13 +283,17 @@ describe('claims: at most one, whatever the crashes', () => {
   it("'claim_sent' is recorded before the call; a restart that finds it never opens a second claim", async () => {
     let release!: () => void;
     const hang = new Promise<void>((r) => (release = r));
+    onTestFinished(() => release()); // a failed assertion must not leave the "dead" call hanging the teardown
     let sentBefore = false;
+    // Intech records the claim before its answer reaches the bot: wait for the bot's side to have looked.
+    let checked = false;
     let hh: Harness;
     let orderId = '';
     const wrap = refusingRefund(async () => {
       // The process "dies" here: new-claim answered, nothing recorded after it.
       const o = (await hh.store.orders.get(orderId))!;
       sentBefore = o.operations.claim?.status === 'sent' && o.operations.claim.key === `${o.id}-CLM`;
+      checked = true;
       await hang;
     });
     hh = await harness({ wrapIntech: wrap, manualReconcile: true });
@@ -298,7 +302,7 @@ describe('claims: at most one, whatever the crashes', () => {
     orderId = o.id;
     await hh.waitForState(o.id, 'delivering');
     hh.sim.control.setBalance(-1); // the refund will be refused
-    await hh.waitFor(() => hh.sim.control.claims().length === 1, 'claim opened');
+    await hh.waitFor(() => hh.sim.control.claims().length === 1 && checked, 'claim opened');
     expect(sentBefore).toBe(true);
 
     // "Restart": a second service on the same store, reconciling from scratch.

