@@ -115,9 +115,11 @@ export function createSingleton(deps: SingletonDeps, name: string, role: Singlet
       stopped = false;
       await tick();
       timer = setInterval(() => {
-        // A renewal still hanging this close to expiry (slow database, exhausted pool): stop acting now,
-        // before another instance may take the lease over.
-        if (ticking && held && now() >= held.expiresAt - every) void lose('renewal did not complete in time');
+        // A renewal still hanging at the next tick after it started (slow database, exhausted pool): stop
+        // acting now, a whole interval before another instance may take the lease over. (At `- every` an
+        // interval firing a few ms early would leave the decision to the tick at expiry itself.)
+        if (ticking && held && now() >= held.expiresAt - 2 * every)
+          void lose('renewal did not complete in time');
         void tick();
       }, every);
       timer.unref();
