@@ -7,12 +7,11 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { cpuMs } from './cpu.js';
+import { type Load as Answered, CONNECTIONS, drive as driveLoad, type Request } from './load.js';
 import { rssOf, type Started, startProcess, stopProcess } from './processes.js';
 import { seedStore } from './seed-store.js';
 
-const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
 const STORED = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
@@ -28,62 +27,24 @@ let phoneNo = 0;
 /** A Senegalese mobile number never used before in this run (77 + 7 digits). */
 const nextPhone = () => `+22177${String(5_000_000 + phoneNo++).padStart(7, '0')}`;
 
-interface Load {
-  perSecond: number;
-  p50: number;
-  errors: number;
-  /** Server CPU (user + system) per answered request, ms; NaN where /proc is not there. */
+interface Load extends Answered {
+  /** Server CPU (user + system) per answered request, ms; 0 where /proc is not there. */
   cpuMs: number;
 }
 
-/** CPU time a process has used so far, ms (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1_000) / 100; // clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
-}
+/** A new customer says hello: a whole chat turn (customer, conversation, reply sent) per request. */
+const chatTurn = (): Request => ({
+  path: '/sandbox/messages',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ from: nextPhone(), text: 'bonjour' }),
+  ok: (status, body) => status === 200 && body.includes('replies'),
+});
 
 async function drive(url: string, seconds: number, pid: number): Promise<Load> {
-  const cpu0 = cpuMsOf(pid);
-  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000 });
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1_000;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      try {
-        const res = await pool.request({
-          path: '/sandbox/messages',
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ from: nextPhone(), text: 'bonjour' }),
-          headersTimeout: 30_000,
-          bodyTimeout: 30_000,
-        });
-        const body = await res.body.text();
-        if (res.statusCode !== 200 || !body.includes('replies')) errors++;
-        else latencies.push(performance.now() - t);
-      } catch {
-        errors++;
-      }
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  const elapsed = (performance.now() - t0) / 1_000;
-  await pool.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: latencies.length / elapsed,
-    p50: latencies[Math.floor(latencies.length / 2)] ?? 0,
-    errors,
-    cpuMs: (cpuMsOf(pid) - cpu0) / Math.max(1, latencies.length),
-  };
+  const cpu0 = await cpuMs(pid);
+  const load = await driveLoad(url, seconds, chatTurn);
+  const answered = Math.max(1, load.perSecond * seconds);
+  return { ...load, cpuMs: ((await cpuMs(pid)) - cpu0) / answered };
 }
 
 const ROUNDS = 3;
