@@ -74,7 +74,8 @@ export function createSandboxChannel(
   // Collectors capture what is sent to a customer while one of their messages is being handled.
   const collectors = new Map<string, TranscriptEntry[][]>();
   // What this instance delivered, by message id, while a receive() of that chat waits for its replies.
-  const deliveredHere = new Map<string, TranscriptEntry>();
+  // Per chat, forgotten with the chat's last collector.
+  const deliveredHere = new Map<string, Map<string, TranscriptEntry>>();
   let handler: ((m: InboundMessage) => Promise<void>) | undefined;
 
   function push(phone: string, entry: TranscriptEntry): void {
@@ -113,12 +114,12 @@ export function createSandboxChannel(
     collected: TranscriptEntry[],
   ): TranscriptEntry[] {
     const out: TranscriptEntry[] = [];
-    const fromOutbox = new Set<TranscriptEntry>();
-    for (const e of collected) if ([...deliveredHere.values()].includes(e)) fromOutbox.add(e);
+    const here = deliveredHere.get(chat) ?? new Map<string, TranscriptEntry>();
+    const fromOutbox = new Set(here.values());
     // Strictly after: an earlier turn's last rows may carry the very millisecond this turn started.
     for (const r of rows) {
       if (r.createdAt <= since || !r.waMessageId) continue;
-      const local = deliveredHere.get(r.waMessageId);
+      const local = here.get(r.waMessageId);
       if (local) out.push(local);
       else {
         const text = r.payload.type === 'text' ? r.payload.text : (r.payload.caption ?? '');
@@ -153,7 +154,10 @@ export function createSandboxChannel(
             };
       push(chat, entry);
       const waMessageId = `sbx-out-${++outSeq}-${randomUUID()}`;
-      if (collectors.has(chat)) deliveredHere.set(waMessageId, entry);
+      if (collectors.has(chat)) {
+        const here = deliveredHere.get(chat) ?? new Map<string, TranscriptEntry>();
+        deliveredHere.set(chat, here.set(waMessageId, entry));
+      }
       return { waMessageId };
     },
     canSend: () => handler !== undefined,
@@ -190,7 +194,7 @@ export function createSandboxChannel(
         list.splice(list.indexOf(collected), 1);
         if (list.length === 0) {
           collectors.delete(from);
-          for (const [id, e] of deliveredHere) if (collected.includes(e)) deliveredHere.delete(id);
+          deliveredHere.delete(from);
         }
       }
     },
