@@ -11,6 +11,8 @@ export interface Pacer {
   pausedUntil(): number;
   /** How many messages may go at once: 1 with a rate, more without one (sandbox). */
   readonly batch: number;
+  /** No rate at all (sandbox): a chat's messages may leave beside the loop's batches. */
+  readonly unrated: boolean;
 }
 
 export interface PacerOptions {
@@ -30,6 +32,7 @@ export function createPacer(opts: PacerOptions): Pacer {
   let paused = 0;
   return {
     batch: interval > 0 ? 1 : 20,
+    unrated: interval === 0,
     delay() {
       return Math.max(0, Math.max(nextAt, paused) - opts.now());
     },

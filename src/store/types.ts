@@ -322,8 +322,9 @@ export interface OutboxRepo {
    * Claims up to `limit` messages, at most one per chat: for each chat, its lowest-seq message that is not
    * sent/failed, if that message is pending (or sending with an expired claim) and due (notBefore <= now).
    * A chat whose head is claimed by someone else yields nothing (per-chat order). Oldest seq first.
+   * With `chat`: that chat's head only (a sandbox turn sends its own replies; its cost follows one chat).
    */
-  claim(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
+  claim(owner: string, now: number, leaseMs: number, limit: number, chat?: string): Promise<OutboxMessage[]>;
   /** Only while claimed by owner. Records the WhatsApp id; an image's bytes are dropped (imageBase64 ''). */
   markSent(id: string, owner: string, result: { waMessageId?: string; at: number }): Promise<boolean>;
   /** Back to pending, attempts + 1, not before `notBefore`. Only while claimed by owner. */

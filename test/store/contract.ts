@@ -863,6 +863,40 @@ export function runStoreContract(
         expect(await store.outbox.markSent('b1', 'w4', { at: 70_001 })).toBe(true);
       });
 
+      it('claim for one chat: its head only, not before it is due, never one another worker holds', async () => {
+        await store.outbox.enqueue(
+          [text('a1', 'A'), text('b1', 'B'), text('a2', 'A'), text('c1', 'C', { notBefore: 5_000 })],
+          100,
+        );
+        expect(await store.outbox.claim('w1', 1_000, 60_000, 10, 'Z')).toEqual([]);
+        const a = await store.outbox.claim('w1', 1_000, 60_000, 10, 'A');
+        expect(a.map((m) => m.id)).toEqual(['a1']);
+        expect(a[0]).toMatchObject({ state: 'sending', owner: 'w1', leaseUntil: 61_000 });
+        // a2 waits behind its claimed head, for this worker and any other.
+        expect(await store.outbox.claim('w1', 1_000, 60_000, 10, 'A')).toEqual([]);
+        expect(await store.outbox.claim('w2', 1_000, 60_000, 10)).toMatchObject([{ id: 'b1' }]);
+        expect(await store.outbox.claim('w3', 1_000, 60_000, 10, 'B')).toEqual([]);
+        expect(await store.outbox.claim('w1', 1_000, 60_000, 10, 'C')).toEqual([]);
+        expect(await store.outbox.claim('w1', 5_000, 60_000, 0, 'C')).toEqual([]);
+        expect((await store.outbox.claim('w1', 5_000, 60_000, 10, 'C')).map((m) => m.id)).toEqual(['c1']);
+        expect(await store.outbox.markSent('a1', 'w1', { at: 1_100 })).toBe(true);
+        expect((await store.outbox.claim('w1', 1_200, 60_000, 10, 'A')).map((m) => m.id)).toEqual(['a2']);
+        // The chat's unfinished messages, newest first, whatever its history.
+        expect(
+          (await store.outbox.list({ chat: 'A', states: ['pending', 'sending'], limit: 10 })).map((m) => m.id),
+        ).toEqual(['a2']);
+        expect((await store.outbox.list({ chat: 'A', states: ['sent'], limit: 10 })).map((m) => m.id)).toEqual([
+          'a1',
+        ]);
+        await store.outbox.enqueue([text('a3', 'A')], 1_300);
+        expect(
+          (await store.outbox.list({ chat: 'A', states: ['pending', 'sending'], limit: 10 })).map((m) => m.id),
+        ).toEqual(['a3', 'a2']);
+        expect(
+          (await store.outbox.list({ chat: 'A', states: ['pending'], limit: 10 })).map((m) => m.id),
+        ).toEqual(['a3']);
+      });
+
       it('race: concurrent claims never hand one message to two workers, and keep per-chat order', async () => {
         const msgs: OutboxInput[] = [];
         for (let i = 0; i < 30; i++) msgs.push(text(`m${i}`, `chat${i % 5}`));

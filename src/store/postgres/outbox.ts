@@ -149,11 +149,27 @@ export function outboxRepo(db: Db): OutboxRepo {
       if (!messages.length) return;
       await db.q(insertOutbox(1), outboxArrays(messages, at));
     },
-    async claim(owner, now, leaseMs, limit) {
+    async claim(owner, now, leaseMs, limit, chat) {
       // One statement (one pipelined round trip, not a five-statement transaction on a pooled client).
       // The heads come from the statement's snapshot; FOR UPDATE re-checks each against its newest
       // version, so a head another instance settled or claimed meanwhile drops out, as before.
       const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
+      if (chat !== undefined) {
+        // One chat's head (outbox_open index), re-checked under its row lock like the heads below.
+        const rows = await db.q<Row>(
+          `WITH head AS (
+             SELECT id FROM outbox WHERE chat = $5 AND state IN ('pending', 'sending') ORDER BY seq LIMIT 1),
+           locked AS (
+             SELECT id FROM outbox WHERE id IN (SELECT id FROM head) AND ${claimable} AND $2 > 0
+             FOR UPDATE SKIP LOCKED)
+           UPDATE outbox o SET state = 'sending', owner = $3, lease_until = $4,
+             body = o.body || jsonb_build_object('state', 'sending', 'owner', $3::text, 'leaseUntil', $4::bigint)
+           FROM locked WHERE o.id = locked.id
+           RETURNING o.seq, o.body`,
+          [now, Math.max(0, limit), owner, now + leaseMs, chat],
+        );
+        return rows.map(toMsg);
+      }
       const rows = await db.q<Row>(
         `WITH heads AS (
            SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
@@ -219,6 +235,9 @@ export function outboxRepo(db: Db): OutboxRepo {
       if (query.orderId !== undefined) add('order_id', query.orderId);
       if (query.broadcastId !== undefined) add('broadcast_id', query.broadcastId);
       if (query.states) add('state', query.states, 'any');
+      // Spelled out so the planner can use the partial index of unfinished messages (outbox_open).
+      if (query.states?.every((st) => st === 'pending' || st === 'sending'))
+        w.push("state IN ('pending', 'sending')");
       params.push(Math.max(0, query.limit));
       const rows = await db.q<Row>(
         `SELECT seq, body FROM outbox ${w.length ? `WHERE ${w.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`,

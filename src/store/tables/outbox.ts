@@ -172,11 +172,12 @@ export function outboxTables(db: Tables): OutboxTables {
     async enqueue(messages, at) {
       await db.write((tx) => enqueueIn(tx, messages, at));
     },
-    claim(owner, now, leaseMs, limit) {
+    claim(owner, now, leaseMs, limit, chat) {
       return db.write((tx) => {
         // Each chat's head, judged on its metadata; only the rows claimed are parsed.
         const free: { id: string; seq: number }[] = [];
-        for (const ids of openByChat.values()) {
+        const queues = chat === undefined ? openByChat.values() : [openByChat.get(chat) ?? []];
+        for (const ids of queues) {
           const id = ids[0];
           const m = id === undefined ? undefined : meta.get(id);
           if (!id || !m) continue;
@@ -245,6 +246,16 @@ export function outboxTables(db: Tables): OutboxTables {
     },
     async list(query) {
       db.guard();
+      // One chat's unfinished messages (a sandbox turn waiting for its replies): its open queue, not its history.
+      if (query.chat !== undefined && query.states?.every(open) && !query.orderId && !query.broadcastId) {
+        const ids = openByChat.get(query.chat) ?? [];
+        const out: OutboxMessage[] = [];
+        for (let i = ids.length - 1; i >= 0 && out.length < query.limit; i--) {
+          const m = read(ids[i]!);
+          if (m && query.states.includes(m.state)) out.push(m);
+        }
+        return out;
+      }
       const seqs = query.chat
         ? byChat.get(query.chat)
         : query.orderId
