@@ -12,6 +12,7 @@ import type { AdminAlerter, Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
 import type { WhatsAppChannel, WhatsAppChannelDeps } from './channels/whatsapp/channel.js';
 import type { Config } from './config.js';
+import type { Order } from './orders/types.js';
 import { mergeLidCustomer } from './customers/merge.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
@@ -112,6 +113,7 @@ export async function startBot(
     config.CHANNEL === 'sandbox' && !overrides.channel
       ? createSandboxChannel({
           flushChat: pipeline.flushChat,
+          holdChat: pipeline.holdChat,
           // Several instances on one database: another instance's drainer may send this turn's replies.
           ...(store.kind === 'postgres'
             ? {
@@ -361,19 +363,19 @@ export async function startBot(
       ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
       store,
       // Broadcasts through WHATSAPP_MESSAGING have their own ids; everything else is an order's.
-      onCallback: async (body) => {
+      onCallback: async (body, known) => {
         const ext = body.transaction.externalTransactionId;
         // An admin alert sent through WHATSAPP_MESSAGING: nothing to apply (never an "unknown" alert loop).
         if (isAlertExtId(ext)) {
           logger.info({ ext, status: body.status }, 'admin alert via Intech: callback');
           return;
         }
-        return isBroadcastExtId(ext) ? admin.broadcasts.handleCallback(body) : orders.handleCallback(body);
+        if (isBroadcastExtId(ext)) return admin.broadcasts.handleCallback(body);
+        return orders.handleCallback(body, typeof known === 'object' ? (known as Order) : undefined);
       },
+      // The order found here goes on to its handler (one read of it per callback, not two).
       isKnown: async (ext) =>
-        isAlertExtId(ext) ||
-        isBroadcastExtId(ext) ||
-        (await store.orders.findByExternalId(ext)) !== undefined,
+        isAlertExtId(ext) || isBroadcastExtId(ext) || (await store.orders.findByExternalId(ext)),
       unknownPerMinute: config.CALLBACK_UNKNOWN_PER_MINUTE,
       logger: logger.child({ area: 'callback' }),
     }),

@@ -56,6 +56,8 @@ export function createSandboxChannel(
     now?: () => number;
     /** Sends this chat's outbox now (the drainer): receive() answers with the replies of its message. */
     flushChat?: (chat: string) => Promise<unknown>;
+    /** Tells the drainer this chat's turn will flush it (its kicks need not wake the loop); returns the release. */
+    holdChat?: (chat: string) => () => void;
     /**
      * This chat's outbox rows sent since `since`, by seq (several instances on one store: another
      * instance's drainer may have sent this turn's replies, into its own transcript).
@@ -174,6 +176,7 @@ export function createSandboxChannel(
       const list = collectors.get(from) ?? [];
       list.push(collected);
       collectors.set(from, list);
+      const release = opts.holdChat?.(from);
       try {
         // Unique across instances too: two instances behind one load balancer share the dedupe.
         await handler({
@@ -191,6 +194,7 @@ export function createSandboxChannel(
         if (opts.sentSince) return turnReplies(from, started, await opts.sentSince(from, started), collected);
         return collected;
       } finally {
+        release?.();
         list.splice(list.indexOf(collected), 1);
         if (list.length === 0) {
           collectors.delete(from);

@@ -165,7 +165,7 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     const say = (t: string) => replies.push(reply(msg, n++, t));
     const commit = async (conv: Conversation) => {
       await store.commit({ conversation: { customerId: customer.id, state: conv }, outbox: replies }, now());
-      if (replies.length) outbox.kick();
+      if (replies.length) outbox.kick([customer.id]);
       replies = [];
     };
     try {

@@ -17,10 +17,14 @@ export interface CallbackRouterDeps {
   hmacSecret?: string;
   now?: () => number;
   store: Store;
-  onCallback: (body: CallbackBody) => Promise<unknown>;
+  /** `known`: what isKnown found for this id, handed on (the order, so it is not read twice). */
+  onCallback: (body: CallbackBody, known?: unknown) => Promise<unknown>;
   logger?: Logger;
-  /** Whether an externalTransactionId belongs to one of our orders (unknown ones are rate-limited). */
-  isKnown?: (externalTransactionId: string) => Promise<boolean>;
+  /**
+   * Whether an externalTransactionId belongs to one of our orders (unknown ones are rate-limited): falsy
+   * when not; any truthy value (e.g. the order) is passed on to onCallback.
+   */
+  isKnown?: (externalTransactionId: string) => Promise<unknown>;
   /** Unknown-id callbacks recorded per minute, across ids. Default 20. */
   unknownPerMinute?: number;
 }
@@ -64,8 +68,10 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
     const body = verdict.body;
     const tx = body.transaction;
     let recorded: 'new' | 'duplicate';
+    let known: unknown;
     try {
-      if (deps.isKnown && !(await deps.isKnown(tx.externalTransactionId))) {
+      known = deps.isKnown ? await deps.isKnown(tx.externalTransactionId) : undefined;
+      if (deps.isKnown && !known) {
         const t = now();
         unknownTimes = unknownTimes.filter((x) => t - x < 60_000);
         if (unknownTimes.length >= unknownMax) {
@@ -102,7 +108,7 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
     // first copy, this one completes it; otherwise it is a no-op.
     setImmediate(() => {
       deps
-        .onCallback(body)
+        .onCallback(body, known || undefined)
         .catch((err) =>
           log.error(
             { ext: tx.externalTransactionId, err: (err as Error).message },

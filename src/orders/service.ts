@@ -20,9 +20,11 @@ import { createSaga, type ErrorText, type ReceiptRenderer } from './saga.js';
 import { createStatusLookup } from './status-lookup.js';
 import { checkPayerLimits, type PayerLimits } from './payer-limits.js';
 import {
+  applyOutcome,
   beginCollect,
   cancelForBalance,
   expireBeforeCollect,
+  isSettled,
   newOperation,
   unknownCallback,
 } from './transitions.js';
@@ -83,7 +85,8 @@ export interface OrderServiceDeps {
 export type CallbackResult = 'applied' | 'duplicate' | 'unknown' | 'ignored';
 
 export interface OrderService extends OrderDesk {
-  handleCallback(body: CallbackBody): Promise<CallbackResult>;
+  /** `found`: the order the callback route already read for this id (saves reading it again). */
+  handleCallback(body: CallbackBody, found?: Order): Promise<CallbackResult>;
   /** WhatsApp reported a receipt message of this order as not delivered (status ERROR). */
   receiptNotDelivered(orderId: string, chat: string, error: string | undefined): Promise<void>;
   reconcileOnce(): Promise<void>;
@@ -257,9 +260,12 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     ...(deps.cluster ? { claims: deps.cluster.claims } : {}),
   });
 
-  async function handleCallback(body: CallbackBody): Promise<CallbackResult> {
+  async function handleCallback(body: CallbackBody, found?: Order): Promise<CallbackResult> {
     const ext = body.transaction.externalTransactionId;
-    const order = await store.orders.findByExternalId(ext);
+    const order =
+      found && Object.values(found.operations).some((op) => op?.externalTransactionId === ext)
+        ? found
+        : await store.orders.findByExternalId(ext);
     const step = order
       ? (Object.values(order.operations).find((op) => op?.externalTransactionId === ext)?.step as
           | OperationStep
@@ -274,21 +280,25 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       log.warn({ orderId: order.id, step, ext }, 'callback transactionId does not match ours: ignored');
       return 'ignored';
     }
-    const result = await saga.track(
-      saga.applyOutcomeFor(
-        order.id,
-        step,
-        {
-          status: body.status,
-          transactionId: body.transaction.transactionId,
-          errorType: body.transaction.errorType ?? null,
-          ...(body.msg !== undefined ? { message: body.msg } : {}),
-          data: body.transaction.data ?? null,
-          sousServiceTransactionId: body.transaction.sousServiceTransactionId ?? null,
-        },
-        cfg.hmacSecret ? 'signed' : 'callback',
-      ),
-    );
+    const outcome = {
+      status: body.status,
+      transactionId: body.transaction.transactionId,
+      errorType: body.transaction.errorType ?? null,
+      ...(body.msg !== undefined ? { message: body.msg } : {}),
+      data: body.transaction.data ?? null,
+      sousServiceTransactionId: body.transaction.sousServiceTransactionId ?? null,
+    };
+    const source = cfg.hmacSecret ? 'signed' : 'callback';
+    // Another copy of an outcome already settled (most callbacks: Intech repeats them, every instance may
+    // get each): a settled operation never changes, so what this read decides, a fresh one would too.
+    if (
+      isSettled(order.operations[step]) &&
+      applyOutcome(order, step, outcome, now(), source) === 'duplicate'
+    ) {
+      log.info({ orderId: order.id, step, status: body.status, result: 'duplicate' }, 'callback');
+      return 'duplicate';
+    }
+    const result = await saga.track(saga.applyOutcomeFor(order.id, step, outcome, source));
     log.info({ orderId: order.id, step, status: body.status, result }, 'callback');
     return result;
   }

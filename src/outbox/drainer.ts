@@ -55,8 +55,16 @@ export interface Drainer {
   start(): void;
   /** Finishes the send in flight (and its markSent), then stops. */
   stop(): Promise<void>;
-  /** Something was just enqueued: look now instead of at the next poll (the rate still applies). */
-  kick(): void;
+  /**
+   * Something was just enqueued: look now instead of at the next poll (the rate still applies). With the
+   * chats it was for: no wake-up when every one of them is held (its own flush is about to send it).
+   */
+  kick(chats?: readonly string[]): void;
+  /**
+   * Without a rate (sandbox): a turn of this chat will flush it itself, so kicks for it do not wake the
+   * loop meanwhile (one claim instead of two). Returns the release; the poll still finds anything left.
+   */
+  holdChat(chat: string): () => void;
   /** Sends this chat's waiting messages now; true when none is left (false at the deadline). */
   flushChat(chat: string, deadlineMs?: number): Promise<boolean>;
   /** Sends what is waiting, at the rate, until nothing is left or the deadline (graceful stop). */
@@ -90,6 +98,8 @@ export function createDrainer(deps: DrainerDeps): Drainer {
   let wakers: (() => void)[] = [];
   /** Sends the channel accepted but whose markSent did not land yet: never sent again by this process. */
   const accepted = new Map<string, string | undefined>();
+  /** Chats a turn will flush itself; `skipped`: a kick for it was let go since the flush last looked. */
+  const held = new Map<string, { n: number; skipped: boolean }>();
   let errorsInRow = 0;
   let overlimitStreak = 0;
   let lock: Promise<unknown> = Promise.resolve();
@@ -242,7 +252,11 @@ export function createDrainer(deps: DrainerDeps): Drainer {
    * chat's work, not everyone's). Another sender holding this chat's head (the loop, another instance) is
    * waited for.
    */
-  async function flushOwnChat(chat: string, idle: () => Promise<boolean>, deadlineMs: number): Promise<boolean> {
+  async function flushOwnChat(
+    chat: string,
+    idle: () => Promise<boolean>,
+    deadlineMs: number,
+  ): Promise<boolean> {
     const until = now() + deadlineMs;
     for (;;) {
       if (!channel.canSend()) return idle();
@@ -254,6 +268,8 @@ export function createDrainer(deps: DrainerDeps): Drainer {
       }
       const [m] = await outbox.claim(owner, now(), leaseMs, 1, chat);
       if (m) await sendOne(m);
+      const h = held.get(chat);
+      if (h) h.skipped = false;
       if (await idle()) return true;
       if (m) continue; // the next reply of this turn
       const left = until - now();
@@ -276,9 +292,31 @@ export function createDrainer(deps: DrainerDeps): Drainer {
       await lock;
       running = false;
     },
-    kick: wakeAll,
+    kick(chats) {
+      if (chats?.length && pacer.unrated && chats.every((c) => held.has(c))) {
+        for (const c of chats) held.get(c)!.skipped = true;
+        return;
+      }
+      wakeAll();
+    },
+    holdChat(chat) {
+      if (!pacer.unrated) return () => undefined;
+      const h = held.get(chat) ?? { n: 0, skipped: false };
+      h.n++;
+      held.set(chat, h);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        if (--h.n > 0) return;
+        held.delete(chat);
+        // Enqueued after the flush last looked (a message from another flow): the loop takes it now.
+        if (h.skipped) wakeAll();
+      };
+    },
     flushChat(chat, deadlineMs = 10_000) {
-      const idle = async () => (await outbox.list({ chat, states: ['pending', 'sending'], limit: 1 })).length === 0;
+      const idle = async () =>
+        (await outbox.list({ chat, states: ['pending', 'sending'], limit: 1 })).length === 0;
       if (!pacer.unrated) return flushUntil(idle, deadlineMs);
       return flushOwnChat(chat, idle, deadlineMs);
     },

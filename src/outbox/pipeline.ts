@@ -28,7 +28,7 @@ export function createOutboxPipeline(deps: { store: Store; logger: Logger }) {
   const log = deps.logger;
   let drainer: Drainer | undefined;
   let attached: OutboxAttachment | undefined;
-  const outbox: Outbox = createOutbox({ store: deps.store, kick: () => drainer?.kick() });
+  const outbox: Outbox = createOutbox({ store: deps.store, kick: (chats) => drainer?.kick(chats) });
   const delivery = createDeliveryTracker({
     outbox: deps.store.outbox,
     onError: async (m, error) => {
@@ -42,6 +42,7 @@ export function createOutboxPipeline(deps: { store: Store; logger: Logger }) {
     outbox,
     onDelivery: (u: DeliveryUpdate) => void delivery.handle(u),
     flushChat: (chat: string) => drainer?.flushChat(chat) ?? Promise.resolve(true),
+    holdChat: (chat: string) => drainer?.holdChat(chat) ?? (() => undefined),
     attach(a: OutboxAttachment): Drainer {
       attached = a;
       drainer = createDrainer({

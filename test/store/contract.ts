@@ -883,14 +883,18 @@ export function runStoreContract(
         expect((await store.outbox.claim('w1', 1_200, 60_000, 10, 'A')).map((m) => m.id)).toEqual(['a2']);
         // The chat's unfinished messages, newest first, whatever its history.
         expect(
-          (await store.outbox.list({ chat: 'A', states: ['pending', 'sending'], limit: 10 })).map((m) => m.id),
+          (await store.outbox.list({ chat: 'A', states: ['pending', 'sending'], limit: 10 })).map(
+            (m) => m.id,
+          ),
         ).toEqual(['a2']);
-        expect((await store.outbox.list({ chat: 'A', states: ['sent'], limit: 10 })).map((m) => m.id)).toEqual([
-          'a1',
-        ]);
+        expect(
+          (await store.outbox.list({ chat: 'A', states: ['sent'], limit: 10 })).map((m) => m.id),
+        ).toEqual(['a1']);
         await store.outbox.enqueue([text('a3', 'A')], 1_300);
         expect(
-          (await store.outbox.list({ chat: 'A', states: ['pending', 'sending'], limit: 10 })).map((m) => m.id),
+          (await store.outbox.list({ chat: 'A', states: ['pending', 'sending'], limit: 10 })).map(
+            (m) => m.id,
+          ),
         ).toEqual(['a3', 'a2']);
         expect(
           (await store.outbox.list({ chat: 'A', states: ['pending'], limit: 10 })).map((m) => m.id),
