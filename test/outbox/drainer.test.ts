@@ -258,4 +258,49 @@ describe('outbox drainer', () => {
     expect(await t.drainer.flushChat(A, 5_000)).toBe(true);
     expect(t.ch.texts(A)).toEqual(['a1', 'a2']);
   });
+
+  it('without a rate, flushChat sends only its own chat, in order, while other chats wait for the loop', async () => {
+    const t = setup({ pollMs: 60_000 });
+    await t.enqueue(msg('b1', B), msg('a1', A), msg('a2', A));
+    expect(await t.drainer.flushChat(A, 5_000)).toBe(true);
+    expect(t.ch.texts()).toEqual(['a1', 'a2']);
+    expect((await t.store.outbox.get('b1'))?.state).toBe('pending');
+  });
+
+  it("a held chat's kick does not wake the loop; a message queued after its flush looked leaves at release", async () => {
+    const t = setup({ pollMs: 60_000 });
+    t.start();
+    await t.clock.advance(100);
+    const release = t.drainer.holdChat(A);
+    await t.enqueue(msg('a1', A));
+    t.drainer.kick([A]);
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual([]); // left to the turn's own flush
+    expect(await t.drainer.flushChat(A, 5_000)).toBe(true);
+    expect(t.ch.texts()).toEqual(['a1']);
+    // Another flow queues for the chat after the flush's last look, before the turn lets go.
+    await t.enqueue(msg('a2', A));
+    t.drainer.kick([A]);
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual(['a1']);
+    release();
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual(['a1', 'a2']);
+    // A kick for a chat nobody holds wakes the loop at once.
+    await t.enqueue(msg('b1', B));
+    t.drainer.kick([B]);
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual(['a1', 'a2', 'b1']);
+  });
+
+  it('with a rate, holding a chat changes nothing: its kick wakes the loop', async () => {
+    const t = setup({ pollMs: 60_000, perMinute: 600 });
+    t.start();
+    await t.clock.advance(100);
+    t.drainer.holdChat(A);
+    await t.enqueue(msg('a1', A));
+    t.drainer.kick([A]);
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual(['a1']);
+  });
 });
