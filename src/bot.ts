@@ -27,6 +27,7 @@ import { createMetricsRouter, startMetricsServer } from './metrics/route.js';
 import { instrumentStore } from './metrics/store.js';
 import { createOrderClaims } from './orders/claims.js';
 import { createOrderService } from './orders/service.js';
+import { flushSentSince } from './outbox/flush-sent.js';
 import { createOutboxPipeline, createOutboxRetention } from './outbox/index.js';
 import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
@@ -117,10 +118,7 @@ export async function startBot(
           // Several instances on one database: another instance's drainer may send this turn's replies.
           ...(store.kind === 'postgres'
             ? {
-                sentSince: async (chat: string, since: number) =>
-                  (await store.outbox.list({ chat, states: ['sent'], limit: 50 }))
-                    .filter((m) => m.createdAt >= since)
-                    .sort((a, b) => a.seq - b.seq),
+                flushSentSince: flushSentSince(store.outbox, (chat, idle) => pipeline.flushChat(chat, idle)),
               }
             : {}),
         })

@@ -59,10 +59,11 @@ export function createSandboxChannel(
     /** Tells the drainer this chat's turn will flush it (its kicks need not wake the loop); returns the release. */
     holdChat?: (chat: string) => () => void;
     /**
-     * This chat's outbox rows sent since `since`, by seq (several instances on one store: another
-     * instance's drainer may have sent this turn's replies, into its own transcript).
+     * Instead of flushChat (several instances on one store): sends the chat's outbox and answers with its
+     * rows sent since `since`, by seq (another instance's drainer may have sent this turn's replies, into
+     * its own transcript).
      */
-    sentSince?: (chat: string, since: number) => Promise<OutboxMessage[]>;
+    flushSentSince?: (chat: string, since: number) => Promise<OutboxMessage[]>;
     /** Transcripts kept (default 5 000). */
     maxChats?: number;
   } = {},
@@ -190,8 +191,9 @@ export function createSandboxChannel(
           },
         });
         // The replies were queued in the outbox; send them now so this response carries them.
+        if (opts.flushSentSince)
+          return turnReplies(from, started, await opts.flushSentSince(from, started), collected);
         await opts.flushChat?.(from);
-        if (opts.sentSince) return turnReplies(from, started, await opts.sentSince(from, started), collected);
         return collected;
       } finally {
         release?.();

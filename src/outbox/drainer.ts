@@ -65,8 +65,11 @@ export interface Drainer {
    * loop meanwhile (one claim instead of two). Returns the release; the poll still finds anything left.
    */
   holdChat(chat: string): () => void;
-  /** Sends this chat's waiting messages now; true when none is left (false at the deadline). */
-  flushChat(chat: string, deadlineMs?: number): Promise<boolean>;
+  /**
+   * Sends this chat's waiting messages now; true when none is left (false at the deadline). `idle`
+   * replaces the check that none is left (a caller that also wants what it read).
+   */
+  flushChat(chat: string, deadlineMs?: number, idle?: () => Promise<boolean>): Promise<boolean>;
   /** Sends what is waiting, at the rate, until nothing is left or the deadline (graceful stop). */
   flush(deadlineMs: number): Promise<boolean>;
   /** One claim-and-send round (tests); returns how many messages were handled. */
@@ -314,9 +317,10 @@ export function createDrainer(deps: DrainerDeps): Drainer {
         if (h.skipped) wakeAll();
       };
     },
-    flushChat(chat, deadlineMs = 10_000) {
-      const idle = async () =>
-        (await outbox.list({ chat, states: ['pending', 'sending'], limit: 1 })).length === 0;
+    flushChat(chat, deadlineMs = 10_000, isIdle) {
+      const idle =
+        isIdle ??
+        (async () => (await outbox.list({ chat, states: ['pending', 'sending'], limit: 1 })).length === 0);
       if (!pacer.unrated) return flushUntil(idle, deadlineMs);
       return flushOwnChat(chat, idle, deadlineMs);
     },

@@ -41,7 +41,8 @@ export function createOutboxPipeline(deps: { store: Store; logger: Logger }) {
   return {
     outbox,
     onDelivery: (u: DeliveryUpdate) => void delivery.handle(u),
-    flushChat: (chat: string) => drainer?.flushChat(chat) ?? Promise.resolve(true),
+    flushChat: (chat: string, idle?: () => Promise<boolean>) =>
+      drainer?.flushChat(chat, undefined, idle) ?? Promise.resolve(true),
     holdChat: (chat: string) => drainer?.holdChat(chat) ?? (() => undefined),
     attach(a: OutboxAttachment): Drainer {
       attached = a;

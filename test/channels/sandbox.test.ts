@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSandboxChannel, type SandboxChannel } from '../../src/channels/sandbox.js';
+import { flushSentSince } from '../../src/outbox/flush-sent.js';
 import { text } from '../../src/outbox/outbox.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { wireOutbox } from '../helpers/outbox.js';
@@ -28,15 +29,21 @@ afterEach(async () => {
 describe('sandbox channel', () => {
   it('two instances on one store: the reply another instance sent still answers this request', async () => {
     const store = createMemoryStore();
-    const sentSince = async (chat: string, since: number) =>
-      (await store.outbox.list({ chat, states: ['sent'], limit: 50 }))
-        .filter((m) => m.createdAt >= since)
-        .sort((a, b) => a.seq - b.seq);
     let wiredA: ReturnType<typeof wireOutbox> | undefined;
-    const a = createSandboxChannel({ flushChat: (c) => wiredA!.drainer.flushChat(c), sentSince });
-    const b = createSandboxChannel({ sentSince });
+    let wiredB: ReturnType<typeof wireOutbox> | undefined;
+    // As src/bot.ts wires a sandbox on a shared (PostgreSQL) store.
+    const a = createSandboxChannel({
+      flushSentSince: flushSentSince(store.outbox, (c, idle) =>
+        wiredA!.drainer.flushChat(c, undefined, idle),
+      ),
+    });
+    const b = createSandboxChannel({
+      flushSentSince: flushSentSince(store.outbox, (c, idle) =>
+        wiredB!.drainer.flushChat(c, undefined, idle),
+      ),
+    });
     wiredA = wireOutbox(store, a);
-    const wiredB = wireOutbox(store, b);
+    wiredB = wireOutbox(store, b);
     stops.push(wiredA.stop, wiredB.stop);
     await b.start(async () => {});
     await a.start(async (m) => {
@@ -47,7 +54,7 @@ describe('sandbox channel', () => {
         [{ id: 'r1', chat: m.customerId, kind: 'reply', payload: text('first') }],
         Date.now(),
       );
-      await wiredB.drainer.flushChat(m.customerId);
+      await wiredB!.drainer.flushChat(m.customerId);
       await wiredA!.outbox.send([{ id: 'r2', chat: m.customerId, kind: 'reply', payload: text('second') }]);
     });
     const replies = await a.receive('+221770000001', 'menu');
