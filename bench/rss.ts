@@ -1,7 +1,8 @@
 // npm run bench:rss — resident memory of `npm start` (sandbox, default lowdb store) with 10 000
 // customers stored: seeds the data directory, starts `npm start`, sends a few chat turns, then reads the
 // RSS of every process npm started (npm, sh, node) and prints the biggest; then puts it under load (32
-// connections, a new customer per request) and prints the biggest process's RSS sampled meanwhile.
+// connections), first from the stored customers, then from new ones (one per request), and prints the
+// biggest process's RSS sampled meanwhile.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,8 @@ const TURNS = 200;
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
 
-/** New customers as fast as 32 connections go, for `seconds`; returns the turns answered. */
-async function load(url: string, seconds: number): Promise<number> {
+/** Chat turns as fast as 32 connections go, for `seconds`, from `phone(n)`; returns the turns answered. */
+async function load(url: string, seconds: number, phone: (n: number) => string): Promise<number> {
   const pool = new Pool(url, { connections: CONNECTIONS });
   const end = performance.now() + seconds * 1_000;
   let n = 0;
@@ -29,7 +30,7 @@ async function load(url: string, seconds: number): Promise<number> {
           path: '/sandbox/messages',
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ from: `+22176${String(1_000_000 + n++).slice(-7)}`, text: 'bonjour' }),
+          body: JSON.stringify({ from: phone(n++), text: 'bonjour' }),
         });
         await res.body.text();
         if (res.statusCode === 200) ok++;
@@ -89,19 +90,35 @@ async function main(): Promise<void> {
       console.log(`  pid ${r.pid}: ${r.rss.toFixed(0)} MB RSS (peak ${r.peak.toFixed(0)} MB)`);
     console.log(`biggest process: ${rows[0]?.rss.toFixed(0)} MB (target <= 200 MB)`);
     const biggest = rows[0]!.pid;
-    let max = 0;
-    const sampler = setInterval(() => {
-      void rssOf(biggest).then((m) => {
-        if (m) max = Math.max(max, m.rss);
-      });
-    }, 100);
-    const turns = await load(url, LOAD_SECONDS);
-    clearInterval(sampler);
-    const after = await rssOf(biggest);
+    /** The biggest process's RSS sampled every 100 ms while `run` goes. */
+    const sampled = async (run: () => Promise<number>) => {
+      let max = 0;
+      const sampler = setInterval(() => {
+        void rssOf(biggest).then((m) => {
+          if (m) max = Math.max(max, m.rss);
+        });
+      }, 100);
+      const turns = await run();
+      clearInterval(sampler);
+      return { turns, max, after: await rssOf(biggest) };
+    };
+    // The stored customers chatting (the store keeps holding 10 000 of them), then new customers (each
+    // request adds one: the store grows by thousands a second).
+    const stored = await sampled(() =>
+      load(url, LOAD_SECONDS, (n) => `+22177${String(1_000_000 + (n % CUSTOMERS)).slice(-7)}`),
+    );
     console.log(
-      `under load (${CONNECTIONS} connections, ${LOAD_SECONDS} s, ${turns} new customers): biggest process ` +
-        `${max.toFixed(0)} MB RSS at most (sampled every 100 ms), ${after?.rss.toFixed(0)} MB after, ` +
-        `peak since start ${after?.peak.toFixed(0)} MB (target <= 200 MB)`,
+      `under load from the stored customers (${CONNECTIONS} connections, ${LOAD_SECONDS} s, ${stored.turns} turns, ` +
+        `${CUSTOMERS.toLocaleString('en')} customers stored): biggest process ${stored.max.toFixed(0)} MB RSS at most ` +
+        `(sampled every 100 ms), ${stored.after?.rss.toFixed(0)} MB after, peak since start ${stored.after?.peak.toFixed(0)} MB (target <= 200 MB)`,
+    );
+    const fresh = await sampled(() =>
+      load(url, LOAD_SECONDS, (n) => `+22176${String(1_000_000 + n).slice(-7)}`),
+    );
+    console.log(
+      `under load from new customers (${LOAD_SECONDS} s, ${fresh.turns} new customers: ` +
+        `${(CUSTOMERS + fresh.turns).toLocaleString('en')} stored by the end): biggest process ${fresh.max.toFixed(0)} MB RSS at most, ` +
+        `${fresh.after?.rss.toFixed(0)} MB after, peak since start ${fresh.after?.peak.toFixed(0)} MB`,
     );
   } finally {
     try {

@@ -1,7 +1,7 @@
 // The sandbox chat channel: customers are simulated over HTTP (see src/sandbox/routes.ts).
 // It keeps every conversation's transcript, including receipts that went through Intech's
 // WHATSAPP_MESSAGING (the simulator hands them over), so the product can be tried end to end.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { OutboxMessage } from '../store/types.js';
 import type { Channel, ChannelHealth, InboundMessage } from './channel.js';
 
@@ -102,6 +102,9 @@ export function createSandboxChannel(
   }
 
   const at = () => new Date(now()).toISOString();
+  // Ids unique across instances (a process's random prefix) and short: each is kept in the dedupe and
+  // outbox keys of every message, for days.
+  const instance = randomBytes(6).toString('base64url');
   let seq = 0;
   let outSeq = 0;
 
@@ -156,7 +159,7 @@ export function createSandboxChannel(
               at: at(),
             };
       push(chat, entry);
-      const waMessageId = `sbx-out-${++outSeq}-${randomUUID()}`;
+      const waMessageId = `sbx-out-${instance}-${(++outSeq).toString(36)}`;
       if (collectors.has(chat)) {
         const here = deliveredHere.get(chat) ?? new Map<string, TranscriptEntry>();
         deliveredHere.set(chat, here.set(waMessageId, entry));
@@ -181,7 +184,7 @@ export function createSandboxChannel(
       try {
         // Unique across instances too: two instances behind one load balancer share the dedupe.
         await handler({
-          id: `sbx-${now()}-${++seq}-${randomUUID()}`,
+          id: `sbx-${instance}-${now().toString(36)}-${(++seq).toString(36)}`,
           customerId: from,
           phone: from,
           text,

@@ -8,6 +8,8 @@ import type { Store } from './types.js';
 export interface MemoryStoreOptions {
   /** Clock for fenced writes (lease expiry) and defaults. */
   now?: () => number;
+  /** Sent texts keep their words (tests standing in for a store several instances share). */
+  keepSentText?: boolean;
 }
 
 export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
@@ -16,6 +18,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     kind: 'memory',
     now: opts.now ?? Date.now,
     lookupRetentionMs: 24 * 3_600_000,
+    ...(opts.keepSentText ? { keepSentText: true } : {}),
     async ping() {
       return !db.closed;
     },

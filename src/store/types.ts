@@ -325,7 +325,11 @@ export interface OutboxRepo {
    * With `chat`: that chat's head only (a sandbox turn sends its own replies; its cost follows one chat).
    */
   claim(owner: string, now: number, leaseMs: number, limit: number, chat?: string): Promise<OutboxMessage[]>;
-  /** Only while claimed by owner. Records the WhatsApp id; an image's bytes are dropped (imageBase64 ''). */
+  /**
+   * Only while claimed by owner. Records the WhatsApp id; an image's bytes are dropped (imageBase64 ''). The
+   * embedded stores also drop a text's words (text ''): their rows live in memory; PostgreSQL keeps them
+   * (a sandbox on several instances reads back what another one sent).
+   */
   markSent(id: string, owner: string, result: { waMessageId?: string; at: number }): Promise<boolean>;
   /** Back to pending, attempts + 1, not before `notBefore`. Only while claimed by owner. */
   retry(id: string, owner: string, notBefore: number, error: string): Promise<boolean>;

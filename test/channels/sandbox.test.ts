@@ -28,7 +28,8 @@ afterEach(async () => {
 
 describe('sandbox channel', () => {
   it('two instances on one store: the reply another instance sent still answers this request', async () => {
-    const store = createMemoryStore();
+    // As PostgreSQL does: a sent text keeps its words (the other instance reads them back).
+    const store = createMemoryStore({ keepSentText: true });
     let wiredA: ReturnType<typeof wireOutbox> | undefined;
     let wiredB: ReturnType<typeof wireOutbox> | undefined;
     // As src/bot.ts wires a sandbox on a shared (PostgreSQL) store.

@@ -863,6 +863,25 @@ export function runStoreContract(
         expect(await store.outbox.markSent('b1', 'w4', { at: 70_001 })).toBe(true);
       });
 
+      it('a sent text keeps its kind, ids and times; its words only in PostgreSQL (embedded rows live in memory)', async () => {
+        await store.outbox.enqueue([text('t1', 'A', { orderId: 'O9' }), text('t2', 'A')], 100);
+        await store.outbox.claim('w1', 1_000, 60_000, 10);
+        expect(await store.outbox.markSent('t1', 'w1', { waMessageId: 'WA-t1', at: 1_100 })).toBe(true);
+        const sent = await store.outbox.get('t1');
+        expect(sent).toMatchObject({
+          id: 't1',
+          chat: 'A',
+          kind: 'reply',
+          orderId: 'O9',
+          state: 'sent',
+          sentAt: 1_100,
+        });
+        expect(sent?.payload).toEqual({ type: 'text', text: store.kind === 'postgres' ? 'hello t1' : '' });
+        // A message not sent yet keeps every word.
+        expect((await store.outbox.get('t2'))?.payload).toEqual({ type: 'text', text: 'hello t2' });
+        expect((await store.outbox.list({ orderId: 'O9', limit: 5 })).map((m) => m.id)).toEqual(['t1']);
+      });
+
       it('claim for one chat: its head only, not before it is due, never one another worker holds', async () => {
         await store.outbox.enqueue(
           [text('a1', 'A'), text('b1', 'B'), text('a2', 'A'), text('c1', 'C', { notBefore: 5_000 })],

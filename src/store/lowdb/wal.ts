@@ -10,7 +10,7 @@ import type { Logger } from '../../logger.js';
 import type { Persister, Tables, Tx } from '../tables/engine.js';
 import { CorruptFileError, fsyncDir } from './durable-file.js';
 import { describeIssues, rowSchema } from './schemas.js';
-import { snapshotFileFor, snapshotText, writeSnapshot } from './snapshot.js';
+import { snapshotFileFor, writeSnapshot } from './snapshot.js';
 import { cutTornTail } from './torn.js';
 
 const WAL_RE = /^wal-(\d+)\.jsonl$/;
@@ -178,9 +178,7 @@ export class Wal implements Persister {
         release();
       }
       for (const [t, rows] of copies) {
-        const text = snapshotText(rows);
-        await writeSnapshot(join(this.dir, snapshotFileFor(t)), text);
-        this.opts.snapshotBytes.set(t, text.length);
+        this.opts.snapshotBytes.set(t, await writeSnapshot(join(this.dir, snapshotFileFor(t)), rows));
       }
       for (const name of await readdir(this.dir)) {
         const m = WAL_RE.exec(name);

@@ -33,9 +33,17 @@ const DELIVERY_RANK: Record<DeliveryStatus, number> = {
 
 const open = (s: OutboxState): boolean => s === 'pending' || s === 'sending';
 
-/** What is kept of a sent message's payload: an image's bytes go (the heavy part of the table). */
-const lighten = (m: OutboxMessage): OutboxMessage['payload'] =>
-  m.payload.type === 'image' ? { ...m.payload, imageBase64: '' } : m.payload;
+/**
+ * What is kept of a sent message's payload: an image's bytes go (the heavy part of the table), and a text's
+ * words unless kept: a sent row then holds what delivery tracking and the timeline use (kind, ids, times),
+ * a few hundred bytes for its retention days instead of the whole message.
+ */
+const lighten = (m: OutboxMessage, keepText: boolean): OutboxMessage['payload'] =>
+  m.payload.type === 'image'
+    ? { ...m.payload, imageBase64: '' }
+    : keepText
+      ? m.payload
+      : { ...m.payload, text: '' };
 
 /** Ids in seq order; removal is rare and near the head. */
 function remove(list: string[] | undefined, id: string): void {
@@ -63,7 +71,7 @@ export interface OutboxTables {
   enqueueIn(tx: Tx, messages: OutboxInput[], at: number): void;
 }
 
-export function outboxTables(db: Tables): OutboxTables {
+export function outboxTables(db: Tables, opts: { keepSentText: boolean }): OutboxTables {
   const meta = new Map<string, Meta>();
   const openByChat = new Map<string, string[]>();
   const bySeq = new Map<number, string>();
@@ -200,7 +208,7 @@ export function outboxTables(db: Tables): OutboxTables {
       return whileClaimed(id, owner, (m) => {
         const next: OutboxMessage = {
           ...m,
-          payload: lighten(m),
+          payload: lighten(m, opts.keepSentText),
           state: 'sent',
           sentAt: result.at,
           doneAt: result.at,

@@ -18,13 +18,18 @@ export interface TablesStoreOptions {
   lookupRetentionMs: number;
   orders?: OrderRepo;
   callbacks?: CallbackRepo;
+  /**
+   * A sent text message keeps its words (default: they go, like an image's bytes: these rows stay in
+   * memory for the retention days, and nothing in one process reads a sent text again).
+   */
+  keepSentText?: boolean;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /** Registers every table's indexes. Call before loading rows so the indexes see them. */
 export function buildTablesStore(db: Tables, opts: TablesStoreOptions): Store {
-  const outbox = outboxTables(db);
+  const outbox = outboxTables(db, { keepSentText: opts.keepSentText ?? false });
   const store: Store = {
     kind: opts.kind,
     orders: opts.orders ?? ordersRepo(db),
