@@ -11,6 +11,7 @@ import { verifyCallback } from '../intech/verify-callback.js';
 import type { CallbackBody } from '../intech/types.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { Store } from '../store/types.js';
+import { LruMap } from '../util/lru-map.js';
 
 export interface CallbackRouterDeps {
   apiKey: string;
@@ -46,6 +47,9 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
   const router = express.Router();
   const unknownMax = deps.unknownPerMinute ?? 20;
   let unknownTimes: number[] = [];
+  // Copies this process has recorded (the row is durable): Intech repeats callbacks, and a repeat needs
+  // neither the unknown-id check nor the insert again (the store's answer would be "duplicate").
+  const recordedCopies = new LruMap<true>(10_000);
 
   router.post('/intech/callback', express.raw({ type: () => true, limit: RAW_LIMIT }), async (req, res) => {
     const raw = rawOf(req.body);
@@ -69,6 +73,13 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
     const tx = body.transaction;
     let recorded: 'new' | 'duplicate';
     let known: unknown;
+    const copyKey = `${tx.externalTransactionId}\n${tx.transactionId}\n${body.status}`;
+    if (recordedCopies.get(copyKey)) {
+      res.status(200).json({ ok: true });
+      log.info({ ext: tx.externalTransactionId, status: body.status }, 'duplicate callback acknowledged');
+      setImmediate(() => apply(undefined));
+      return;
+    }
     try {
       known = deps.isKnown ? await deps.isKnown(tx.externalTransactionId) : undefined;
       if (deps.isKnown && !known) {
@@ -100,22 +111,25 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
       res.status(500).json({ ok: false });
       return;
     }
+    recordedCopies.set(copyKey, true);
     res.status(200).json({ ok: true });
     if (recorded === 'duplicate') {
       log.info({ ext: tx.externalTransactionId, status: body.status }, 'duplicate callback acknowledged');
     }
+    setImmediate(() => apply(known || undefined));
+
     // After the answer. Duplicates are passed on too: if a crash came between recording and applying the
     // first copy, this one completes it; otherwise it is a no-op.
-    setImmediate(() => {
+    function apply(found: unknown): void {
       deps
-        .onCallback(body, known || undefined)
+        .onCallback(body, found)
         .catch((err) =>
           log.error(
             { ext: tx.externalTransactionId, err: (err as Error).message },
             'callback processing failed',
           ),
         );
-    });
+    }
   });
 
   return router;

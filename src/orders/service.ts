@@ -10,6 +10,7 @@ import type { CallbackBody } from '../intech/types.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { receiptText, renderReceiptPng } from '../receipts/index.js';
 import type { Store } from '../store/types.js';
+import { LruMap } from '../util/lru-map.js';
 import { createBalanceGuard } from './balance-guard.js';
 import { extIdFor } from './ext-ids.js';
 import { orderMessages as M } from './messages.js';
@@ -262,6 +263,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
 
   async function handleCallback(body: CallbackBody, found?: Order): Promise<CallbackResult> {
     const ext = body.transaction.externalTransactionId;
+    if (settledCopies.get(copyKey(body))) return 'duplicate';
     const order =
       found && Object.values(found.operations).some((op) => op?.externalTransactionId === ext)
         ? found
@@ -290,11 +292,13 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     };
     const source = cfg.hmacSecret ? 'signed' : 'callback';
     // Another copy of an outcome already settled (most callbacks: Intech repeats them, every instance may
-    // get each): a settled operation never changes, so what this read decides, a fresh one would too.
+    // get each): a settled operation never changes, so what this read decides, a fresh one would too, and
+    // so would any later identical copy (remembered: it is answered without reading the order again).
     if (
       isSettled(order.operations[step]) &&
       applyOutcome(order, step, outcome, now(), source) === 'duplicate'
     ) {
+      settledCopies.set(copyKey(body), true);
       log.info({ orderId: order.id, step, status: body.status, result: 'duplicate' }, 'callback');
       return 'duplicate';
     }
@@ -302,6 +306,22 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     log.info({ orderId: order.id, step, status: body.status, result }, 'callback');
     return result;
   }
+
+  /**
+   * Copies found to change nothing, ever (their operation settled with that very outcome), by everything
+   * the decision reads: a copy carrying something new (late tokens) is another key.
+   */
+  const settledCopies = new LruMap<true>(10_000);
+  const copyKey = (b: CallbackBody) =>
+    JSON.stringify([
+      b.transaction.externalTransactionId,
+      b.transaction.transactionId,
+      b.status,
+      b.transaction.errorType ?? null,
+      b.msg ?? null,
+      b.transaction.data ?? null,
+      b.transaction.sousServiceTransactionId ?? null,
+    ]);
 
   /** A verified callback for no order of ours: alerted once and looked up, never silently dropped. */
   async function unknown(ext: string, status: CallbackBody['status']): Promise<void> {

@@ -58,6 +58,29 @@ describe('callback route', () => {
     expect(seen[0]!.transaction.transactionId).toBe('TR42');
   });
 
+  it('a copy this process already recorded is acknowledged and handed on without touching the store again', async () => {
+    const store = createMemoryStore();
+    let records = 0;
+    const record = store.callbacks.record.bind(store.callbacks);
+    store.callbacks.record = async (rec) => {
+      records++;
+      return record(rec);
+    };
+    const { seen, post } = await start({ store });
+    const cb = signCallback(body(), { apiKey: KEY });
+    for (let i = 0; i < 3; i++) expect(await post(cb.rawBody, cb.headers)).toBe(200);
+    // Another status for the same transaction is another copy: recorded.
+    const failed = signCallback(
+      buildCallbackBody('ORDER123-DLV', { transactionId: 'TR42', status: 'FAILLED' }),
+      { apiKey: KEY },
+    );
+    expect(await post(failed.rawBody, failed.headers)).toBe(200);
+    await settle();
+    expect(records).toBe(2);
+    expect((await store.callbacks.list('ORDER123-DLV')).map((c) => c.status)).toEqual(['SUCCESS', 'FAILLED']);
+    expect(seen.map((b) => b.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'FAILLED']);
+  });
+
   it('forged hash, tampered body, malformed JSON: 4xx, nothing recorded or handed on', async () => {
     const { store, seen, post } = await start();
     const forged = signCallback(body(), { apiKey: 'someone-else' });

@@ -126,6 +126,39 @@ describe('callback chaos', () => {
     expect((await hh.store.orders.get(o.id))!.version).toBe(done.version);
   });
 
+  it('a copy of an outcome already settled is answered without reading the order again; a new detail is still read', async () => {
+    const hh = await harness();
+    const o = await hh.placeOk(airtime());
+    const done = await expectCompletedOnce(hh, o.id);
+    const dlv = done.operations.deliver!;
+    let reads = 0;
+    for (const m of ['get', 'findByExternalId'] as const) {
+      const f = hh.store.orders[m].bind(hh.store.orders);
+      hh.store.orders[m] = (async (x: string) => {
+        reads++;
+        return f(x);
+      }) as never;
+    }
+    const copy = (msg?: string) => ({
+      ...buildCallbackBody(dlv.externalTransactionId, {
+        transactionId: dlv.transactionId!,
+        status: 'SUCCESS',
+        codeService: AIRTIME,
+      }),
+      ...(msg ? { msg } : {}),
+      sha256Hash: '',
+    });
+    expect(await hh.service.handleCallback(copy())).toBe('duplicate');
+    const first = reads;
+    expect(first).toBeGreaterThan(0);
+    expect(await hh.service.handleCallback(copy())).toBe('duplicate');
+    expect(reads).toBe(first);
+    // Something the first copy did not carry: decided again on the order.
+    expect(await hh.service.handleCallback(copy('Recharge effectuée'))).toBe('duplicate');
+    expect(reads).toBeGreaterThan(first);
+    expect((await hh.store.orders.get(o.id))!.version).toBe(done.version);
+  });
+
   it('forged callbacks get a 4xx and change nothing; unknown ids get a 200 and change nothing', async () => {
     const hh = await harness({ sim: { autoApprove: false } });
     const o = await hh.placeOk(airtime());

@@ -2,41 +2,9 @@
 // when the recipient's phone asks for a retry. Also a small cache for the retry counters,
 // kept outside the socket so it survives reconnects.
 import type { CacheStore, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
+import { LruMap } from '../../util/lru-map.js';
 
-export class LruMap<V> {
-  private readonly map = new Map<string, V>();
-  constructor(readonly max: number) {}
-
-  get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.max) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
-    }
-  }
-
-  delete(key: string): boolean {
-    return this.map.delete(key);
-  }
-
-  clear(): void {
-    this.map.clear();
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
+export { LruMap };
 
 export interface SentMessageStore {
   remember(msg: WAMessage | undefined): void;
