@@ -1,8 +1,11 @@
 // npm run bench:pg — the bot with STORE=postgres beside a bare express 5 server, in one run, 32 keep-alive
 // connections on loopback: (1) sandbox chat turns, a new customer per request; (2) Intech callbacks, every
-// copy a correctly signed (sha256Hash + HMAC) duplicate of one the bot already processed. PostgreSQL is
+// copy a correctly signed (sha256Hash + HMAC) duplicate of one the bot already processed. The bot runs as
+// `npm start` runs it (the compiled build). PostgreSQL is
 // DATABASE_URL (a throwaway database is created on it) or, when unset, an embedded server.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +25,12 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 500);
 const API_KEY = 'bench-api-key';
 const HMAC_SECRET = 'bench-hmac-secret-0123456789';
 const root = join(import.meta.dirname, '..');
+/** The node flags `npm start` runs the bot with (package.json), so the bench measures the same process. */
+const START_FLAGS = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .filter((a) => a.startsWith('--'));
 
 let phoneNo = 0;
 /** A Senegalese mobile number never used before in this run (77 + 7 digits). */
@@ -141,8 +150,10 @@ async function main(): Promise<void> {
     const postmaster = embedded ? await postmasterPid(embedded.dataDir) : undefined;
     const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
     // Profiling: e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
-    const botArgs = [...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...tsx];
-    const bot = await startProcess(node, [...botArgs, join(root, 'src/main.ts')], {
+    const botArgs = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    // As `npm start` runs it: the compiled build with its node flags.
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+    const bot = await startProcess(node, [...botArgs, ...START_FLAGS, join(root, 'dist/main.js')], {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
