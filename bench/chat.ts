@@ -53,10 +53,10 @@ const ROUNDS = 3;
  * Bare and bot measured in alternating rounds, so the machine's other load hits both alike; the share is
  * the median of each round's bot/bare ratio (a burst of outside load then spoils one round, not the figure).
  */
-async function measurePair(bare_: Started, bot_: Started): Promise<[Load, Load, number[]]> {
+async function measurePair(bare_: Started, bot_: Started): Promise<[Load, Load, number[], number]> {
   const drive2 = (p: Started, seconds: number) => drive(p.url, seconds, p.child.pid!);
   await drive2(bare_, WARMUP_SECONDS);
-  await drive2(bot_, WARMUP_SECONDS);
+  const warm = await drive2(bot_, WARMUP_SECONDS);
   const bare: Load[] = [];
   const bot: Load[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -70,7 +70,11 @@ async function measurePair(bare_: Started, bot_: Started): Promise<[Load, Load, 
     cpuMs: xs.reduce((n, x) => n + x.cpuMs, 0) / xs.length,
   });
   const shares = bot.map((b, i) => b.perSecond / bare[i]!.perSecond);
-  return [sum(bare), sum(bot), shares];
+  // New customers the bot stored meanwhile (one per answered request).
+  const created = Math.round(
+    warm.perSecond * WARMUP_SECONDS + bot.reduce((n, x) => n + (x.perSecond * SECONDS) / ROUNDS, 0),
+  );
+  return [sum(bare), sum(bot), shares, created];
 }
 
 const botEnv = (dir: string): NodeJS.ProcessEnv => ({
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
   const rows: string[][] = [
-    ['store', 'turns/s', 'share of bare express', 'p50', 'errors', 'CPU/request', 'bot RSS (peak)'],
+    ['store', 'turns/s', 'share of bare express', 'p50', 'errors', 'CPU/request', 'bot RSS (peak) at the end'],
   ];
   try {
     for (const stored of [0, STORED]) {
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
         if (stored) await seedStore(dir, stored);
         const bot = await startProcess(node, [...START_FLAGS, join(root, 'dist/main.js')], botEnv(dir));
         try {
-          const [bareLoad, load, shares] = await measurePair(bare, bot);
+          const [bareLoad, load, shares, created] = await measurePair(bare, bot);
           const share = [...shares].sort((x, y) => x - y)[Math.floor(shares.length / 2)]!;
           const mem = await rssOf(bot.child.pid!);
           const label = stored ? `lowdb, ${stored.toLocaleString('en')} customers stored` : 'lowdb, fresh';
@@ -117,7 +121,9 @@ async function main(): Promise<void> {
             `${load.p50.toFixed(1)} ms`,
             String(load.errors),
             `${load.cpuMs.toFixed(3)} ms (CPU share ${((100 * bareLoad.cpuMs) / load.cpuMs).toFixed(0)}%)`,
-            mem ? `${mem.rss.toFixed(0)} MB (${mem.peak.toFixed(0)} MB)` : '?',
+            mem
+              ? `${mem.rss.toFixed(0)} MB (${mem.peak.toFixed(0)} MB) with ${(stored + created).toLocaleString('en')} customers`
+              : '?',
           ]);
         } finally {
           await stopProcess(bot.child);
