@@ -29,7 +29,6 @@ import { createOrderClaims } from './orders/claims.js';
 import { createOrderService } from './orders/service.js';
 import { flushSentSince } from './outbox/flush-sent.js';
 import { createOutboxPipeline, createOutboxRetention } from './outbox/index.js';
-import { createLlmParser } from './parser/llm.js';
 import { createParser } from './parser/parser.js';
 import { parseRules } from './parser/rules.js';
 import { createSandboxRouter } from './sandbox/routes.js';
@@ -201,9 +200,10 @@ export async function startBot(
 
   const parser = createParser({
     rules: parseRules,
+    // The OpenAI SDK loads only with a key: without one, its ~60 modules would only cost memory.
     ...(config.OPENAI_API_KEY
       ? {
-          llm: createLlmParser({
+          llm: (await import('./parser/llm.js')).createLlmParser({
             apiKey: config.OPENAI_API_KEY,
             model: config.OPENAI_MODEL,
             ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
