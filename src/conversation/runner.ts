@@ -5,7 +5,7 @@ import type { Catalog } from '../catalog/types.js';
 import type { Channel, InboundMessage } from '../channels/channel.js';
 import { DEFAULT_LANG } from '../i18n/lang.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { BillLookup, OrderDesk, OrderState, PlaceOrderResult } from '../orders/types.js';
+import type { BillLookup, Order, OrderDesk, OrderState, PlaceOrderResult } from '../orders/types.js';
 import { type Outbox, text } from '../outbox/outbox.js';
 import { capInput, MAX_INPUT_CHARS } from '../parser/normalize.js';
 import type { Parser } from '../parser/types.js';
@@ -116,9 +116,19 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     return { customer: fresh ?? customer, isNew: false };
   }
 
-  async function todayTotal(customerId: string, at: number): Promise<number> {
-    const orders = await store.orders.list({ customerId, since: startOfDayUtc(at) });
-    return orders.filter((o) => !NOT_COUNTED.includes(o.state)).reduce((sum, o) => sum + o.amount, 0);
+  /**
+   * The customer's latest orders and today's total, usually in one read: the latest come newest first, so
+   * unless every one of them is from today, all of today's orders are among them.
+   */
+  async function recentAndToday(customerId: string, at: number): Promise<[Order[], number]> {
+    const since = startOfDayUtc(at);
+    const recent = await deps.orders.listForCustomer(customerId, RECENT_ORDERS);
+    const today =
+      recent.length >= RECENT_ORDERS && recent.every((o) => o.createdAt >= since)
+        ? await store.orders.list({ customerId, since })
+        : recent.filter((o) => o.createdAt >= since);
+    const total = today.filter((o) => !NOT_COUNTED.includes(o.state)).reduce((sum, o) => sum + o.amount, 0);
+    return [recent, total];
   }
 
   async function turn(msg: InboundMessage): Promise<void> {
@@ -170,10 +180,9 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     };
     try {
       // The turn's independent reads at once: on a networked store they share one round trip.
-      const [stored, total, recentOrders] = await Promise.all([
+      const [stored, [recentOrders, total]] = await Promise.all([
         store.conversations.get(customer.id),
-        todayTotal(customer.id, at),
-        deps.orders.listForCustomer(customer.id, RECENT_ORDERS),
+        recentAndToday(customer.id, at),
       ]);
       let conv: Conversation = loadConversation(stored, at);
       // WhatsApp allows 65 536 characters; the bot reads the start only, and says so.

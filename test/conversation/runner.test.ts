@@ -341,6 +341,20 @@ describe('conversation runner', () => {
     expect(ch.to(ME)[0]).toContain('Il vous reste 500 FCFA');
   });
 
+  it("the daily total counts every one of today's orders, more than the latest five, and none of yesterday's", async () => {
+    const { runner, ch } = setup();
+    // Yesterday's big one does not count; seven today (more than the latest orders read for the menu).
+    await store.orders.create(
+      order({ id: 'XBOLD', amount: 400_000, state: 'completed', createdAt: clock - 13 * 3_600_000 }),
+    );
+    for (let i = 0; i < 7; i++)
+      await store.orders.create(
+        order({ id: `XBDAY${i}`, amount: 71_400, state: 'completed', createdAt: clock - 1000 * (i + 1) }),
+      );
+    await runner.handle(msg('credit 1000 77 123 45 67'));
+    expect(ch.to(ME)[0]).toContain('Il vous reste 200 FCFA');
+  });
+
   it('an unexpected failure (parser throwing) still answers the customer, and the next message works', async () => {
     const { runner, p, ch } = setup();
     const original = p.parser.parse;
