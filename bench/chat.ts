@@ -2,26 +2,18 @@
 // server, in one run, 32 keep-alive connections on loopback, a new customer per request; on a fresh
 // store and with 10 000 customers stored. Also prints the bot process's resident memory. The bot runs
 // as `npm start` runs it: the compiled build (npm run build), not through tsx.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuMs } from './cpu.js';
 import { type Load as Answered, CONNECTIONS, drive as driveLoad, type Request } from './load.js';
-import { rssOf, type Started, startProcess, stopProcess } from './processes.js';
+import { buildNpmStartArgs, rssOf, type Started, startProcess, stopProcess } from './processes.js';
 import { seedStore } from './seed-store.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
 const STORED = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const root = join(import.meta.dirname, '..');
-/** The node flags `npm start` runs the bot with (package.json), so the bench measures the same process. */
-const START_FLAGS = (
-  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .split(' ')
-  .filter((a) => a.startsWith('--'));
 
 let phoneNo = 0;
 /** A Senegalese mobile number never used before in this run (77 + 7 digits). */
@@ -89,17 +81,25 @@ const botEnv = (dir: string): NodeJS.ProcessEnv => ({
 async function main(): Promise<void> {
   const node = process.execPath;
   const tsx = ['--import', 'tsx'];
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const botArgs = buildNpmStartArgs();
   const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
   const rows: string[][] = [
-    ['store', 'turns/s', 'share of bare express', 'p50', 'errors', 'CPU/request', 'bot RSS (peak) at the end'],
+    [
+      'store',
+      'turns/s',
+      'share of bare express',
+      'p50',
+      'errors',
+      'CPU/request',
+      'bot RSS (peak) at the end',
+    ],
   ];
   try {
     for (const stored of [0, STORED]) {
       const dir = await mkdtemp(join(tmpdir(), 'xb-bench-chat-'));
       try {
         if (stored) await seedStore(dir, stored);
-        const bot = await startProcess(node, [...START_FLAGS, join(root, 'dist/main.js')], botEnv(dir));
+        const bot = await startProcess(node, botArgs, botEnv(dir));
         try {
           const [bareLoad, load, shares, created] = await measurePair(bare, bot);
           const share = [...shares].sort((x, y) => x - y)[Math.floor(shares.length / 2)]!;

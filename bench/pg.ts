@@ -3,9 +3,7 @@
 // copy a correctly signed (sha256Hash + HMAC) duplicate of one the bot already processed. The bot runs as
 // `npm start` runs it (the compiled build). PostgreSQL is
 // DATABASE_URL (a throwaway database is created on it) or, when unset, an embedded server.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +14,7 @@ import { startEmbeddedPostgres } from '../test/setup/postgres.js';
 import { cpuMs, postmasterPid, treeCpuMs } from './cpu.js';
 import { drive, type Load, type Request } from './load.js';
 import { seedSettledOrders } from './pg-seed.js';
-import { startProcess, stopProcess } from './processes.js';
+import { buildNpmStartArgs, startProcess, stopProcess } from './processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
@@ -25,12 +23,6 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 500);
 const API_KEY = 'bench-api-key';
 const HMAC_SECRET = 'bench-hmac-secret-0123456789';
 const root = join(import.meta.dirname, '..');
-/** The node flags `npm start` runs the bot with (package.json), so the bench measures the same process. */
-const START_FLAGS = (
-  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .split(' ')
-  .filter((a) => a.startsWith('--'));
 
 let phoneNo = 0;
 /** A Senegalese mobile number never used before in this run (77 + 7 digits). */
@@ -152,8 +144,7 @@ async function main(): Promise<void> {
     // Profiling: e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
     const botArgs = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     // As `npm start` runs it: the compiled build with its node flags.
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-    const bot = await startProcess(node, [...botArgs, ...START_FLAGS, join(root, 'dist/main.js')], {
+    const bot = await startProcess(node, [...botArgs, ...buildNpmStartArgs()], {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',

@@ -1,6 +1,22 @@
 // Child processes for the end-to-end benchmarks: start, wait for the URL line, measure memory, stop.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+
+/**
+ * Builds the bot (npm run build) and returns the node arguments `npm start` runs it with: its node flags
+ * from package.json and the compiled entry point, so a benchmark measures the production process.
+ */
+export function buildNpmStartArgs(): string[] {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const start = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
+  return [...start.split(' ').filter((a) => a.startsWith('--')), join(root, 'dist/main.js')];
+}
 
 export interface Started {
   child: ChildProcess;

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/store/lowdb/checksum.js';
-import { snapshotText, sumFileFor, writeSnapshot } from '../../src/store/lowdb/snapshot.js';
+import { sumFileFor, writeSnapshot } from '../../src/store/lowdb/snapshot.js';
+
+/** The snapshot format, whole: `{`, one `"key":row` per line, `}` (what loadTrusted reads back). */
+function snapshotText(rows: Map<string, string>): string {
+  const parts: string[] = [];
+  for (const [k, v] of rows) parts.push(`${JSON.stringify(k)}:${v}`);
+  return parts.length ? `{\n${parts.join(',\n')}\n}\n` : '{}\n';
+}
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // A lowdb adapter that survives crashes and power loss: write a temp file, fsync it, rename it over the
 // target, fsync the directory. steno (lowdb's JSONFile writer) renames without fsync, so after a power
 // cut the renamed file could be empty; this adapter closes that gap.
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -22,22 +22,30 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileDurable(file: string, data: string | Buffer): Promise<void> {
+/**
+ * Replaces `file` durably with what `write` puts in an open temp file (in pieces if it likes): temp file,
+ * fsync, rename over the target, fsync the directory. A failure leaves the target as it was.
+ */
+export async function writeDurable(file: string, write: (fh: FileHandle) => Promise<void>): Promise<void> {
   const tmp = tempPathFor(file);
   const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    try {
+      await write(fh);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
   await fsyncDir(dirname(file));
+}
+
+export function writeFileDurable(file: string, data: string | Buffer): Promise<void> {
+  return writeDurable(file, (fh) => fh.writeFile(data));
 }
 
 export class CorruptFileError extends Error {

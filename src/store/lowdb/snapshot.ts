@@ -2,19 +2,13 @@
 // always had (customers.json, conversations.json, kv-<ns>.json…). A snapshot whose sum file (size + CRC-32)
 // matches is exactly what the store wrote and loads without re-validating; any other file (older layout,
 // edited, damaged) is read through lowdb and validated row by row, stopping the start on the first problem.
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { KV_PREFIX } from '../tables/kv.js';
 import type { Tables } from '../tables/engine.js';
 import { crc32 } from './checksum.js';
-import {
-  CorruptFileError,
-  DurableJSONFile,
-  fsyncDir,
-  tempPathFor,
-  writeFileDurable,
-} from './durable-file.js';
+import { CorruptFileError, DurableJSONFile, writeDurable, writeFileDurable } from './durable-file.js';
 import { kvFileName } from './format.js';
 import { describeIssues, rowSchema } from './schemas.js';
 
@@ -59,60 +53,37 @@ interface SnapshotSum {
   crc32: number;
 }
 
-/** One row per line (still one JSON object, as lowdb reads it), so loading needs no re-serialising. */
-export function snapshotText(rows: Map<string, string>): string {
-  const parts: string[] = [];
-  for (const [k, v] of rows) parts.push(`${JSON.stringify(k)}:${v}`);
-  return parts.length ? `{\n${parts.join(',\n')}\n}\n` : '{}\n';
-}
-
 /** Characters per chunk written: a big table's snapshot never exists whole in memory. */
 const CHUNK_CHARS = 256 * 1024;
 
 /**
- * The snapshot of `rows` (the same bytes as snapshotText), written in chunks, then its sum; returns its
- * size. A crash between leaves a sum that does not match: the rows get validated.
+ * The snapshot of `rows`, one row per line (still one JSON object, as lowdb reads it, so loading needs no
+ * re-serialising), written in chunks, then its sum; returns its size. A crash between leaves a sum that
+ * does not match: the rows get validated.
  */
 export async function writeSnapshot(file: string, rows: Map<string, string>): Promise<number> {
-  const tmp = tempPathFor(file);
-  const fh = await open(tmp, 'w');
   let bytes = 0;
   let sum = 0;
-  try {
+  await writeDurable(file, async (fh) => {
     const write = async (text: string) => {
       const buf = Buffer.from(text, 'utf8');
       await fh.write(buf, 0, buf.length);
       bytes += buf.length;
       if (crc32) sum = crc32(buf, sum);
     };
-    if (rows.size === 0) await write('{}\n');
-    else {
-      let chunk = '{\n';
-      let first = true;
-      for (const [k, v] of rows) {
-        chunk += `${first ? '' : ',\n'}${JSON.stringify(k)}:${v}`;
-        first = false;
-        if (chunk.length >= CHUNK_CHARS) {
-          await write(chunk);
-          chunk = '';
-        }
+    if (rows.size === 0) return write('{}\n');
+    let chunk = '{\n';
+    let first = true;
+    for (const [k, v] of rows) {
+      chunk += `${first ? '' : ',\n'}${JSON.stringify(k)}:${v}`;
+      first = false;
+      if (chunk.length >= CHUNK_CHARS) {
+        await write(chunk);
+        chunk = '';
       }
-      await write(`${chunk}\n}\n`);
     }
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-  await fsyncDir(dirname(file));
+    await write(`${chunk}\n}\n`);
+  });
   if (crc32) {
     const s: SnapshotSum = { format: 1, bytes, crc32: sum };
     await writeFileDurable(sumFileFor(file), JSON.stringify(s));

@@ -154,34 +154,23 @@ export function outboxRepo(db: Db): OutboxRepo {
       // The heads come from the statement's snapshot; FOR UPDATE re-checks each against its newest
       // version, so a head another instance settled or claimed meanwhile drops out, as before.
       const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
-      if (chat !== undefined) {
-        // One chat's head (outbox_open index), re-checked under its row lock like the heads below.
-        const rows = await db.q<Row>(
-          `WITH head AS (
-             SELECT id FROM outbox WHERE chat = $5 AND state IN ('pending', 'sending') ORDER BY seq LIMIT 1),
-           locked AS (
-             SELECT id FROM outbox WHERE id IN (SELECT id FROM head) AND ${claimable} AND $2 > 0
-             FOR UPDATE SKIP LOCKED)
-           UPDATE outbox o SET state = 'sending', owner = $3, lease_until = $4,
-             body = o.body || jsonb_build_object('state', 'sending', 'owner', $3::text, 'leaseUntil', $4::bigint)
-           FROM locked WHERE o.id = locked.id
-           RETURNING o.seq, o.body`,
-          [now, Math.max(0, limit), owner, now + leaseMs, chat],
-        );
-        return rows.map(toMsg);
-      }
+      // Every chat's head, or one chat's (outbox_open index); either way re-checked under its row lock.
+      const heads =
+        chat === undefined
+          ? `SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
+               WHERE state IN ('pending', 'sending') ORDER BY chat, seq) h
+             WHERE ${claimable} ORDER BY seq LIMIT $2`
+          : `SELECT id FROM outbox WHERE chat = $5 AND state IN ('pending', 'sending') ORDER BY seq
+             LIMIT least($2::bigint, 1)`;
       const rows = await db.q<Row>(
-        `WITH heads AS (
-           SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
-             WHERE state IN ('pending', 'sending') ORDER BY chat, seq) h
-           WHERE ${claimable} ORDER BY seq LIMIT $2),
+        `WITH heads AS (${heads}),
          locked AS (
            SELECT id FROM outbox WHERE id IN (SELECT id FROM heads) AND ${claimable} FOR UPDATE SKIP LOCKED)
          UPDATE outbox o SET state = 'sending', owner = $3, lease_until = $4,
            body = o.body || jsonb_build_object('state', 'sending', 'owner', $3::text, 'leaseUntil', $4::bigint)
          FROM locked WHERE o.id = locked.id
          RETURNING o.seq, o.body`,
-        [now, Math.max(0, limit), owner, now + leaseMs],
+        [now, Math.max(0, limit), owner, now + leaseMs, ...(chat === undefined ? [] : [chat])],
       );
       return rows.map(toMsg).sort((a, b) => a.seq - b.seq);
     },
