@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdminAlerter, isAlertExtId } from './admin/alerter.js';
+import { createCallbackReceiver } from './http/callback-receiver.js';
 import { isBroadcastExtId } from './admin/broadcasts.js';
 import { createAdminArea } from './admin/index.js';
 import { createOutageWatch, type OutageWatch } from './admin/outage-watch.js';
@@ -12,7 +13,6 @@ import type { AdminAlerter, Channel } from './channels/channel.js';
 import { createSandboxChannel, type SandboxChannel } from './channels/sandbox.js';
 import type { WhatsAppChannel, WhatsAppChannelDeps } from './channels/whatsapp/channel.js';
 import type { Config } from './config.js';
-import type { Order } from './orders/types.js';
 import { mergeLidCustomer } from './customers/merge.js';
 import { createConversationRunner } from './conversation/runner.js';
 import { createApp } from './http/app.js';
@@ -360,17 +360,12 @@ export async function startBot(
       apiKey,
       ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
       store,
-      // Broadcasts through WHATSAPP_MESSAGING have their own ids; everything else is an order's.
-      onCallback: async (body, known) => {
-        const ext = body.transaction.externalTransactionId;
-        // An admin alert sent through WHATSAPP_MESSAGING: nothing to apply (never an "unknown" alert loop).
-        if (isAlertExtId(ext)) {
-          logger.info({ ext, status: body.status }, 'admin alert via Intech: callback');
-          return;
-        }
-        if (isBroadcastExtId(ext)) return admin.broadcasts.handleCallback(body);
-        return orders.handleCallback(body, typeof known === 'object' ? (known as Order) : undefined);
-      },
+      receive: createCallbackReceiver({
+        store,
+        orders,
+        broadcasts: admin.broadcasts,
+        logger,
+      }),
       // The order found here goes on to its handler (one read of it per callback, not two).
       isKnown: async (ext) =>
         isAlertExtId(ext) || isBroadcastExtId(ext) || (await store.orders.findByExternalId(ext)),

@@ -10,7 +10,7 @@ import express, { type Router } from 'express';
 import { verifyCallback } from '../intech/verify-callback.js';
 import type { CallbackBody } from '../intech/types.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { Store } from '../store/types.js';
+import type { CallbackRecord, Store } from '../store/types.js';
 import { LruMap } from '../util/lru-map.js';
 
 export interface CallbackRouterDeps {
@@ -18,8 +18,23 @@ export interface CallbackRouterDeps {
   hmacSecret?: string;
   now?: () => number;
   store: Store;
-  /** `known`: what isKnown found for this id, handed on (the order, so it is not read twice). */
-  onCallback: (body: CallbackBody, known?: unknown) => Promise<unknown>;
+  /**
+   * Applies a copy after it was recorded and answered. `known`: what isKnown found for this id, handed on
+   * (the order, so it is not read twice). Used when `receive` is not given.
+   */
+  onCallback?: (body: CallbackBody, known?: unknown) => Promise<unknown>;
+  /**
+   * Records and applies a copy in one step (an order's compare-and-set and the copy's record in one
+   * transaction), calling `stored` once both are durable: the 200 waits for it, so a copy acknowledged is
+   * a copy applied. `record` is undefined for a copy this process recorded before (nothing to store).
+   * Its promise settles when the effects are done.
+   */
+  receive?: (
+    body: CallbackBody,
+    known: unknown,
+    record: CallbackRecord | undefined,
+    stored: () => void,
+  ) => Promise<unknown>;
   logger?: Logger;
   /**
    * Whether an externalTransactionId belongs to one of our orders (unknown ones are rate-limited): falsy
@@ -71,15 +86,15 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
     }
     const body = verdict.body;
     const tx = body.transaction;
-    let recorded: 'new' | 'duplicate';
-    let known: unknown;
     const copyKey = `${tx.externalTransactionId}\n${tx.transactionId}\n${body.status}`;
     if (recordedCopies.get(copyKey)) {
       res.status(200).json({ ok: true });
       log.info({ ext: tx.externalTransactionId, status: body.status }, 'duplicate callback acknowledged');
-      setImmediate(() => apply(undefined));
+      setImmediate(() => handle(undefined, undefined));
       return;
     }
+    let known: unknown;
+    let record: CallbackRecord;
     try {
       known = deps.isKnown ? await deps.isKnown(tx.externalTransactionId) : undefined;
       if (deps.isKnown && !known) {
@@ -98,13 +113,28 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
           'callback body bounded before storing',
         );
       }
-      recorded = await deps.store.callbacks.record({
+      record = {
         externalTransactionId: tx.externalTransactionId,
         transactionId: tx.transactionId,
         status: body.status,
         receivedAt: now(),
         body: verdict.truncated ? { ...body, truncated: verdict.truncated } : body,
-      });
+      };
+      if (deps.receive) {
+        // Recorded and applied together; the answer waits for both (a failure before: 500, Intech retries).
+        let stored!: () => void;
+        const durable = new Promise<void>((resolve) => {
+          stored = resolve;
+        });
+        const done = handle(known || undefined, record, stored);
+        await Promise.race([durable, done]);
+      } else {
+        const recorded = await deps.store.callbacks.record(record);
+        if (recorded === 'duplicate') {
+          log.info({ ext: tx.externalTransactionId, status: body.status }, 'duplicate callback acknowledged');
+        }
+        setImmediate(() => handle(known || undefined, undefined));
+      }
     } catch (err) {
       // Not recorded: let Intech retry rather than acknowledge something we may lose.
       log.error({ err: (err as Error).message }, 'callback could not be recorded');
@@ -113,22 +143,28 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
     }
     recordedCopies.set(copyKey, true);
     res.status(200).json({ ok: true });
-    if (recorded === 'duplicate') {
-      log.info({ ext: tx.externalTransactionId, status: body.status }, 'duplicate callback acknowledged');
-    }
-    setImmediate(() => apply(known || undefined));
 
-    // After the answer. Duplicates are passed on too: if a crash came between recording and applying the
-    // first copy, this one completes it; otherwise it is a no-op.
-    function apply(found: unknown): void {
-      deps
-        .onCallback(body, found)
-        .catch((err) =>
-          log.error(
-            { ext: tx.externalTransactionId, err: (err as Error).message },
-            'callback processing failed',
-          ),
-        );
+    // Duplicates are handled too: if a crash came between recording and applying an earlier copy, this
+    // one completes it; otherwise it is a no-op. With `receive`, the returned promise fails the request
+    // while nothing is stored yet; later failures (effects) are only logged.
+    function handle(found: unknown, rec: CallbackRecord | undefined, stored?: () => void): Promise<unknown> {
+      let acknowledged = false;
+      const p = deps.receive
+        ? deps.receive(body, found, rec, () => {
+            acknowledged = true;
+            stored?.();
+          })
+        : (deps.onCallback?.(body, found) ?? Promise.resolve());
+      p.catch((err) => {
+        log.error({ ext: tx.externalTransactionId, err: (err as Error).message }, 'callback processing failed');
+      });
+      // Before the copy is durable, a failure is the request's (it answers 500).
+      return p.then(
+        (v) => v,
+        (err) => {
+          if (!acknowledged && rec) throw err;
+        },
+      );
     }
   });
 

@@ -2,7 +2,7 @@
 // money from each successful order write, status lookups, outbox sends, and whether writes fail (a full
 // disk makes every write throw while reads still answer from memory: /healthz and /readyz must see it).
 import type { Order } from '../orders/types.js';
-import type { Store } from '../store/types.js';
+import type { CallbackRecord, Store } from '../store/types.js';
 import { orderChange } from './orders.js';
 import type { BotMetrics } from './registry.js';
 
@@ -132,13 +132,13 @@ export function instrumentStore(
       metrics.orderChanged(stored.codeService, orderChange(undefined, stored), stored.payment.codeService);
       return stored;
     }) as never),
-    update: wrapCall('orders', 'update', (async (next: Order, expectedVersion: number) => {
+    update: wrapCall('orders', 'update', (async (next: Order, expectedVersion: number, callback?: CallbackRecord) => {
       let prev = seen.get(next.id);
       if (prev?.version !== expectedVersion) {
         const fresh = await orders.get(next.id);
         prev = fresh?.version === expectedVersion ? fresh : undefined;
       }
-      const stored = await orders.update(next, expectedVersion);
+      const stored = await orders.update(next, expectedVersion, callback);
       if (stored) {
         remember(stored);
         // Without the replaced version (cannot happen with CAS unless it was deleted) nothing is counted.

@@ -8,7 +8,7 @@ import type { IntechErrorType, OperationRequest } from '../intech/types.js';
 import type { Lang } from '../i18n/lang.js';
 import { type Logger, maskPhone } from '../logger.js';
 import { type Outbox, text } from '../outbox/outbox.js';
-import type { OutboxInput, OutboxKind, Store } from '../store/types.js';
+import type { CallbackRecord, OutboxInput, OutboxKind, Store } from '../store/types.js';
 import { extIdFor } from './ext-ids.js';
 import { orderMessages as M } from './messages.js';
 import { normalizePhone } from '../phone/phone.js';
@@ -65,6 +65,12 @@ export interface SagaDeps {
   lookup: (ext: string, minSpacingMs?: number, urgent?: boolean) => Promise<LookupResult>;
 }
 
+/** A callback copy applied as it is recorded: `stored` is called once both are durable. */
+export interface CallbackVia {
+  callback: CallbackRecord;
+  stored: () => void;
+}
+
 export interface MutateResult {
   won: boolean;
   order: Order;
@@ -98,18 +104,25 @@ export function createSaga(deps: SagaDeps) {
     }
   }
 
-  /** Load, decide, compare-and-set; retries when another writer got there first. */
+  /**
+   * Load, decide, compare-and-set; retries when another writer got there first. With `callback` (the copy
+   * the decision comes from), the copy is recorded with the order's write, in one transaction, or alone
+   * when the decision stores nothing.
+   */
   async function mutate(
     id: string,
     decide: (o: Order) => Transition | null,
+    callback?: CallbackRecord,
   ): Promise<MutateResult & { effects: Effect[] }> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const cur = await store.orders.get(id);
       if (!cur) throw new Error(`order ${id} not found`);
       const t = decide(cur);
-      if (!t) return { won: false, order: cur, effects: [] };
-      if (t.next === cur) return { won: true, order: cur, effects: t.effects };
-      const stored = await store.orders.update(t.next, cur.version);
+      if (!t || t.next === cur) {
+        if (callback) await store.callbacks.record(callback);
+        return t ? { won: true, order: cur, effects: t.effects } : { won: false, order: cur, effects: [] };
+      }
+      const stored = await store.orders.update(t.next, cur.version, callback);
       if (stored) return { won: true, order: stored, effects: t.effects };
     }
     throw new Error(`order ${id}: too much contention`);
@@ -118,10 +131,18 @@ export function createSaga(deps: SagaDeps) {
   /** Collect requests being sent in the background, so place() can wait briefly for the payment link. */
   const collectStarts = new Map<string, Promise<unknown>>();
 
-  /** mutate, then run the winner's side effects (the order counts as busy meanwhile). */
-  function apply(id: string, decide: (o: Order) => Transition | null): Promise<MutateResult> {
+  /**
+   * mutate, then run the winner's side effects (the order counts as busy meanwhile). `via.stored` is told
+   * once the change (and `via.callback`) is durable, before the effects run.
+   */
+  function apply(
+    id: string,
+    decide: (o: Order) => Transition | null,
+    via?: CallbackVia,
+  ): Promise<MutateResult> {
     return busy(id, async () => {
-      const r = await mutate(id, decide);
+      const r = await mutate(id, decide, via?.callback);
+      via?.stored();
       if (r.won && r.effects.length > 0) await runEffects(r.order, r.effects);
       return r;
     });
@@ -133,6 +154,7 @@ export function createSaga(deps: SagaDeps) {
     step: OperationStep,
     outcome: Outcome,
     source: OutcomeSource = 'lookup',
+    via?: CallbackVia,
   ): Promise<'applied' | 'duplicate' | 'ignored'> {
     let tag: 'duplicate' | 'ignored' = 'ignored';
     let stored = false;
@@ -146,7 +168,7 @@ export function createSaga(deps: SagaDeps) {
       stored = res.next !== o;
       if (!stored) tag = 'duplicate';
       return res;
-    });
+    }, via);
     return r.won && stored ? 'applied' : tag;
   }
 

@@ -17,7 +17,7 @@ import { orderMessages as M } from './messages.js';
 import type { OrderClaims } from './claims.js';
 import { createReconciler } from './reconciler.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { createSaga, type ErrorText, type ReceiptRenderer } from './saga.js';
+import { type CallbackVia, createSaga, type ErrorText, type ReceiptRenderer } from './saga.js';
 import { createStatusLookup } from './status-lookup.js';
 import { checkPayerLimits, type PayerLimits } from './payer-limits.js';
 import {
@@ -87,7 +87,11 @@ export type CallbackResult = 'applied' | 'duplicate' | 'unknown' | 'ignored';
 
 export interface OrderService extends OrderDesk {
   /** `found`: the order the callback route already read for this id (saves reading it again). */
-  handleCallback(body: CallbackBody, found?: Order): Promise<CallbackResult>;
+  /**
+   * Applies a verified callback. With `via`, the copy is recorded as it is applied (with the order's CAS,
+   * in one transaction) and `via.stored` is called once both are durable; the effects run after.
+   */
+  handleCallback(body: CallbackBody, found?: Order, via?: CallbackVia): Promise<CallbackResult>;
   /** WhatsApp reported a receipt message of this order as not delivered (status ERROR). */
   receiptNotDelivered(orderId: string, chat: string, error: string | undefined): Promise<void>;
   reconcileOnce(): Promise<void>;
@@ -261,9 +265,18 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     ...(deps.cluster ? { claims: deps.cluster.claims } : {}),
   });
 
-  async function handleCallback(body: CallbackBody, found?: Order): Promise<CallbackResult> {
+  async function handleCallback(body: CallbackBody, found?: Order, via?: CallbackVia): Promise<CallbackResult> {
     const ext = body.transaction.externalTransactionId;
-    if (settledCopies.get(copyKey(body))) return 'duplicate';
+    /** The copy is recorded alone: its decision stores nothing on the order. */
+    const recordAlone = async () => {
+      if (!via) return;
+      await store.callbacks.record(via.callback);
+      via.stored();
+    };
+    if (settledCopies.get(copyKey(body))) {
+      await recordAlone();
+      return 'duplicate';
+    }
     const order =
       found && Object.values(found.operations).some((op) => op?.externalTransactionId === ext)
         ? found
@@ -274,11 +287,13 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           | undefined)
       : undefined;
     if (!order || !step) {
+      await recordAlone();
       await saga.track(unknown(ext, body.status));
       return 'unknown';
     }
     const known = order.operations[step]?.transactionId;
     if (known && known !== body.transaction.transactionId) {
+      await recordAlone();
       log.warn({ orderId: order.id, step, ext }, 'callback transactionId does not match ours: ignored');
       return 'ignored';
     }
@@ -299,10 +314,11 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       applyOutcome(order, step, outcome, now(), source) === 'duplicate'
     ) {
       settledCopies.set(copyKey(body), true);
+      await recordAlone();
       log.info({ orderId: order.id, step, status: body.status, result: 'duplicate' }, 'callback');
       return 'duplicate';
     }
-    const result = await saga.track(saga.applyOutcomeFor(order.id, step, outcome, source));
+    const result = await saga.track(saga.applyOutcomeFor(order.id, step, outcome, source, via));
     log.info({ orderId: order.id, step, status: body.status, result }, 'callback');
     return result;
   }

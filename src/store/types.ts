@@ -36,8 +36,12 @@ export interface OrderRepo {
   /**
    * Compare-and-set: stores `next` with version expectedVersion + 1 only if the stored version is
    * expectedVersion. Returns the stored order, or null when another writer won (reload and retry).
+   * With `callback` (the copy this change comes from), that copy is recorded too, whether or not the CAS
+   * wins (a copy received is kept either way), in the same transaction as the order's write on PostgreSQL
+   * and in the memory store; lowdb records it first (its callbacks are a log of their own), so a crash in
+   * between leaves a recorded copy not applied, which the next copy or the reconciler applies.
    */
-  update(next: Order, expectedVersion: number): Promise<Order | null>;
+  update(next: Order, expectedVersion: number, callback?: CallbackRecord): Promise<Order | null>;
   /** Orders not in a terminal state (the reconciler's work list), oldest first. */
   listOpen(limit?: number): Promise<Order[]>;
   /** Bounded queries (customer's orders today, a payer's orders today…). Newest first. */

@@ -10,7 +10,7 @@ import { createIntechClient } from '../../src/intech/client.js';
 import { createOrderService } from '../../src/orders/service.js';
 import type { Order } from '../../src/orders/types.js';
 import { openLowdbStore } from '../../src/store/lowdb/index.js';
-import type { Store } from '../../src/store/types.js';
+import type { CallbackRecord, Store } from '../../src/store/types.js';
 import { wireOutbox } from '../helpers/outbox.js';
 
 const DATA_DIR = process.env.DATA_DIR!;
@@ -61,8 +61,8 @@ function crashingStore(store: Store): Store {
         maybeCrash('after_create');
         return r;
       },
-      update: async (next: Order, v: number) => {
-        const r = await store.orders.update(next, v);
+      update: async (next: Order, v: number, cb?: CallbackRecord) => {
+        const r = await store.orders.update(next, v, cb);
         if (r) maybeCrash(`state:${r.state}`);
         return r;
       },

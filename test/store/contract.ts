@@ -252,6 +252,30 @@ export function runStoreContract(
         expect(await store.callbacks.record(cb('A1-C', 'SUCCESS'))).toBe('duplicate');
       });
 
+      it('an order update carrying a callback copy records it with the change, once, and even when the CAS loses', async () => {
+        const o = await store.orders.create(makeOrder('A1'));
+        const v2 = await store.orders.update({ ...o, state: 'collecting' }, 1, cb('A1-C', 'SUCCESS'));
+        expect(v2?.version).toBe(2);
+        expect(await store.callbacks.list('A1-C')).toMatchObject([{ status: 'SUCCESS', transactionId: 'T1' }]);
+        // A stale writer's copy: the order keeps the winner's change, the copy is kept (it was received).
+        expect(await store.orders.update({ ...o, state: 'cancelled' }, 1, cb('A1-C', 'FAILLED'))).toBeNull();
+        expect(await store.orders.get('A1')).toMatchObject({ version: 2, state: 'collecting' });
+        expect((await store.callbacks.list('A1-C')).map((c) => c.status)).toEqual(['SUCCESS', 'FAILLED']);
+        // The same copy again with the next change: stored once.
+        await store.orders.update(finish(v2!), 2, cb('A1-C', 'SUCCESS', 'T1', 9_999));
+        expect(await store.callbacks.list('A1-C')).toHaveLength(2);
+        expect(await store.callbacks.record(cb('A1-C', 'SUCCESS'))).toBe('duplicate');
+      });
+
+      durableIt('an order update and the callback copy it carries survive a reopen together', async () => {
+        if (!h.reopen) throw new Error('a durable store handle must be able to reopen');
+        const o = await store.orders.create(makeOrder('A1'));
+        await store.orders.update({ ...o, state: 'collecting' }, 1, cb('A1-C', 'SUCCESS'));
+        store = await h.reopen();
+        expect(await store.callbacks.list('A1-C')).toMatchObject([{ status: 'SUCCESS' }]);
+        expect(await store.orders.get('A1')).toMatchObject({ version: 2, state: 'collecting' });
+      });
+
       it('isolates bodies', async () => {
         const rec = cb('X-C', 'SUCCESS');
         await store.callbacks.record(rec);

@@ -91,7 +91,10 @@ async function openLocked(
       lookupRetentionMs: opts.lookupRetentionMs ?? 24 * 3_600_000,
       orders: {
         create: watch((o) => orders.create(o)),
-        update: watch((o, v) => orders.update(o, v)),
+        update: watch(async (o, v, cb) => {
+          if (cb) await callbacks.repo.record(cb);
+          return orders.update(o, v);
+        }),
         get: (id) => orders.get(id),
         findByExternalId: (ext) => orders.findByExternalId(ext),
         listOpen: (limit) => orders.listOpen(limit),

@@ -51,8 +51,11 @@ export function ordersRepo(db: Tables): OrderRepo {
       // The index may be stale if an update dropped the operation: confirm on the order itself.
       return o && externalIds(o).includes(ext) ? o : undefined;
     },
-    update(next, expectedVersion) {
+    update(next, expectedVersion, callback) {
       return db.write((tx) => {
+        if (callback && tx.get(CALLBACKS, callbackKey(callback)) === undefined) {
+          tx.put(CALLBACKS, callbackKey(callback), callback);
+        }
         const cur = read(next.id);
         if (!cur || cur.version !== expectedVersion) return null;
         tx.put(ORDERS, next.id, { ...next, version: expectedVersion + 1 });
