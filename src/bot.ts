@@ -426,9 +426,9 @@ export async function startBot(
     await runner.idle();
   };
   await channel.start((msg) => {
-    const t = store.locks.run(`customer:${msg.customerId}`, () => {
+    const t = store.locks.run(`customer:${msg.customerId}`, (held) => {
       msg.onTurnStart?.();
-      return runner.handle(msg);
+      return runner.handle(msg, held);
     });
     turns.add(t);
     void t.finally(() => turns.delete(t)).catch(() => undefined);

@@ -33,7 +33,11 @@ export interface ConversationRunnerDeps {
 }
 
 export interface ConversationRunner {
-  handle(msg: InboundMessage): Promise<void>;
+  /**
+   * `held`: whether the customer's lock (store.locks) is still this process's; a turn that lost it writes
+   * nothing more (another instance may be handling the customer's next message) and says so.
+   */
+  handle(msg: InboundMessage, held?: () => boolean): Promise<void>;
   /** Resolves when all queues are drained. */
   idle(): Promise<void>;
 }
@@ -131,9 +135,9 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     return [recent, total];
   }
 
-  async function turn(msg: InboundMessage): Promise<void> {
+  async function turn(msg: InboundMessage, held: () => boolean): Promise<void> {
     try {
-      await unsafeTurn(msg);
+      await unsafeTurn(msg, held);
     } catch (err) {
       // Every failure reaches the customer; the message says not to pay again and how to check.
       log.error({ err, customer: msg.customerId }, 'conversation turn failed');
@@ -143,7 +147,7 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     }
   }
 
-  async function unsafeTurn(msg: InboundMessage): Promise<void> {
+  async function unsafeTurn(msg: InboundMessage, held: () => boolean): Promise<void> {
     if (deps.adminHandler && (await deps.adminHandler(msg))) return;
     const at = now();
     // Channels may redeliver a message: a repeated "oui" must not act twice.
@@ -174,6 +178,8 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     let n = 0;
     const say = (t: string) => replies.push(reply(msg, n++, t));
     const commit = async (conv: Conversation) => {
+      // Before anything is written (and before an order is placed: its commit comes first).
+      if (!held()) throw new Error('customer lock lost: the turn writes nothing more');
       await store.commit({ conversation: { customerId: customer.id, state: conv }, outbox: replies }, now());
       if (replies.length) outbox.kick([customer.id]);
       replies = [];
@@ -264,8 +270,8 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
   }
 
   return {
-    handle(msg) {
-      return queue.run(msg.customerId, () => turn(msg));
+    handle(msg, held = () => true) {
+      return queue.run(msg.customerId, () => turn(msg, held));
     },
     idle() {
       return queue.idle();

@@ -1,5 +1,7 @@
-// POST /intech/callback: verify (sha256Hash, HMAC when enabled) on the raw bytes, record, answer 200 at
-// once, then apply. Forged, stale or malformed callbacks get a 4xx and change nothing. Duplicates get a
+// POST /intech/callback: verify (sha256Hash, HMAC when enabled) on the raw bytes, then record and apply
+// (`receive`: the copy's record and the order change it brings commit together, and the 200 waits for
+// them; the effects, such as sending the delivery, run after), or record, answer, then apply
+// (`onCallback`). Forged, stale or malformed callbacks get a 4xx and change nothing. Duplicates get a
 // 200; applying them is a no-op downstream (the order's operation is already settled).
 // Bounds (finding 7 of #13): bodies over 1 MB are not read (413); a body over 64 KB or deeper than 32
 // levels is verified, acknowledged (200) and recorded bounded (ids, status, error; `data` dropped, with

@@ -270,8 +270,12 @@ export interface LeaseRepo {
 
 /** Per-key mutual exclusion across every process on this store (one customer's turns in order). */
 export interface LockRepo {
-  /** Runs fn while holding `key`; callers for the same key run one after the other, in arrival order. */
-  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn while holding `key`; callers for the same key run one after the other, in arrival order.
+   * `held()` turns false once this process knows the lock is gone (on PostgreSQL, its connection closed:
+   * another instance may hold the key now); fn checks it before writing what the lock protects.
+   */
+  run<T>(key: string, fn: (held: () => boolean) => Promise<T>): Promise<T>;
 }
 
 export type OutboxKind = 'reply' | 'receipt' | 'payment_link' | 'notice' | 'broadcast' | 'alert';

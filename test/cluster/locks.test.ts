@@ -80,7 +80,11 @@ describe('postgres locks across instances', () => {
   it('a holder whose connection dies (process killed) frees the key', async () => {
     const [a, b] = stores as [Store, Store];
     let finish!: () => void;
-    const held = a.locks.run('customer:+221770000009', () => new Promise<void>((r) => (finish = r)));
+    let stillHeld!: () => boolean;
+    const held = a.locks.run('customer:+221770000009', (h) => {
+      stillHeld = h;
+      return new Promise<void>((r) => (finish = r));
+    });
     await pause(50);
     let ran = false;
     const next = b.locks.run('customer:+221770000009', async () => {
@@ -88,6 +92,7 @@ describe('postgres locks across instances', () => {
     });
     await pause(100);
     expect(ran).toBe(false);
+    expect(stillHeld()).toBe(true);
     // Kill the backend holding the advisory lock, as a dead process's connection would be dropped.
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
@@ -100,6 +105,8 @@ describe('postgres locks across instances', () => {
     }
     await next;
     expect(ran).toBe(true);
+    // The old holder is told it lost the key (its turn must write nothing more).
+    expect(stillHeld()).toBe(false);
     // The old holder's turn ends without crashing its process; its dead connection is discarded.
     finish();
     await held;

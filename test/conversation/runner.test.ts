@@ -142,8 +142,8 @@ describe('conversation runner', () => {
     });
     // A turn's replies are queued in the outbox; the customer has them once the drainer sent them.
     const runner = {
-      async handle(m: InboundMessage) {
-        await inner.handle(m);
+      async handle(m: InboundMessage, held?: () => boolean) {
+        await inner.handle(m, held);
         await wired.drainer.flushChat(m.customerId, 2_000);
       },
       async idle() {
@@ -180,6 +180,20 @@ describe('conversation runner', () => {
     await runner.handle(msg('oui'));
     expect(o.placed).toHaveLength(2);
     expect(o.placed[1]).toMatchObject({ amount: 500, payment: { codeService: WAVE, payer: ME } });
+  });
+
+  it('a turn whose customer lock was lost places no order, saves nothing, and tells the customer', async () => {
+    const { runner, o, ch } = setup();
+    await runner.handle(msg('credit 1000 77 123 45 67'));
+    const before = await store.conversations.get(ME);
+    // The "1" arrives, but the lock's connection dropped meanwhile: another instance may hold it now.
+    await runner.handle(msg('1'), () => false);
+    expect(o.placed).toEqual([]);
+    expect(await store.conversations.get(ME)).toEqual(before);
+    expect(ch.to(ME).at(-1)).toContain('Un souci technique est survenu');
+    // The next message, with the lock, confirms the same summary: one order.
+    await runner.handle(msg('1'));
+    expect(o.placed).toHaveLength(1);
   });
 
   it('messages of one customer sent concurrently are processed one at a time, in order', async () => {

@@ -91,8 +91,14 @@ export function pgLocks(opts: LocksOptions): PgLocks {
     return r.rows[0]?.ok ? s : undefined;
   };
 
-  /** Waits for the key on a connection of its own and holds it there; returns the unlock. */
-  const waitFor = async (key: string): Promise<() => Promise<void>> => {
+  /** A key held: its unlock, and whether its connection (which holds it) is still open. */
+  interface Held {
+    unlock: () => Promise<void>;
+    held: () => boolean;
+  }
+
+  /** Waits for the key on a connection of its own and holds it there. */
+  const waitFor = async (key: string): Promise<Held> => {
     const c = await waitPool.connect();
     let broken = false;
     // A checked-out client reports a dropped connection as an 'error' event: without a listener that
@@ -113,41 +119,47 @@ export function pgLocks(opts: LocksOptions): PgLocks {
       release();
       throw err;
     }
-    return async () => {
-      await c.query({ ...UNLOCK, values: [key] }).catch(() => {
-        broken = true;
-      });
-      release();
+    return {
+      held: () => !broken,
+      unlock: async () => {
+        await c.query({ ...UNLOCK, values: [key] }).catch(() => {
+          broken = true;
+        });
+        release();
+      },
     };
   };
 
-  /** Takes the key; returns its unlock. */
-  const acquire = async (key: string): Promise<() => Promise<void>> => {
+  /** Takes the key. */
+  const acquire = async (key: string): Promise<Held> => {
     if (ended) throw new Error('store is closed');
     // A shared connection that cannot be reached falls back to waiting on a connection of its own.
     const s = await tryShared(key).catch(() => undefined);
     if (!s) return waitFor(key);
-    return async () => {
-      if (s.dead) return;
-      corkUntilImmediate(s);
-      await s.client.query({ ...UNLOCK, values: [key] }).catch(() => {
-        // A statement failing here means the connection is gone, taking the lock with it.
-      });
+    return {
+      held: () => !s.dead,
+      unlock: async () => {
+        if (s.dead) return;
+        corkUntilImmediate(s);
+        await s.client.query({ ...UNLOCK, values: [key] }).catch(() => {
+          // A statement failing here means the connection is gone, taking the lock with it.
+        });
+      },
     };
   };
 
   return {
-    run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    run<T>(key: string, fn: (held: () => boolean) => Promise<T>): Promise<T> {
       const prev = tails.get(key) ?? Promise.resolve();
       let unlocked: Promise<void> = Promise.resolve();
       const mine = prev.then(async () => {
-        const unlock = await acquire(key);
+        const lock = await acquire(key);
         try {
-          return await fn();
+          return await fn(lock.held);
         } finally {
           // The caller has its answer as soon as fn ends; the next local caller for this key waits for
           // the unlock too (after it, or behind it on the shared connection).
-          unlocked = unlock();
+          unlocked = lock.unlock();
         }
       });
       const tail = mine.then(

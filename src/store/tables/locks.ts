@@ -5,9 +5,10 @@ import type { LockRepo } from '../types.js';
 export function localLocks(): LockRepo {
   const tails = new Map<string, Promise<unknown>>();
   return {
-    run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    run<T>(key: string, fn: (held: () => boolean) => Promise<T>): Promise<T> {
       const prev = tails.get(key) ?? Promise.resolve();
-      const result = prev.then(fn);
+      // One process owns the store: a lock taken is never lost.
+      const result = prev.then(() => fn(() => true));
       const tail = result.catch(() => undefined);
       tails.set(key, tail);
       void tail.then(() => {
