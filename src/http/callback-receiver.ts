@@ -17,7 +17,9 @@ export interface CallbackReceiverDeps {
   logger: Logger;
 }
 
-export function createCallbackReceiver(deps: CallbackReceiverDeps): NonNullable<CallbackRouterDeps['receive']> {
+export function createCallbackReceiver(
+  deps: CallbackReceiverDeps,
+): NonNullable<CallbackRouterDeps['receive']> {
   return async (body, known, record, stored) => {
     const ext = body.transaction.externalTransactionId;
     if (isAlertExtId(ext) || isBroadcastExtId(ext)) {

@@ -158,7 +158,10 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
           })
         : (deps.onCallback?.(body, found) ?? Promise.resolve());
       p.catch((err) => {
-        log.error({ ext: tx.externalTransactionId, err: (err as Error).message }, 'callback processing failed');
+        log.error(
+          { ext: tx.externalTransactionId, err: (err as Error).message },
+          'callback processing failed',
+        );
       });
       // Before the copy is durable, a failure is the request's (it answers 500).
       return p.then(

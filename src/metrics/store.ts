@@ -132,7 +132,11 @@ export function instrumentStore(
       metrics.orderChanged(stored.codeService, orderChange(undefined, stored), stored.payment.codeService);
       return stored;
     }) as never),
-    update: wrapCall('orders', 'update', (async (next: Order, expectedVersion: number, callback?: CallbackRecord) => {
+    update: wrapCall('orders', 'update', (async (
+      next: Order,
+      expectedVersion: number,
+      callback?: CallbackRecord,
+    ) => {
       let prev = seen.get(next.id);
       if (prev?.version !== expectedVersion) {
         const fresh = await orders.get(next.id);

@@ -158,17 +158,21 @@ export function createSaga(deps: SagaDeps) {
   ): Promise<'applied' | 'duplicate' | 'ignored'> {
     let tag: 'duplicate' | 'ignored' = 'ignored';
     let stored = false;
-    const r = await apply(id, (o) => {
-      const res = applyOutcome(o, step, outcome, now(), source);
-      if (typeof res === 'string') {
-        tag = res;
-        return null;
-      }
-      // Nothing stored (a copy of a report still being confirmed): a duplicate that only asks again.
-      stored = res.next !== o;
-      if (!stored) tag = 'duplicate';
-      return res;
-    }, via);
+    const r = await apply(
+      id,
+      (o) => {
+        const res = applyOutcome(o, step, outcome, now(), source);
+        if (typeof res === 'string') {
+          tag = res;
+          return null;
+        }
+        // Nothing stored (a copy of a report still being confirmed): a duplicate that only asks again.
+        stored = res.next !== o;
+        if (!stored) tag = 'duplicate';
+        return res;
+      },
+      via,
+    );
     return r.won && stored ? 'applied' : tag;
   }
 

@@ -265,7 +265,11 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     ...(deps.cluster ? { claims: deps.cluster.claims } : {}),
   });
 
-  async function handleCallback(body: CallbackBody, found?: Order, via?: CallbackVia): Promise<CallbackResult> {
+  async function handleCallback(
+    body: CallbackBody,
+    found?: Order,
+    via?: CallbackVia,
+  ): Promise<CallbackResult> {
     const ext = body.transaction.externalTransactionId;
     /** The copy is recorded alone: its decision stores nothing on the order. */
     const recordAlone = async () => {

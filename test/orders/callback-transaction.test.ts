@@ -177,7 +177,9 @@ describe('a callback and its order change in one transaction (PostgreSQL)', () =
     // The answer did not wait for the delivery (Intech still holds it).
     await expect.poll(() => held.sent.length).toBe(1);
     held.release();
-    await expect.poll(async () => (await store.orders.get('ONETX1'))?.operations.deliver?.status).toBe('sent');
+    await expect
+      .poll(async () => (await store.orders.get('ONETX1'))?.operations.deliver?.status)
+      .toBe('sent');
   });
 
   it('when the order change fails, the copy is not recorded and gets a 500; the copy sent again applies', async () => {

@@ -256,7 +256,9 @@ export function runStoreContract(
         const o = await store.orders.create(makeOrder('A1'));
         const v2 = await store.orders.update({ ...o, state: 'collecting' }, 1, cb('A1-C', 'SUCCESS'));
         expect(v2?.version).toBe(2);
-        expect(await store.callbacks.list('A1-C')).toMatchObject([{ status: 'SUCCESS', transactionId: 'T1' }]);
+        expect(await store.callbacks.list('A1-C')).toMatchObject([
+          { status: 'SUCCESS', transactionId: 'T1' },
+        ]);
         // A stale writer's copy: the order keeps the winner's change, the copy is kept (it was received).
         expect(await store.orders.update({ ...o, state: 'cancelled' }, 1, cb('A1-C', 'FAILLED'))).toBeNull();
         expect(await store.orders.get('A1')).toMatchObject({ version: 2, state: 'collecting' });
