@@ -86,9 +86,9 @@ export interface OrderServiceDeps {
 export type CallbackResult = 'applied' | 'duplicate' | 'unknown' | 'ignored';
 
 export interface OrderService extends OrderDesk {
-  /** `found`: the order the callback route already read for this id (saves reading it again). */
   /**
-   * Applies a verified callback. With `via`, the copy is recorded as it is applied (with the order's CAS,
+   * Applies a verified callback. `found`: the order the callback route already read for this id (saves
+   * reading it again). With `via`, the copy is recorded as it is applied (with the order's CAS,
    * in one transaction) and `via.stored` is called once both are durable; the effects run after.
    */
   handleCallback(body: CallbackBody, found?: Order, via?: CallbackVia): Promise<CallbackResult>;
