@@ -124,4 +124,54 @@ describe('callback route', () => {
     await settle();
     expect(seen).toHaveLength(0);
   });
+
+  it('receive: the answer waits until the copy is stored; a failure before that is a 500, after it a 200', async () => {
+    const store = createMemoryStore();
+    const calls: { record: unknown; at: number }[] = [];
+    let mode: 'fail-before' | 'fail-after' | 'slow' = 'fail-before';
+    const app = express();
+    app.use(
+      createCallbackRouter({
+        apiKey: KEY,
+        store,
+        async receive(_b, _known, record, stored) {
+          calls.push({ record, at: Date.now() });
+          if (mode === 'fail-before') throw new Error('order write refused');
+          if (mode === 'slow') await new Promise((r) => setTimeout(r, 150));
+          if (record) await store.callbacks.record(record);
+          stored();
+          if (mode === 'fail-after') throw new Error('the delivery request failed');
+        },
+      }),
+    );
+    server = await new Promise<Server>((r) => {
+      const s = app.listen(0, '127.0.0.1', () => r(s));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/intech/callback`;
+    const post = async (cb: { rawBody: string; headers: Record<string, string> }) => {
+      const res = await fetch(url, { method: 'POST', body: cb.rawBody, headers: cb.headers });
+      return { status: res.status, at: Date.now() };
+    };
+    const cb = signCallback(body(), { apiKey: KEY });
+    expect((await post(cb)).status).toBe(500);
+    expect(await store.callbacks.list('ORDER123-DLV')).toHaveLength(0);
+    mode = 'slow';
+    const slow = await post(cb);
+    expect(slow.status).toBe(200);
+    // Answered after the slow store step, not before.
+    expect(slow.at - calls.at(-1)!.at).toBeGreaterThanOrEqual(140);
+    expect(await store.callbacks.list('ORDER123-DLV')).toHaveLength(1);
+    // A copy already recorded by this process is answered at once and handed on with nothing to store.
+    mode = 'fail-after';
+    expect((await post(cb)).status).toBe(200);
+    await settle();
+    expect(calls.at(-1)!.record).toBeUndefined();
+    // A new copy whose effects fail after it was stored: acknowledged (the failure is only logged).
+    const failed = signCallback(
+      buildCallbackBody('ORDER123-DLV', { transactionId: 'TR42', status: 'FAILLED' }),
+      { apiKey: KEY },
+    );
+    expect((await post(failed)).status).toBe(200);
+    expect((await store.callbacks.list('ORDER123-DLV')).map((c) => c.status)).toEqual(['SUCCESS', 'FAILLED']);
+  });
 });
