@@ -359,7 +359,6 @@ export async function startBot(
     callbackRouter: createCallbackRouter({
       apiKey,
       ...(config.INTECH_HMAC_SECRET ? { hmacSecret: config.INTECH_HMAC_SECRET } : {}),
-      store,
       receive: createCallbackReceiver({
         store,
         orders,

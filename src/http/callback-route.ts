@@ -1,8 +1,8 @@
 // POST /intech/callback: verify (sha256Hash, HMAC when enabled) on the raw bytes, then record and apply
 // (`receive`: the copy's record and the order change it brings commit together, and the 200 waits for
-// them; the effects, such as sending the delivery, run after), or record, answer, then apply
-// (`onCallback`). Forged, stale or malformed callbacks get a 4xx and change nothing. Duplicates get a
-// 200; applying them is a no-op downstream (the order's operation is already settled).
+// them; the effects, such as sending the delivery, run after). Forged, stale or malformed callbacks get a
+// 4xx and change nothing. Duplicates get a 200; applying them is a no-op downstream (the order's
+// operation is already settled).
 // Bounds (finding 7 of #13): bodies over 1 MB are not read (413); a body over 64 KB or deeper than 32
 // levels is verified, acknowledged (200) and recorded bounded (ids, status, error; `data` dropped, with
 // its size and depth), so a genuine but bloated callback is never lost nor stored whole. Callbacks for
@@ -12,26 +12,21 @@ import express, { type Router } from 'express';
 import { verifyCallback } from '../intech/verify-callback.js';
 import type { CallbackBody } from '../intech/types.js';
 import { type Logger, silentLogger } from '../logger.js';
-import type { CallbackRecord, Store } from '../store/types.js';
+import type { CallbackRecord } from '../store/types.js';
 import { LruMap } from '../util/lru-map.js';
 
 export interface CallbackRouterDeps {
   apiKey: string;
   hmacSecret?: string;
   now?: () => number;
-  store: Store;
-  /**
-   * Applies a copy after it was recorded and answered. `known`: what isKnown found for this id, handed on
-   * (the order, so it is not read twice). Used when `receive` is not given.
-   */
-  onCallback?: (body: CallbackBody, known?: unknown) => Promise<unknown>;
   /**
    * Records and applies a copy in one step (an order's compare-and-set and the copy's record in one
    * transaction), calling `stored` once both are durable: the 200 waits for it, so a copy acknowledged is
-   * a copy applied. `record` is undefined for a copy this process recorded before (nothing to store).
-   * Its promise settles when the effects are done.
+   * a copy applied. `known`: what isKnown found for this id, handed on (the order, so it is not read
+   * twice). `record` is undefined for a copy this process recorded before (nothing to store). Its promise
+   * settles when the effects are done.
    */
-  receive?: (
+  receive: (
     body: CallbackBody,
     known: unknown,
     record: CallbackRecord | undefined,
@@ -95,10 +90,8 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
       setImmediate(() => handle(undefined, undefined));
       return;
     }
-    let known: unknown;
-    let record: CallbackRecord;
     try {
-      known = deps.isKnown ? await deps.isKnown(tx.externalTransactionId) : undefined;
+      const known = deps.isKnown ? await deps.isKnown(tx.externalTransactionId) : undefined;
       if (deps.isKnown && !known) {
         const t = now();
         unknownTimes = unknownTimes.filter((x) => t - x < 60_000);
@@ -115,28 +108,19 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
           'callback body bounded before storing',
         );
       }
-      record = {
+      const record: CallbackRecord = {
         externalTransactionId: tx.externalTransactionId,
         transactionId: tx.transactionId,
         status: body.status,
         receivedAt: now(),
         body: verdict.truncated ? { ...body, truncated: verdict.truncated } : body,
       };
-      if (deps.receive) {
-        // Recorded and applied together; the answer waits for both (a failure before: 500, Intech retries).
-        let stored!: () => void;
-        const durable = new Promise<void>((resolve) => {
-          stored = resolve;
-        });
-        const done = handle(known || undefined, record, stored);
-        await Promise.race([durable, done]);
-      } else {
-        const recorded = await deps.store.callbacks.record(record);
-        if (recorded === 'duplicate') {
-          log.info({ ext: tx.externalTransactionId, status: body.status }, 'duplicate callback acknowledged');
-        }
-        setImmediate(() => handle(known || undefined, undefined));
-      }
+      // Recorded and applied together; the answer waits for both (a failure before: 500, Intech retries).
+      let stored!: () => void;
+      const durable = new Promise<void>((resolve) => {
+        stored = resolve;
+      });
+      await Promise.race([durable, handle(known || undefined, record, stored)]);
     } catch (err) {
       // Not recorded: let Intech retry rather than acknowledge something we may lose.
       log.error({ err: (err as Error).message }, 'callback could not be recorded');
@@ -147,23 +131,20 @@ export function createCallbackRouter(deps: CallbackRouterDeps): Router {
     res.status(200).json({ ok: true });
 
     // Duplicates are handled too: if a crash came between recording and applying an earlier copy, this
-    // one completes it; otherwise it is a no-op. With `receive`, the returned promise fails the request
-    // while nothing is stored yet; later failures (effects) are only logged.
+    // one completes it; otherwise it is a no-op. The returned promise fails the request while nothing is
+    // stored yet; later failures (effects) are only logged.
     function handle(found: unknown, rec: CallbackRecord | undefined, stored?: () => void): Promise<unknown> {
       let acknowledged = false;
-      const p = deps.receive
-        ? deps.receive(body, found, rec, () => {
-            acknowledged = true;
-            stored?.();
-          })
-        : (deps.onCallback?.(body, found) ?? Promise.resolve());
+      const p = deps.receive(body, found, rec, () => {
+        acknowledged = true;
+        stored?.();
+      });
       p.catch((err) => {
         log.error(
           { ext: tx.externalTransactionId, err: (err as Error).message },
           'callback processing failed',
         );
       });
-      // Before the copy is durable, a failure is the request's (it answers 500).
       return p.then(
         (v) => v,
         (err) => {

@@ -22,8 +22,10 @@ async function start(opts: { hmacSecret?: string; store?: Store; jsonFirst?: boo
     createCallbackRouter({
       apiKey: KEY,
       ...(opts.hmacSecret ? { hmacSecret: opts.hmacSecret } : {}),
-      store,
-      onCallback: async (b) => {
+      // Records, then hands on (the order side decides what the copy changes).
+      receive: async (b, _known, record, stored) => {
+        if (record) await store.callbacks.record(record);
+        stored();
         seen.push(b);
       },
     }),
@@ -133,7 +135,6 @@ describe('callback route', () => {
     app.use(
       createCallbackRouter({
         apiKey: KEY,
-        store,
         async receive(_b, _known, record, stored) {
           calls.push({ record, at: Date.now() });
           if (mode === 'fail-before') throw new Error('order write refused');

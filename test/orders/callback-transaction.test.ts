@@ -110,7 +110,6 @@ async function start(store: Store, intech: IntechApi) {
     createCallbackRouter({
       apiKey: KEY,
       hmacSecret: HMAC,
-      store,
       receive: createCallbackReceiver({
         store,
         orders,

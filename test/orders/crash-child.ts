@@ -128,7 +128,15 @@ const service = createOrderService({
 });
 
 const app = express();
-app.use(createCallbackRouter({ apiKey: API_KEY, store, onCallback: (b) => service.handleCallback(b) }));
+app.use(
+  createCallbackRouter({
+    apiKey: API_KEY,
+    receive: (b, _known, record, stored) => {
+      if (!record) stored();
+      return service.handleCallback(b, undefined, record ? { callback: record, stored } : undefined);
+    },
+  }),
+);
 app.post('/control/place', express.json(), async (req, res) => {
   crashAt = typeof req.body.crashAt === 'string' ? req.body.crashAt : null;
   nextId = String(req.body.id);

@@ -69,11 +69,22 @@ export async function startHarness(opts: HarnessOptions = {}) {
     createCallbackRouter({
       apiKey: API_KEY,
       ...(opts.hmacSecret ? { hmacSecret: opts.hmacSecret } : {}),
-      store,
       isKnown: async (ext) => (await store.orders.findByExternalId(ext)) !== undefined,
       ...(opts.unknownPerMinute ? { unknownPerMinute: opts.unknownPerMinute } : {}),
-      onCallback: async (body) => {
-        const result = service ? await service.handleCallback(body) : 'no-service';
+      // As the bot does: the copy recorded with the order change it brings (src/http/callback-receiver.ts).
+      receive: async (body, _known, record, stored) => {
+        if (!service) {
+          if (record) await store.callbacks.record(record);
+          stored();
+          callbacks.push({ body, result: 'no-service' });
+          return 'no-service';
+        }
+        if (!record) stored();
+        const result = await service.handleCallback(
+          body,
+          undefined,
+          record ? { callback: record, stored } : undefined,
+        );
         callbacks.push({ body, result });
         return result;
       },
