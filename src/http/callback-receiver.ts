@@ -17,9 +17,7 @@ export interface CallbackReceiverDeps {
   logger: Logger;
 }
 
-export function createCallbackReceiver(
-  deps: CallbackReceiverDeps,
-): NonNullable<CallbackRouterDeps['receive']> {
+export function createCallbackReceiver(deps: CallbackReceiverDeps): CallbackRouterDeps['receive'] {
   return async (body, known, record, stored) => {
     const ext = body.transaction.externalTransactionId;
     if (isAlertExtId(ext) || isBroadcastExtId(ext)) {

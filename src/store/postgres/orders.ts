@@ -2,7 +2,7 @@
 // externalTransactionId in order_ext_ids, whose primary key makes it unique across orders.
 import type { Order } from '../../orders/types.js';
 import { copy, DuplicateOrderError, externalIds, isTerminal } from '../query.js';
-import type { CallbackRecord, OrderQuery, OrderRepo } from '../types.js';
+import type { OrderQuery, OrderRepo } from '../types.js';
 import { callbackParams, INSERT_CALLBACK } from './callbacks.js';
 import { type Db, isUniqueViolation, json, type Queryable } from './db.js';
 
@@ -53,10 +53,6 @@ function where(q: OrderQuery, params: unknown[]): string[] {
   return w;
 }
 
-async function insertCallback(c: Queryable, rec: CallbackRecord): Promise<void> {
-  await c.query(INSERT_CALLBACK, callbackParams(rec));
-}
-
 const bodies = (rows: { body: Order }[]): Order[] => rows.map((r) => r.body);
 
 export function ordersRepo(db: Db): OrderRepo {
@@ -94,7 +90,7 @@ export function ordersRepo(db: Db): OrderRepo {
       const o = { ...copy(next), version: expectedVersion + 1 };
       return db.tx(async (c) => {
         // The copy this change comes from commits with it (kept even when the CAS loses).
-        if (callback) await insertCallback(c, callback);
+        if (callback) await c.query(INSERT_CALLBACK, callbackParams(callback));
         const r = await c.query(
           `UPDATE orders SET version = $2, state = $3, open = $4, customer_id = $5, payer = $6, recipient = $7,
              account = $8, created_at = $9, body = $10 WHERE id = $1 AND version = $11`,

@@ -11,10 +11,18 @@ import {
   pageOrders,
 } from '../query.js';
 import type { CallbackRecord, CallbackRepo, OrderRepo } from '../types.js';
-import type { Tables } from './engine.js';
+import type { Tables, Tx } from './engine.js';
 
 export const ORDERS = 'orders';
 export const CALLBACKS = 'callbacks';
+
+/** A callback copy, once (by ext, transactionId, status), inside a write. */
+function recordCallback(tx: Tx, rec: CallbackRecord): 'new' | 'duplicate' {
+  const key = callbackKey(rec);
+  if (tx.get(CALLBACKS, key) !== undefined) return 'duplicate';
+  tx.put(CALLBACKS, key, rec);
+  return 'new';
+}
 
 export function ordersRepo(db: Tables): OrderRepo {
   const byExt = new Map<string, string>();
@@ -53,9 +61,7 @@ export function ordersRepo(db: Tables): OrderRepo {
     },
     update(next, expectedVersion, callback) {
       return db.write((tx) => {
-        if (callback && tx.get(CALLBACKS, callbackKey(callback)) === undefined) {
-          tx.put(CALLBACKS, callbackKey(callback), callback);
-        }
+        if (callback) recordCallback(tx, callback);
         const cur = read(next.id);
         if (!cur || cur.version !== expectedVersion) return null;
         tx.put(ORDERS, next.id, { ...next, version: expectedVersion + 1 });
@@ -96,12 +102,7 @@ export function callbacksRepo(db: Tables): CallbackRepo {
   });
   return {
     record(rec) {
-      return db.write((tx) => {
-        const key = callbackKey(rec);
-        if (tx.get(CALLBACKS, key) !== undefined) return 'duplicate' as const;
-        tx.put(CALLBACKS, key, rec);
-        return 'new' as const;
-      });
+      return db.write((tx) => recordCallback(tx, rec));
     },
     async list(ext) {
       db.guard();
