@@ -11,37 +11,16 @@ import { createCallbackRouter } from '../../src/http/callback-route.js';
 import type { IntechApi } from '../../src/intech/api.js';
 import { silentLogger } from '../../src/logger.js';
 import { createOrderService, type OrderService } from '../../src/orders/service.js';
-import type { Order } from '../../src/orders/types.js';
 import { createOutbox } from '../../src/outbox/outbox.js';
 import type { Store } from '../../src/store/types.js';
 import { signedCallbackFor } from '../helpers/intech-signer.js';
 import { storesOnOneDatabase } from '../store/pg-db.js';
 import { recordingAlerter } from './harness.js';
-import { createdOrder } from './order-fixture.js';
+import { collectingOrder, intechWith } from './order-fixture.js';
 
 const KEY = 'tx-key';
 const HMAC = 'h'.repeat(32);
 const db = storesOnOneDatabase(1, { poolSize: 4 });
-
-function collecting(id: string): Order {
-  const o = createdOrder(id, Date.now() - 60_000);
-  return {
-    ...o,
-    state: 'collecting',
-    operations: {
-      collect: {
-        step: 'collect',
-        externalTransactionId: `${id}-collect`,
-        codeService: o.payment.codeService,
-        amount: o.amount,
-        status: 'sent',
-        transactionId: `T-${id}-collect`,
-        recordedAt: o.createdAt,
-        sentAt: o.createdAt + 100,
-      },
-    },
-  };
-}
 
 /** Intech whose operations (the delivery) wait until released, and are counted. */
 function heldIntech() {
@@ -50,17 +29,7 @@ function heldIntech() {
   const gate = new Promise<void>((r) => {
     release = r;
   });
-  const no = async (): Promise<never> => {
-    throw new Error('not expected in this test');
-  };
-  const intech: IntechApi = {
-    listServices: no,
-    listErrors: no,
-    getBalance: no,
-    listPendingBills: no,
-    refundCancel: no,
-    newClaim: no,
-    getTransactionStatus: no,
+  const intech = intechWith({
     async operation(req) {
       sent.push(req.externalTransactionId);
       await gate;
@@ -71,7 +40,7 @@ function heldIntech() {
         raw: {},
       };
     },
-  };
+  });
   return { intech, sent, release };
 }
 
@@ -154,7 +123,7 @@ async function breakWritesTo(url: string, id: string | null): Promise<void> {
 describe('a callback and its order change in one transaction (PostgreSQL)', () => {
   it('a copy answered 200 is already applied, while the delivery it starts is still on its way', async () => {
     const store = db.stores[0]!;
-    await store.orders.create(collecting('ONETX1'));
+    await store.orders.create(collectingOrder('ONETX1', Date.now() - 60_000));
     const held = heldIntech();
     // A slow order write: an answer that did not wait for it would come before it.
     const slow: Store = {
@@ -183,7 +152,7 @@ describe('a callback and its order change in one transaction (PostgreSQL)', () =
 
   it('when the order change fails, the copy is not recorded and gets a 500; the copy sent again applies', async () => {
     const store = db.stores[0]!;
-    await store.orders.create(collecting('ONETX2'));
+    await store.orders.create(collectingOrder('ONETX2', Date.now() - 60_000));
     const held = heldIntech();
     held.release();
     const post = await start(store, held.intech);

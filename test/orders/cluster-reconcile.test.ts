@@ -9,7 +9,7 @@ import type { Store } from '../../src/store/types.js';
 import { storesOnOneDatabase } from '../store/pg-db.js';
 import { createOutbox } from '../../src/outbox/outbox.js';
 import { recordingAlerter } from './harness.js';
-import { createdOrder } from './order-fixture.js';
+import { collectingOrder, intechWith } from './order-fixture.js';
 
 const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
 const db = storesOnOneDatabase(3, { poolSize: 4 });
@@ -17,44 +17,16 @@ const { stores } = db;
 
 /** Intech that answers status lookups slowly with PENDING (the orders stay open) and counts them. */
 function slowIntech(lookups: Map<string, number>): IntechApi {
-  const no = async (): Promise<never> => {
-    throw new Error('not expected in this test');
-  };
-  return {
-    listServices: no,
-    listErrors: no,
-    getBalance: no,
-    listPendingBills: no,
-    operation: no,
-    refundCancel: no,
-    newClaim: no,
+  return intechWith({
     async getTransactionStatus(ext) {
       lookups.set(ext, (lookups.get(ext) ?? 0) + 1);
       await new Promise((r) => setTimeout(r, 150));
       return { transactionId: `T-${ext}`, externalTransactionId: ext, status: 'PENDING', errorType: null };
     },
-  };
+  });
 }
 
-function collecting(id: string): Order {
-  const o = createdOrder(id, T0 - 600_000);
-  return {
-    ...o,
-    state: 'collecting',
-    operations: {
-      collect: {
-        step: 'collect',
-        externalTransactionId: `${id}-collect`,
-        codeService: o.payment.codeService,
-        amount: o.amount,
-        status: 'sent',
-        transactionId: `T-${id}-collect`,
-        recordedAt: T0 - 600_000,
-        sentAt: T0 - 599_000,
-      },
-    },
-  };
-}
+const collecting = (id: string): Order => collectingOrder(id, T0 - 600_000);
 
 function instance(
   store: Store,

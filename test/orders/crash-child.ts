@@ -4,7 +4,9 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
+import { createCallbackReceiver } from '../../src/http/callback-receiver.js';
 import { createCallbackRouter } from '../../src/http/callback-route.js';
+import { silentLogger } from '../../src/logger.js';
 import type { IntechApi } from '../../src/intech/api.js';
 import { createIntechClient } from '../../src/intech/client.js';
 import { createOrderService } from '../../src/orders/service.js';
@@ -131,10 +133,12 @@ const app = express();
 app.use(
   createCallbackRouter({
     apiKey: API_KEY,
-    receive: (b, _known, record, stored) => {
-      if (!record) stored();
-      return service.handleCallback(b, undefined, record ? { callback: record, stored } : undefined);
-    },
+    receive: createCallbackReceiver({
+      store,
+      orders: service,
+      broadcasts: { handleCallback: async () => false },
+      logger: silentLogger,
+    }),
   }),
 );
 app.post('/control/place', express.json(), async (req, res) => {

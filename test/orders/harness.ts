@@ -3,7 +3,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { createCallbackReceiver } from '../../src/http/callback-receiver.js';
 import { createCallbackRouter } from '../../src/http/callback-route.js';
+import { silentLogger } from '../../src/logger.js';
 import type { IntechApi } from '../../src/intech/api.js';
 import { createIntechClient } from '../../src/intech/client.js';
 import type { CallbackBody } from '../../src/intech/types.js';
@@ -71,23 +73,21 @@ export async function startHarness(opts: HarnessOptions = {}) {
       ...(opts.hmacSecret ? { hmacSecret: opts.hmacSecret } : {}),
       isKnown: async (ext) => (await store.orders.findByExternalId(ext)) !== undefined,
       ...(opts.unknownPerMinute ? { unknownPerMinute: opts.unknownPerMinute } : {}),
-      // As the bot does: the copy recorded with the order change it brings (src/http/callback-receiver.ts).
-      receive: async (body, _known, record, stored) => {
-        if (!service) {
-          if (record) await store.callbacks.record(record);
-          stored();
-          callbacks.push({ body, result: 'no-service' });
-          return 'no-service';
-        }
-        if (!record) stored();
-        const result = await service.handleCallback(
-          body,
-          undefined,
-          record ? { callback: record, stored } : undefined,
-        );
-        callbacks.push({ body, result });
-        return result;
-      },
+      // As the bot does: the copy recorded with the order change it brings.
+      receive: createCallbackReceiver({
+        store,
+        orders: {
+          async handleCallback(body, found, via) {
+            // Not built yet: nothing recorded, a 500, and Intech sends the copy again.
+            if (!service) throw new Error('order service not ready');
+            const result = await service.handleCallback(body, found, via);
+            callbacks.push({ body, result });
+            return result;
+          },
+        },
+        broadcasts: { handleCallback: async () => false },
+        logger: silentLogger,
+      }),
     }),
   );
   const server: Server = await new Promise((resolve) => {
