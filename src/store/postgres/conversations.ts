@@ -1,5 +1,6 @@
 // Conversation state: opaque jsonb per customer.
 import type { ConversationRepo } from '../types.js';
+import { batcher } from './batch.js';
 import { type Db, json, type Queryable } from './db.js';
 
 export async function saveConversation(
@@ -18,10 +19,17 @@ export async function saveConversation(
 }
 
 export function conversationsRepo(db: Db): ConversationRepo {
+  // Every turn's read of one turn of the event loop in one statement (batch.ts).
+  const get = batcher<string, unknown>(async (ids) => {
+    const rows = await db.q<{ customer_id: string; state: unknown }>(
+      'SELECT customer_id, state FROM conversations WHERE customer_id = ANY($1::text[])',
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id, r.state]));
+    return ids.map((id) => byId.get(id));
+  });
   return {
-    async get(customerId) {
-      return (await db.q('SELECT state FROM conversations WHERE customer_id = $1', [customerId]))[0]?.state;
-    },
+    get,
     async save(customerId, state) {
       await saveConversation(db.one, customerId, state);
     },

@@ -1,9 +1,31 @@
 // Customers: jsonb body, compare-and-set on version like orders.
 import { copy } from '../query.js';
 import type { Customer, CustomerRepo } from '../types.js';
+import { batcher } from './batch.js';
 import { type Db, json } from './db.js';
 
 export function customersRepo(db: Db): CustomerRepo {
+  // Get-or-create for every customer of one turn of the event loop, in one statement: the insert returns
+  // the created, the same snapshot the existing (it does not see the rows the insert adds).
+  const getOrCreate = batcher<Customer, { customer: Customer; created: boolean } | undefined>(
+    async (items) => {
+      const rows = await db.q<{ id: string; body: Customer; created: boolean }>(
+        `WITH v AS (SELECT * FROM unnest($1::text[], $2::boolean[], $3::text[]) AS v(id, subscribed, body)),
+         ins AS (INSERT INTO customers (id, version, subscribed, body)
+           SELECT id, 1, subscribed, body::jsonb FROM v ON CONFLICT (id) DO NOTHING RETURNING id, body)
+         SELECT id, body, true AS created FROM ins
+         UNION ALL
+         SELECT id, body, false AS created FROM customers WHERE id = ANY($1::text[])`,
+        [items.map((c) => c.id), items.map((c) => c.subscribed), items.map((c) => json(c))],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return items.map((c) => {
+        const r = byId.get(c.id);
+        return r ? { customer: r.body, created: r.created } : undefined;
+      });
+    },
+    { key: (c) => c.id },
+  );
   return {
     async get(id) {
       return (await db.q<{ body: Customer }>('SELECT body FROM customers WHERE id = $1', [id]))[0]?.body;
@@ -11,14 +33,9 @@ export function customersRepo(db: Db): CustomerRepo {
     async getOrCreate(c) {
       const fresh = { ...copy(c), version: 1 };
       for (;;) {
-        const ins = await db.q<{ body: Customer }>(
-          'INSERT INTO customers (id, version, subscribed, body) VALUES ($1, 1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING body',
-          [fresh.id, fresh.subscribed, json(fresh)],
-        );
-        if (ins[0]) return { customer: ins[0].body, created: true };
-        const cur = await this.get(c.id);
-        // Deleted between the two statements: try again.
-        if (cur) return { customer: cur, created: false };
+        const found = await getOrCreate(fresh);
+        if (found) return found;
+        // Inserted by someone else after the statement's snapshot, or deleted meanwhile: try again.
       }
     },
     async update(next, expectedVersion) {

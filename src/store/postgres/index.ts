@@ -6,6 +6,7 @@ import { broadcastsRepo } from './broadcasts.js';
 import { callbacksRepo } from './callbacks.js';
 import { conversationsRepo } from './conversations.js';
 import { customersRepo } from './customers.js';
+import { batcher } from './batch.js';
 import { json, makePool, openDb, types } from './db.js';
 import { dedupeRepo } from './dedupe.js';
 import { kvRepo } from './kv.js';
@@ -76,6 +77,43 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     await writes?.end();
     throw err;
   }
+  // The write units of one turn of the event loop (many customers' turns ending together) in one statement,
+  // hence one transaction: each unit's conversation and outbox rows are stored together or not at all.
+  const commits = batcher<{ customerId: string | undefined; state: string | null; outbox: unknown[][] }, void>(
+    async (units) => {
+      const del: string[] = [];
+      const up: [string[], string[]] = [[], []];
+      const rows: unknown[][] = [[], [], [], [], [], []];
+      const ids = new Set<string>();
+      for (const u of units) {
+        if (u.customerId !== undefined) {
+          if (u.state === null) del.push(u.customerId);
+          else {
+            up[0].push(u.customerId);
+            up[1].push(u.state);
+          }
+        }
+        u.outbox[0]!.forEach((id, i) => {
+          // An id twice would be inserted once one after the other: the first stays.
+          if (ids.has(id as string)) return;
+          ids.add(id as string);
+          for (let c = 0; c < rows.length; c++) rows[c]!.push(u.outbox[c]![i]);
+        });
+      }
+      await db.q(
+        `WITH del AS (DELETE FROM conversations WHERE customer_id = ANY($1::text[])),
+         up AS (INSERT INTO conversations (customer_id, state)
+           SELECT customer_id, state::jsonb FROM unnest($2::text[], $3::text[]) AS t(customer_id, state)
+           ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
+         ob AS (${insertOutbox(4)})
+         SELECT 1`,
+        [del, ...up, ...rows],
+      );
+      return units.map(() => undefined);
+    },
+    // One conversation row once per statement (an upsert touches a row once).
+    { key: (u) => u.customerId },
+  );
   let closed = false;
   return {
     kind: 'postgres',
@@ -92,19 +130,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     locks: { run: (key, fn) => locks.run(key, fn) },
     outbox: outboxRepo(db),
     async commit(unit, at) {
-      // One statement, hence one transaction and one round trip, whatever the unit holds.
       const conv = unit.conversation;
-      const state = conv && conv.state !== null && conv.state !== undefined ? json(conv.state) : null;
-      const outbox = outboxArrays(unit.outbox ?? [], at);
       if (!conv && !unit.outbox?.length) return;
-      await db.q(
-        `WITH del AS (DELETE FROM conversations WHERE $1::boolean AND $3::text IS NULL AND customer_id = $2),
-         up AS (INSERT INTO conversations (customer_id, state) SELECT $2, $3::jsonb WHERE $1::boolean AND $3::text IS NOT NULL
-           ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
-         ob AS (${insertOutbox(4)})
-         SELECT 1`,
-        [conv !== undefined, conv?.customerId ?? '', state, ...outbox],
-      );
+      // Serialised here, so that a unit that cannot be stored fails alone, before any batch.
+      const state = conv && conv.state !== null && conv.state !== undefined ? json(conv.state) : null;
+      await commits({ customerId: conv?.customerId, state, outbox: outboxArrays(unit.outbox ?? [], at) });
     },
     async ping() {
       if (closed) return false;

@@ -6,10 +6,20 @@
 // another instance waits, blocking, on a connection of its own, as PostgreSQL queues waiters in order.
 // A dead process's connections close, which frees its locks.
 import pg from 'pg';
+import { batcher } from './batch.js';
 import { corkUntilImmediate } from './pipeline.js';
 import type { LockRepo } from '../types.js';
 
-const TRY = { name: 'xb_trylock', text: 'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok' };
+// Every key tried (or freed) in one turn of the event loop in one statement (batch.ts); the keys of one
+// statement are distinct, since callers here queue per key first.
+const TRY = {
+  name: 'xb_trylocks',
+  text: 'SELECT pg_try_advisory_lock(hashtextextended(k, 0)) AS ok FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i',
+};
+const UNLOCKS = {
+  name: 'xb_unlocks',
+  text: 'SELECT pg_advisory_unlock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k',
+};
 const LOCK = { name: 'xb_lock', text: 'SELECT pg_advisory_lock(hashtextextended($1, 0))' };
 const UNLOCK = { name: 'xb_unlock', text: 'SELECT pg_advisory_unlock(hashtextextended($1, 0))' };
 
@@ -29,6 +39,7 @@ interface Shared {
   ready: Promise<void>;
   dead: boolean;
   corked: boolean;
+  unlock: (key: string) => Promise<unknown>;
 }
 
 export function pgLocks(opts: LocksOptions): PgLocks {
@@ -53,7 +64,17 @@ export function pgLocks(opts: LocksOptions): PgLocks {
       statement_timeout: 0,
       pipeline: true,
     } as pg.ClientConfig);
-    const s: Shared = { client, ready: Promise.resolve(), dead: false, corked: false };
+    const s: Shared = {
+      client,
+      ready: Promise.resolve(),
+      dead: false,
+      corked: false,
+      unlock: batcher<string, unknown>(async (keys) => {
+        corkUntilImmediate(s);
+        await s.client.query({ ...UNLOCKS, values: [keys] });
+        return keys;
+      }),
+    };
     // The locks won on it went with it; their holders' turns finish, the next lockers get a new one.
     const drop = (err?: Error) => {
       if (s.dead) return;
@@ -82,14 +103,23 @@ export function pgLocks(opts: LocksOptions): PgLocks {
     return s;
   };
 
-  /** The key taken on the shared connection, or undefined if another session holds or awaits it. */
-  const tryShared = async (key: string): Promise<Shared | undefined> => {
+  /** The keys taken on the shared connection, or undefined for those another session holds or awaits. */
+  const tryShared = batcher<string, Shared | undefined>(async (keys) => {
     const s = sharedConn();
     await s.ready;
     corkUntilImmediate(s);
-    const r = await s.client.query<{ ok: boolean }>({ ...TRY, values: [key] });
-    return r.rows[0]?.ok ? s : undefined;
-  };
+    try {
+      const r = await s.client.query<{ ok: boolean }>({ ...TRY, values: [keys] });
+      return keys.map((_, i) => (r.rows[i]?.ok ? s : undefined));
+    } catch (err) {
+      // A session lock taken by a statement that then failed stays taken: only closing the connection
+      // surely frees it (its holders see held() turn false).
+      s.dead = true;
+      if (shared === s) shared = undefined;
+      void s.client.end().catch(() => {});
+      throw err;
+    }
+  });
 
   /** A key held: its unlock, and whether its connection (which holds it) is still open. */
   interface Held {
@@ -140,8 +170,7 @@ export function pgLocks(opts: LocksOptions): PgLocks {
       held: () => !s.dead,
       unlock: async () => {
         if (s.dead) return;
-        corkUntilImmediate(s);
-        await s.client.query({ ...UNLOCK, values: [key] }).catch(() => {
+        await s.unlock(key).catch(() => {
           // A statement failing here means the connection is gone, taking the lock with it.
         });
       },

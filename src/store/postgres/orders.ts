@@ -3,6 +3,7 @@
 import type { Order } from '../../orders/types.js';
 import { copy, DuplicateOrderError, externalIds, isTerminal } from '../query.js';
 import type { OrderQuery, OrderRepo } from '../types.js';
+import { batcher } from './batch.js';
 import { callbackParams, INSERT_CALLBACK } from './callbacks.js';
 import { type Db, isUniqueViolation, json, type Queryable } from './db.js';
 
@@ -55,7 +56,24 @@ function where(q: OrderQuery, params: unknown[]): string[] {
 
 const bodies = (rows: { body: Order }[]): Order[] => rows.map((r) => r.body);
 
+/** A customer's latest orders (every turn reads them): one statement for one turn of the event loop. */
+function latestBatcher(db: Db) {
+  return batcher<{ customerId: string; limit: number }, Order[]>(async (items) => {
+    const rows = await db.q<{ i: number; body: Order }>(
+      `SELECT v.i, o.body FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS v(customer_id, lim, i)
+       CROSS JOIN LATERAL (SELECT body, created_at, id FROM orders WHERE customer_id = v.customer_id
+         ORDER BY created_at DESC, id DESC LIMIT v.lim) o
+       ORDER BY v.i, o.created_at DESC, o.id DESC`,
+      [items.map((q) => q.customerId), items.map((q) => Math.max(0, q.limit))],
+    );
+    const out = items.map((): Order[] => []);
+    for (const r of rows) out[r.i - 1]!.push(r.body);
+    return out;
+  });
+}
+
 export function ordersRepo(db: Db): OrderRepo {
+  const latest = latestBatcher(db);
   return {
     async create(order) {
       const o = { ...copy(order), version: 1 };
@@ -111,6 +129,9 @@ export function ordersRepo(db: Db): OrderRepo {
       return bodies(await db.q(sql, params));
     },
     async list(query) {
+      const { customerId, limit, ...rest } = query;
+      if (customerId !== undefined && limit !== undefined && Object.values(rest).every((v) => v === undefined))
+        return latest({ customerId, limit });
       const params: unknown[] = [];
       const w = where(query, params);
       let sql = `SELECT body FROM orders ${w.length ? `WHERE ${w.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC`;

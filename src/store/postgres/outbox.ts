@@ -2,6 +2,7 @@
 // chat and locks it FOR UPDATE SKIP LOCKED, re-checking it is still claimable, so two instances never
 // take one message and a chat's messages leave in seq order.
 import type { DeliveryStatus, OutboxInput, OutboxMessage, OutboxRepo } from '../types.js';
+import { batcher } from './batch.js';
 import { type Db, json, type Queryable } from './db.js';
 
 const DELIVERY_RANK: Record<DeliveryStatus, number> = {
@@ -69,19 +70,16 @@ interface Mark {
   owner: string;
   at: number;
   wa: string | null;
-  done: (ok: boolean) => void;
-  fail: (err: unknown) => void;
 }
 
 /**
  * markSent calls made in one turn of the event loop (a drained batch's sends ending together) go as one
- * statement: one commit, one WAL flush, instead of one each queued behind another on the write
- * connections. Each still answers for its own row (claimed by its owner, else false).
+ * statement (batch.ts): one commit, one WAL flush. Each still answers for its own row (claimed by its
+ * owner, else false).
  */
 function markSentBatcher(db: Db) {
-  let pending: Mark[] = [];
-  const flush = async (batch: Mark[]) => {
-    try {
+  return batcher<Mark, boolean>(
+    async (batch) => {
       const rows = await db.q<{ id: string }>(
         `UPDATE outbox o SET state = 'sent', wa_message_id = coalesce(v.wa, o.wa_message_id), done_at = v.at,
            body = o.body || jsonb_build_object('state', 'sent', 'sentAt', v.at, 'doneAt', v.at)
@@ -96,45 +94,83 @@ function markSentBatcher(db: Db) {
         [batch.map((m) => m.id), batch.map((m) => m.owner), batch.map((m) => m.at), batch.map((m) => m.wa)],
       );
       const sent = new Set(rows.map((r) => r.id));
-      for (const m of batch) m.done(sent.has(m.id));
-    } catch (err) {
-      for (const m of batch) m.fail(err);
-    }
-  };
-  const schedule = () =>
-    setImmediate(() => {
-      const all = pending;
-      pending = [];
-      // One row once per statement: a second mark of the same id goes after this one has committed (and
-      // finds the row already sent, as it would one after the other).
-      const batch: Mark[] = [];
-      const later: Mark[] = [];
-      const ids = new Set<string>();
-      for (const m of all) {
-        if (ids.has(m.id)) later.push(m);
-        else {
-          ids.add(m.id);
-          batch.push(m);
-        }
-      }
-      void flush(batch).then(() => {
-        if (!later.length) return;
-        if (!pending.length) schedule();
-        pending.unshift(...later);
-      });
-    });
-  return {
-    add(id: string, owner: string, result: { waMessageId?: string; at: number }): Promise<boolean> {
-      return new Promise<boolean>((done, fail) => {
-        if (!pending.length) schedule();
-        pending.push({ id, owner, at: result.at, wa: result.waMessageId || null, done, fail });
+      return batch.map((m) => sent.has(m.id));
+    },
+    // A second mark of the same id goes after this one has committed (and finds the row already sent).
+    { key: (m) => m.id },
+  );
+}
+
+interface ChatClaim {
+  chat: string;
+  owner: string;
+  now: number;
+  leaseUntil: number;
+}
+
+/**
+ * One chat's head claimed (the sandbox flushing the chat it answers): every chat of one turn of the event
+ * loop in one statement, each head re-checked under its row lock as in claim().
+ */
+function chatClaimBatcher(db: Db) {
+  return batcher<ChatClaim, OutboxMessage[]>(
+    async (items) => {
+      const rows = await db.q<Row & { chat: string }>(
+        `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS v(chat, owner, now, lease_until)),
+         heads AS (SELECT h.id, v.owner, v.now, v.lease_until FROM v CROSS JOIN LATERAL (
+           SELECT id FROM outbox WHERE chat = v.chat AND state IN ('pending', 'sending') ORDER BY seq LIMIT 1) h),
+         locked AS (
+           SELECT o.id, heads.owner, heads.lease_until FROM outbox o JOIN heads ON o.id = heads.id
+           WHERE (o.state = 'pending' AND coalesce(o.not_before, 0) <= heads.now)
+              OR (o.state = 'sending' AND coalesce(o.lease_until, 0) <= heads.now)
+           FOR UPDATE OF o SKIP LOCKED)
+         UPDATE outbox o SET state = 'sending', owner = locked.owner, lease_until = locked.lease_until,
+           body = o.body || jsonb_build_object('state', 'sending', 'owner', locked.owner, 'leaseUntil', locked.lease_until)
+         FROM locked WHERE o.id = locked.id
+         RETURNING o.chat, o.seq, o.body`,
+        [
+          items.map((c) => c.chat),
+          items.map((c) => c.owner),
+          items.map((c) => c.now),
+          items.map((c) => c.leaseUntil),
+        ],
+      );
+      const byChat = new Map(rows.map((r) => [r.chat, toMsg(r)]));
+      return items.map((c) => {
+        const m = byChat.get(c.chat);
+        return m ? [m] : [];
       });
     },
-  };
+    { key: (c) => c.chat },
+  );
+}
+
+interface ChatList {
+  chat: string;
+  states: string[];
+  limit: number;
+}
+
+/** A chat's newest rows in some states (the sandbox checking its chat is flushed), batched likewise. */
+function chatListBatcher(db: Db) {
+  return batcher<ChatList, OutboxMessage[]>(async (items) => {
+    const rows = await db.q<Row & { i: number }>(
+      `SELECT v.i, o.seq, o.body FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS v(chat, states, lim, i)
+       CROSS JOIN LATERAL (SELECT seq, body FROM outbox
+         WHERE chat = v.chat AND state = ANY(string_to_array(v.states, ',')) ORDER BY seq DESC LIMIT v.lim) o
+       ORDER BY v.i, o.seq DESC`,
+      [items.map((q) => q.chat), items.map((q) => q.states.join(',')), items.map((q) => q.limit)],
+    );
+    const out = items.map((): OutboxMessage[] => []);
+    for (const r of rows) out[r.i - 1]!.push(toMsg(r));
+    return out;
+  });
 }
 
 export function outboxRepo(db: Db): OutboxRepo {
   const marks = markSentBatcher(db);
+  const claimChat = chatClaimBatcher(db);
+  const listChat = chatListBatcher(db);
   const whileClaimed = (id: string, owner: string, change: (m: OutboxMessage) => OutboxMessage) =>
     db.tx(async (c) => {
       const r = await c.query('SELECT seq, body FROM outbox WHERE id = $1 FOR UPDATE', [id]);
@@ -150,18 +186,18 @@ export function outboxRepo(db: Db): OutboxRepo {
       await db.q(insertOutbox(1), outboxArrays(messages, at));
     },
     async claim(owner, now, leaseMs, limit, chat) {
+      if (chat !== undefined) {
+        if (limit <= 0) return [];
+        return claimChat({ chat, owner, now, leaseUntil: now + leaseMs });
+      }
       // One statement (one pipelined round trip, not a five-statement transaction on a pooled client).
       // The heads come from the statement's snapshot; FOR UPDATE re-checks each against its newest
       // version, so a head another instance settled or claimed meanwhile drops out, as before.
       const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
-      // Every chat's head, or one chat's (outbox_open index); either way re-checked under its row lock.
-      const heads =
-        chat === undefined
-          ? `SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
-               WHERE state IN ('pending', 'sending') ORDER BY chat, seq) h
-             WHERE ${claimable} ORDER BY seq LIMIT $2`
-          : `SELECT id FROM outbox WHERE chat = $5 AND state IN ('pending', 'sending') ORDER BY seq
-             LIMIT least($2::bigint, 1)`;
+      // Every chat's head; re-checked under its row lock.
+      const heads = `SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
+          WHERE state IN ('pending', 'sending') ORDER BY chat, seq) h
+        WHERE ${claimable} ORDER BY seq LIMIT $2`;
       const rows = await db.q<Row>(
         `WITH heads AS (${heads}),
          locked AS (
@@ -170,11 +206,11 @@ export function outboxRepo(db: Db): OutboxRepo {
            body = o.body || jsonb_build_object('state', 'sending', 'owner', $3::text, 'leaseUntil', $4::bigint)
          FROM locked WHERE o.id = locked.id
          RETURNING o.seq, o.body`,
-        [now, Math.max(0, limit), owner, now + leaseMs, ...(chat === undefined ? [] : [chat])],
+        [now, Math.max(0, limit), owner, now + leaseMs],
       );
       return rows.map(toMsg).sort((a, b) => a.seq - b.seq);
     },
-    markSent: (id, owner, result) => marks.add(id, owner, result),
+    markSent: (id, owner, result) => marks({ id, owner, at: result.at, wa: result.waMessageId || null }),
     retry(id, owner, notBefore, error) {
       return whileClaimed(id, owner, (m) => ({
         ...m,
@@ -214,6 +250,15 @@ export function outboxRepo(db: Db): OutboxRepo {
       return rows[0] ? toMsg(rows[0]) : undefined;
     },
     async list(query) {
+      // The sandbox's check of its chat (not of unfinished rows only, which the partial index serves).
+      const { chat, states, limit, ...rest } = query;
+      if (
+        chat !== undefined &&
+        states?.length &&
+        !states.every((st) => st === 'pending' || st === 'sending') &&
+        Object.values(rest).every((v) => v === undefined)
+      )
+        return listChat({ chat, states, limit: Math.max(0, limit) });
       const params: unknown[] = [];
       const w: string[] = [];
       const add = (col: string, v: unknown, op = '=') => {
