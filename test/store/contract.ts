@@ -1170,6 +1170,135 @@ export function runStoreContract(
       });
     });
 
+    // A busy bot makes many customers' calls of one kind at once (PostgreSQL sends them as one statement):
+    // each caller must get what it would have got alone, one after the other.
+    describe('calls made at once answer as one after the other', () => {
+      it('dedupe, customers and conversations', async () => {
+        const seen = await Promise.all(
+          ['k1', 'k2', 'k1', 'k3', 'k2'].map((k) => store.dedupe.firstSeen(k, 1_000, 60_000)),
+        );
+        expect(seen.filter(Boolean)).toHaveLength(3);
+        expect(seen[0] || seen[2]).toBe(true);
+        expect(seen[0] && seen[2]).toBe(false);
+        // Expired for a caller whose own now is past it, not for one whose now is before.
+        const later = await Promise.all([
+          store.dedupe.firstSeen('k1', 30_000, 60_000),
+          store.dedupe.firstSeen('k2', 61_000, 60_000),
+        ]);
+        expect(later).toEqual([false, true]);
+
+        await store.customers.getOrCreate(makeCustomer('+221770000001', { lang: 'en' }));
+        const got = await Promise.all(
+          ['+221770000001', '+221770000002', '+221770000003', '+221770000002'].map((id) =>
+            store.customers.getOrCreate(makeCustomer(id, { lang: 'wo' })),
+          ),
+        );
+        expect(got.map((g) => [g.customer.id, g.customer.lang, g.created])).toEqual([
+          ['+221770000001', 'en', false],
+          ['+221770000002', 'wo', true],
+          ['+221770000003', 'wo', true],
+          ['+221770000002', 'wo', false],
+        ]);
+        expect(got.every((g) => g.customer.version === 1)).toBe(true);
+        expect(await store.customers.count()).toBe(3);
+
+        await store.conversations.save('c1', { step: 'one' });
+        await store.conversations.save('c2', { step: 'two' });
+        expect(await Promise.all(['c2', 'c9', 'c1', 'c2'].map((id) => store.conversations.get(id)))).toEqual([
+          { step: 'two' },
+          undefined,
+          { step: 'one' },
+          { step: 'two' },
+        ]);
+      });
+
+      it("each customer's latest orders, newest first", async () => {
+        for (const [id, customerId, createdAt] of [
+          ['o1', 'A', 100],
+          ['o2', 'B', 200],
+          ['o3', 'A', 300],
+          ['o4', 'A', 300],
+          ['o5', 'B', 50],
+        ] as const)
+          await store.orders.create(makeOrder(id, { customerId, createdAt }));
+        const lists = await Promise.all([
+          store.orders.list({ customerId: 'A', limit: 2 }),
+          store.orders.list({ customerId: 'B', limit: 5 }),
+          store.orders.list({ customerId: 'Z', limit: 5 }),
+          store.orders.list({ customerId: 'A', limit: 0 }),
+          store.orders.list({ customerId: 'A', limit: 5 }),
+        ]);
+        expect(lists.map((l) => l.map((o) => o.id))).toEqual([
+          ['o4', 'o3'],
+          ['o2', 'o5'],
+          [],
+          [],
+          ['o4', 'o3', 'o1'],
+        ]);
+      });
+
+      it('turns written at once: each unit whole; a conversation twice ends as the later', async () => {
+        await store.conversations.save('c3', { step: 'old' });
+        await Promise.all([
+          store.commit(
+            { conversation: { customerId: 'c1', state: { step: 'a' } }, outbox: [text('m1', 'c1')] },
+            10,
+          ),
+          store.commit(
+            {
+              conversation: { customerId: 'c2', state: { step: 'b' } },
+              outbox: [text('m2', 'c2'), text('m3', 'c2')],
+            },
+            11,
+          ),
+          store.commit({ conversation: { customerId: 'c3', state: null } }, 12),
+          store.commit({ outbox: [text('m4', 'c4'), text('m1', 'c1')] }, 13),
+          store.commit({ conversation: { customerId: 'c1', state: { step: 'a2' } } }, 14),
+        ]);
+        expect(await store.conversations.get('c1')).toEqual({ step: 'a2' });
+        expect(await store.conversations.get('c2')).toEqual({ step: 'b' });
+        expect(await store.conversations.get('c3')).toBeUndefined();
+        expect(await store.outbox.depth()).toEqual({ pending: 4, sending: 0 });
+        expect((await store.outbox.list({ chat: 'c2', limit: 5 })).map((m) => m.id)).toEqual(['m3', 'm2']);
+        expect(await store.outbox.get('m1')).toMatchObject({ createdAt: 10 });
+      });
+
+      it("chats' heads claimed, marked sent and listed at once", async () => {
+        await store.outbox.enqueue(
+          [text('a1', 'A'), text('b1', 'B'), text('a2', 'A'), text('c1', 'C', { notBefore: 5_000 })],
+          100,
+        );
+        const claims = await Promise.all([
+          store.outbox.claim('w1', 1_000, 60_000, 10, 'A'),
+          store.outbox.claim('w1', 1_000, 60_000, 10, 'B'),
+          store.outbox.claim('w1', 1_000, 60_000, 10, 'C'),
+          store.outbox.claim('w1', 1_000, 60_000, 10, 'A'),
+          store.outbox.claim('w2', 1_000, 30_000, 10, 'Z'),
+        ]);
+        expect(claims.map((c) => c.map((m) => m.id))).toEqual([['a1'], ['b1'], [], [], []]);
+        expect(claims[1]![0]).toMatchObject({ state: 'sending', owner: 'w1', leaseUntil: 61_000 });
+        const marks = await Promise.all([
+          store.outbox.markSent('a1', 'w1', { at: 1_100, waMessageId: 'wa-a1' }),
+          store.outbox.markSent('b1', 'w2', { at: 1_100 }),
+          store.outbox.markSent('a1', 'w1', { at: 1_200 }),
+        ]);
+        expect(marks).toEqual([true, false, false]);
+        const lists = await Promise.all([
+          store.outbox.list({ chat: 'A', states: ['pending', 'sending', 'sent'], limit: 50 }),
+          store.outbox.list({ chat: 'B', states: ['pending', 'sending', 'sent'], limit: 50 }),
+          store.outbox.list({ chat: 'A', states: ['sent'], limit: 50 }),
+          store.outbox.list({ chat: 'A', states: ['pending', 'sent'], limit: 1 }),
+        ]);
+        expect(lists.map((l) => l.map((m) => `${m.id}:${m.state}`))).toEqual([
+          ['a2:pending', 'a1:sent'],
+          ['b1:sending'],
+          ['a1:sent'],
+          ['a2:pending'],
+        ]);
+        expect(lists[2]![0]).toMatchObject({ waMessageId: 'wa-a1', sentAt: 1_100 });
+      });
+    });
+
     it('kind names the backend', () => {
       expect(['memory', 'lowdb', 'postgres']).toContain(store.kind);
     });

@@ -6,6 +6,7 @@ import { migrate } from '../../src/store/postgres/migrate.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { Store } from '../../src/store/types.js';
 import { runStoreContract } from './contract.js';
+import { makeCustomer } from './fixtures.js';
 import { dropDatabase, freshDatabase } from './pg-db.js';
 
 let url: string;
@@ -110,5 +111,65 @@ describe('postgres store: migrations', () => {
     await c.end();
     expect(t.rows[0].n).toBe(3);
     await dropDatabase(fresh);
+  });
+});
+
+describe('postgres store: many turns at once', () => {
+  it('turns ending together are written in one transaction, and one that PostgreSQL refuses fails alone', async () => {
+    const dbUrl = await freshDatabase();
+    const store = await openPostgresStore({ url: dbUrl });
+    const pool = new pg.Pool({ connectionString: dbUrl });
+    try {
+      const reply = (id: string, chat: string) => ({
+        id,
+        chat,
+        kind: 'reply' as const,
+        payload: { type: 'text' as const, text: `hi ${id}` },
+      });
+      const customers = ['c1', 'c2', 'c3', 'c4', 'c5'];
+      await Promise.all(
+        customers.map((c) =>
+          store.commit(
+            { conversation: { customerId: c, state: { step: c } }, outbox: [reply(`r-${c}`, c)] },
+            10,
+          ),
+        ),
+      );
+      // Rows written by one statement share its transaction id (xmin).
+      const xmins = await pool.query(
+        'SELECT (SELECT count(DISTINCT xmin::text) FROM outbox)::int AS outbox, (SELECT count(DISTINCT xmin::text) FROM conversations)::int AS conv',
+      );
+      expect(xmins.rows[0]).toEqual({ outbox: 1, conv: 1 });
+
+      // JSON that PostgreSQL's jsonb refuses (a NUL character): accepted by JavaScript, refused by the server.
+      const out = await Promise.allSettled([
+        store.commit(
+          { conversation: { customerId: 'd1', state: { step: 'ok' } }, outbox: [reply('r-d1', 'd1')] },
+          20,
+        ),
+        store.commit(
+          { conversation: { customerId: 'd2', state: { step: 'nul\u0000' } }, outbox: [reply('r-d2', 'd2')] },
+          20,
+        ),
+        store.commit({ conversation: { customerId: 'd3', state: { step: 'ok' } } }, 20),
+      ]);
+      expect(out.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.conversations.get('d1')).toEqual({ step: 'ok' });
+      expect(await store.conversations.get('d2')).toBeUndefined();
+      expect(await store.outbox.get('r-d2')).toBeUndefined();
+      expect(await store.conversations.get('d3')).toEqual({ step: 'ok' });
+
+      // Customers' first messages at once: one statement for the dedupe keys, one for the customers.
+      await Promise.all(customers.map((c) => store.dedupe.firstSeen(`conv:${c}:m1`, 30, 60_000)));
+      const dedupe = await pool.query('SELECT count(DISTINCT xmin::text)::int AS n FROM dedupe');
+      expect(dedupe.rows[0].n).toBe(1);
+      await Promise.all(customers.map((c) => store.customers.getOrCreate(makeCustomer(c))));
+      const created = await pool.query('SELECT count(DISTINCT xmin::text)::int AS n FROM customers');
+      expect(created.rows[0].n).toBe(1);
+    } finally {
+      await pool.end();
+      await store.close();
+      await dropDatabase(dbUrl);
+    }
   });
 });
