@@ -43,7 +43,7 @@ export function batcher<I, O>(
     try {
       const out = await run(batch.map((p) => p.item));
       if (out.length !== batch.length) throw new Error(`batch answered ${out.length} of ${batch.length}`);
-      batch.forEach((p, i) => p.done(out[i] as O));
+      for (let i = 0; i < batch.length; i++) batch[i]!.done(out[i] as O);
     } catch (err) {
       if (batch.length === 1 || aboutTheServer(err)) {
         for (const p of batch) p.fail(err);

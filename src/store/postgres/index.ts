@@ -79,7 +79,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   }
   // The write units of one turn of the event loop (many customers' turns ending together) in one statement,
   // hence one transaction: each unit's conversation and outbox rows are stored together or not at all.
-  const commits = batcher<{ customerId: string | undefined; state: string | null; outbox: unknown[][] }, void>(
+  const commits = batcher<
+    { customerId: string | undefined; state: string | null; outbox: unknown[][] },
+    void
+  >(
     async (units) => {
       const del: string[] = [];
       const up: [string[], string[]] = [[], []];

@@ -130,7 +130,11 @@ export function ordersRepo(db: Db): OrderRepo {
     },
     async list(query) {
       const { customerId, limit, ...rest } = query;
-      if (customerId !== undefined && limit !== undefined && Object.values(rest).every((v) => v === undefined))
+      if (
+        customerId !== undefined &&
+        limit !== undefined &&
+        Object.values(rest).every((v) => v === undefined)
+      )
         return latest({ customerId, limit });
       const params: unknown[] = [];
       const w = where(query, params);
