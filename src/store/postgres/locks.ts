@@ -40,6 +40,8 @@ interface Shared {
   dead: boolean;
   corked: boolean;
   unlock: (key: string) => Promise<unknown>;
+  /** Closes it (freeing every lock it holds); its holders see held() turn false. */
+  drop: (err?: Error) => void;
 }
 
 export function pgLocks(opts: LocksOptions): PgLocks {
@@ -74,21 +76,21 @@ export function pgLocks(opts: LocksOptions): PgLocks {
         await s.client.query({ ...UNLOCKS, values: [keys] });
         return keys;
       }),
+      // The locks won on it went with it; their holders' turns finish, the next lockers get a new one.
+      drop: (err) => {
+        if (s.dead) return;
+        s.dead = true;
+        if (shared === s) shared = undefined;
+        if (err) opts.onError?.(err);
+        void client.end().catch(() => {});
+      },
     };
-    // The locks won on it went with it; their holders' turns finish, the next lockers get a new one.
-    const drop = (err?: Error) => {
-      if (s.dead) return;
-      s.dead = true;
-      if (shared === s) shared = undefined;
-      if (err) opts.onError?.(err);
-      void client.end().catch(() => {});
-    };
-    client.on('error', drop);
-    client.on('end', () => drop());
+    client.on('error', s.drop);
+    client.on('end', () => s.drop());
     s.ready = client.connect().then(
       () => undefined,
       (err: Error) => {
-        drop(err);
+        s.drop(err);
         throw err;
       },
     );
@@ -113,10 +115,8 @@ export function pgLocks(opts: LocksOptions): PgLocks {
       return keys.map((_, i) => (r.rows[i]?.ok ? s : undefined));
     } catch (err) {
       // A session lock taken by a statement that then failed stays taken: only closing the connection
-      // surely frees it (its holders see held() turn false).
-      s.dead = true;
-      if (shared === s) shared = undefined;
-      void s.client.end().catch(() => {});
+      // surely frees it.
+      s.drop(err as Error);
       throw err;
     }
   });
