@@ -19,6 +19,10 @@ interface Row {
 }
 const toMsg = (r: Row): OutboxMessage => ({ ...r.body, seq: r.seq });
 
+/** Whether a row (`t` its alias, or '' for none) can be claimed at `now`: due, or its lease ran out. */
+const claimableAt = (now: string, t = '') =>
+  `((${t}state = 'pending' AND coalesce(${t}not_before, 0) <= ${now}) OR (${t}state = 'sending' AND coalesce(${t}lease_until, 0) <= ${now}))`;
+
 /** Rows for `INSERT_OUTBOX`'s arrays; serialises everything first, so one bad payload stores nothing. */
 export function outboxArrays(messages: OutboxInput[], at: number): unknown[][] {
   const cols: unknown[][] = [[], [], [], [], [], []];
@@ -121,9 +125,7 @@ function chatClaimBatcher(db: Db) {
            SELECT id FROM outbox WHERE chat = v.chat AND state IN ('pending', 'sending') ORDER BY seq LIMIT 1) h),
          locked AS (
            SELECT o.id, heads.owner, heads.lease_until FROM outbox o JOIN heads ON o.id = heads.id
-           WHERE (o.state = 'pending' AND coalesce(o.not_before, 0) <= heads.now)
-              OR (o.state = 'sending' AND coalesce(o.lease_until, 0) <= heads.now)
-           FOR UPDATE OF o SKIP LOCKED)
+           WHERE ${claimableAt('heads.now', 'o.')} FOR UPDATE OF o SKIP LOCKED)
          UPDATE outbox o SET state = 'sending', owner = locked.owner, lease_until = locked.lease_until,
            body = o.body || jsonb_build_object('state', 'sending', 'owner', locked.owner, 'leaseUntil', locked.lease_until)
          FROM locked WHERE o.id = locked.id
@@ -193,7 +195,7 @@ export function outboxRepo(db: Db): OutboxRepo {
       // One statement (one pipelined round trip, not a five-statement transaction on a pooled client).
       // The heads come from the statement's snapshot; FOR UPDATE re-checks each against its newest
       // version, so a head another instance settled or claimed meanwhile drops out, as before.
-      const claimable = `((state = 'pending' AND coalesce(not_before, 0) <= $1) OR (state = 'sending' AND coalesce(lease_until, 0) <= $1))`;
+      const claimable = claimableAt('$1');
       // Every chat's head; re-checked under its row lock.
       const heads = `SELECT id FROM (SELECT DISTINCT ON (chat) id, seq, state, not_before, lease_until FROM outbox
           WHERE state IN ('pending', 'sending') ORDER BY chat, seq) h
