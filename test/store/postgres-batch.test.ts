@@ -59,6 +59,8 @@ describe('batcher', () => {
   it('a lost connection or a timeout fails the whole batch, never run again', async () => {
     for (const error of [
       () => new Error('Connection terminated'),
+      // A socket's own error (node's code, not a SQLSTATE): the statement may have committed unanswered.
+      () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
       () => Object.assign(new Error('timeout'), { code: '57014' }),
     ]) {
       const r = recorder({ bad: () => true, error });

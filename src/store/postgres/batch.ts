@@ -22,10 +22,14 @@ interface Pending<I, O> {
   fail: (err: unknown) => void;
 }
 
-/** Server errors that say nothing about the items: connection, resources, timeout or cancel. */
+/**
+ * Errors that say nothing about the items: anything but a SQLSTATE (the client's own, or a socket's
+ * ECONNRESET: the statement may have committed unanswered), or a SQLSTATE of connection, resources,
+ * timeout or cancel, system or internal error.
+ */
 const aboutTheServer = (err: unknown): boolean => {
   const code = (err as { code?: unknown })?.code;
-  return typeof code !== 'string' || /^(08|53|57|58|XX)/.test(code);
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || /^(08|53|57|58|XX)/.test(code);
 };
 
 /**
