@@ -377,6 +377,18 @@ export interface WriteUnit {
   /** state null = delete the conversation. */
   conversation?: { customerId: string; state: unknown | null };
   outbox?: OutboxInput[];
+  /**
+   * The rows for `chat` are written already claimed by `owner` (as claim() would: state 'sending', lease
+   * until `leaseUntil`) when none of the chat's messages is unsent before them; else pending as usual.
+   * For a sender that will send them right after (the sandbox answering its own chat): one write per row
+   * fewer. Units at once claim as one after the other would (the later finds the earlier's rows).
+   */
+  claim?: { chat: string; owner: string; leaseUntil: number };
+}
+
+export interface CommitResult {
+  /** The unit's rows written claimed (WriteUnit.claim), in send order. */
+  claimed: OutboxMessage[];
 }
 
 export interface Store {
@@ -394,7 +406,7 @@ export interface Store {
   locks: LockRepo;
   outbox: OutboxRepo;
   /** Applies a conversation turn's writes atomically and durably. */
-  commit(unit: WriteUnit, at: number): Promise<void>;
+  commit(unit: WriteUnit, at: number): Promise<CommitResult>;
   /** Cheap liveness check for /readyz and /healthz (false when writes fail, e.g. a full disk). */
   ping(): Promise<boolean>;
   /** Flush pending writes and release files/connections. */

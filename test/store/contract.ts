@@ -1151,6 +1151,89 @@ export function runStoreContract(
         await store.commit({}, 800);
       });
 
+      it("writes a turn's rows claimed for its sender when nothing of the chat is unsent", async () => {
+        const claim = { chat: 'c1', owner: 'w1', leaseUntil: 60_500 };
+        const first = await store.commit(
+          {
+            conversation: { customerId: 'c1', state: { step: 'menu' } },
+            outbox: [text('t1', 'c1'), text('t2', 'c1'), text('o1', 'other')],
+            claim,
+          },
+          500,
+        );
+        // Only the claim's chat; both its rows, in send order, as claim() would hand them out.
+        expect(first.claimed.map((m) => [m.id, m.state, m.owner, m.leaseUntil])).toEqual([
+          ['t1', 'sending', 'w1', 60_500],
+          ['t2', 'sending', 'w1', 60_500],
+        ]);
+        expect(first.claimed[0]).toMatchObject({
+          chat: 'c1',
+          createdAt: 500,
+          attempts: 0,
+          payload: { text: 'hello t1' },
+        });
+        expect(await store.outbox.get('t2')).toMatchObject({
+          state: 'sending',
+          owner: 'w1',
+          leaseUntil: 60_500,
+        });
+        expect(await store.outbox.get('o1')).toMatchObject({ state: 'pending' });
+        expect(await store.outbox.depth()).toEqual({ pending: 1, sending: 2 });
+        // Another sender finds nothing of c1 to take while the lease runs, then the head once it ran out.
+        expect((await store.outbox.claim('w2', 1_000, 60_000, 10, 'c1')).map((m) => m.id)).toEqual([]);
+        expect((await store.outbox.claim('w2', 1_000, 60_000, 10)).map((m) => m.id)).toEqual(['o1']);
+        expect((await store.outbox.claim('w2', 60_500, 60_000, 10, 'c1')).map((m) => m.id)).toEqual(['t1']);
+        // The claimed row is marked sent by its owner like any claimed one.
+        expect(await store.outbox.markSent('t2', 'w1', { at: 1_100 })).toBe(true);
+
+        // The chat has unsent rows (t1, now w2's): the next turn's rows are pending, nothing claimed.
+        const second = await store.commit({ outbox: [text('t3', 'c1')], claim }, 1_200);
+        expect(second.claimed).toEqual([]);
+        expect(await store.outbox.get('t3')).toMatchObject({ state: 'pending' });
+        // Without a claim, nothing is claimed; a replayed id is not claimed again.
+        expect((await store.commit({ outbox: [text('n1', 'c9')] }, 1_300)).claimed).toEqual([]);
+        expect((await store.commit({ outbox: [text('t1', 'c1')], claim }, 1_400)).claimed).toEqual([]);
+        expect(await store.commit({}, 1_500)).toEqual({ claimed: [] });
+      });
+
+      it('turns at once claim as one after the other: the later finds the earlier unsent', async () => {
+        const claim = (chat: string) => ({ chat, owner: 'w1', leaseUntil: 61_000 });
+        const results = await Promise.all([
+          store.commit(
+            {
+              conversation: { customerId: 'A', state: { n: 1 } },
+              outbox: [text('a1', 'A')],
+              claim: claim('A'),
+            },
+            10,
+          ),
+          store.commit(
+            {
+              conversation: { customerId: 'B', state: { n: 1 } },
+              outbox: [text('b1', 'B')],
+              claim: claim('B'),
+            },
+            10,
+          ),
+          // A unit of another customer with a row for A's chat, then one claiming A's chat again.
+          store.commit({ conversation: { customerId: 'C', state: { n: 1 } }, outbox: [text('x1', 'A')] }, 10),
+          store.commit(
+            {
+              conversation: { customerId: 'D', state: { n: 1 } },
+              outbox: [text('a2', 'A')],
+              claim: claim('A'),
+            },
+            10,
+          ),
+        ]);
+        expect(results.map((r) => r.claimed.map((m) => m.id))).toEqual([['a1'], ['b1'], [], []]);
+        expect((await store.outbox.list({ chat: 'A', limit: 5 })).map((m) => `${m.id}:${m.state}`)).toEqual([
+          'a2:pending',
+          'x1:pending',
+          'a1:sending',
+        ]);
+      });
+
       it('all or nothing: a turn that cannot be stored leaves nothing behind', async () => {
         await store.conversations.save('c1', { step: 'before' });
         const cyclic: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 // The PostgreSQL store: every repo of the contract on one database, shared by any number of instances.
 import type { Logger } from '../../logger.js';
-import type { Store } from '../types.js';
+import type { CommitResult, OutboxMessage, Store, WriteUnit } from '../types.js';
 import { alertsRepo } from './alerts.js';
 import { broadcastsRepo } from './broadcasts.js';
 import { callbacksRepo } from './callbacks.js';
@@ -15,7 +15,7 @@ import { pgLocks } from './locks.js';
 import { migrate } from './migrate.js';
 import { ordersRepo } from './orders.js';
 import { createPipeline } from './pipeline.js';
-import { insertOutbox, outboxArrays, outboxRepo } from './outbox.js';
+import { insertOutboxClaiming, outboxArrays, outboxRepo } from './outbox.js';
 import { statusLookupsRepo } from './status-lookups.js';
 
 export interface PostgresStoreOptions {
@@ -80,14 +80,22 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   // The write units of one turn of the event loop (many customers' turns ending together) in one statement,
   // hence one transaction: each unit's conversation and outbox rows are stored together or not at all.
   const commits = batcher<
-    { customerId: string | undefined; state: string | null; outbox: unknown[][] },
-    void
+    {
+      customerId: string | undefined;
+      state: string | null;
+      outbox: unknown[][];
+      claim: WriteUnit['claim'];
+    },
+    CommitResult
   >(
     async (units) => {
       const del: string[] = [];
       const up: [string[], string[]] = [[], []];
-      const rows: unknown[][] = [[], [], [], [], [], []];
+      const rows: unknown[][] = [[], [], [], [], [], [], [], []];
       const ids = new Set<string>();
+      // A claim holds only if no earlier unit of the batch has rows for its chat (one after the other,
+      // the later would find the earlier's rows unsent).
+      const chatsSeen = new Set<string>();
       for (const u of units) {
         if (u.customerId !== undefined) {
           if (u.state === null) del.push(u.customerId);
@@ -96,23 +104,34 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
             up[1].push(u.state);
           }
         }
+        const claim = u.claim && !chatsSeen.has(u.claim.chat) ? u.claim : undefined;
         u.outbox[0]!.forEach((id, i) => {
           // An id twice would be inserted once one after the other: the first stays.
           if (ids.has(id as string)) return;
           ids.add(id as string);
-          for (let c = 0; c < rows.length; c++) rows[c]!.push(u.outbox[c]![i]);
+          for (let c = 0; c < 6; c++) rows[c]!.push(u.outbox[c]![i]);
+          const mine = claim && u.outbox[1]![i] === claim.chat;
+          rows[6]!.push(mine ? claim.owner : null);
+          rows[7]!.push(mine ? claim.leaseUntil : null);
         });
+        for (const chat of u.outbox[1]!) chatsSeen.add(chat as string);
       }
-      await db.q(
+      const claimed = await db.q<{ id: string; seq: number; body: Omit<OutboxMessage, 'seq'> }>(
         `WITH del AS (DELETE FROM conversations WHERE customer_id = ANY($1::text[])),
          up AS (INSERT INTO conversations (customer_id, state)
            SELECT customer_id, state::jsonb FROM unnest($2::text[], $3::text[]) AS t(customer_id, state)
            ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
-         ob AS (${insertOutbox(4)})
-         SELECT 1`,
+         ob AS (${insertOutboxClaiming(4)})
+         SELECT id, seq, body FROM ob WHERE state = 'sending' ORDER BY seq`,
         [del, ...up, ...rows],
       );
-      return units.map(() => undefined);
+      const byId = new Map(claimed.map((r) => [r.id, { ...r.body, seq: r.seq }]));
+      return units.map((u) => ({
+        claimed: u.outbox[0]!.flatMap((id) => {
+          const m = byId.get(id as string);
+          return m ? [m] : [];
+        }),
+      }));
     },
     // One conversation row once per statement (an upsert touches a row once).
     { key: (u) => u.customerId },
@@ -134,10 +153,15 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     outbox: outboxRepo(db),
     async commit(unit, at) {
       const conv = unit.conversation;
-      if (!conv && !unit.outbox?.length) return;
+      if (!conv && !unit.outbox?.length) return { claimed: [] };
       // Serialised here, so that a unit that cannot be stored fails alone, before any batch.
       const state = conv && conv.state !== null && conv.state !== undefined ? json(conv.state) : null;
-      await commits({ customerId: conv?.customerId, state, outbox: outboxArrays(unit.outbox ?? [], at) });
+      return commits({
+        customerId: conv?.customerId,
+        state,
+        outbox: outboxArrays(unit.outbox ?? [], at),
+        claim: unit.claim,
+      });
     },
     async ping() {
       if (closed) return false;

@@ -49,6 +49,25 @@ export const insertOutbox = (n: number) =>
      WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, i)
    ORDER BY i ON CONFLICT (id) DO NOTHING`;
 
+/**
+ * insertOutbox with two more arrays ($n+6 owner, $n+7 lease until; null = not claiming): a row with an
+ * owner is written claimed (as claim() would) when its chat has no unsent row, as of the statement's
+ * snapshot. Returns the rows written claimed.
+ */
+export const insertOutboxClaiming = (n: number) =>
+  `INSERT INTO outbox (id, chat, state, not_before, order_id, broadcast_id, owner, lease_until, body)
+   SELECT id, chat, CASE WHEN c.free THEN 'sending' ELSE 'pending' END, not_before, order_id, broadcast_id,
+     CASE WHEN c.free THEN owner END, CASE WHEN c.free THEN lease_until END,
+     body::jsonb || CASE WHEN c.free
+       THEN jsonb_build_object('state', 'sending', 'owner', owner, 'leaseUntil', lease_until) ELSE '{}'::jsonb END
+   FROM unnest($${n}::text[], $${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[],
+       $${n + 6}::text[], $${n + 7}::bigint[])
+     WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, owner, lease_until, i)
+   CROSS JOIN LATERAL (SELECT t.owner IS NOT NULL AND NOT EXISTS (
+     SELECT 1 FROM outbox x WHERE x.chat = t.chat AND x.state IN ('pending', 'sending')) AS free) c
+   ORDER BY i ON CONFLICT (id) DO NOTHING
+   RETURNING id, seq, state, body`;
+
 function write(c: Queryable, m: OutboxMessage): Promise<unknown> {
   const { seq: _seq, ...body } = m;
   const finished = m.state === 'sent' || m.state === 'failed';

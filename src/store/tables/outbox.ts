@@ -2,7 +2,14 @@
 // unfinished messages in seq order, WhatsApp id, order, broadcast). Claiming looks at each chat's head
 // only, so its cost follows the chats with work waiting, not the history. Finished messages sit in a heap
 // by doneAt, so retention deletes the oldest without a scan; the listing indexes drop them lazily.
-import type { DeliveryStatus, OutboxInput, OutboxMessage, OutboxRepo, OutboxState } from '../types.js';
+import type {
+  DeliveryStatus,
+  OutboxInput,
+  OutboxMessage,
+  OutboxRepo,
+  OutboxState,
+  WriteUnit,
+} from '../types.js';
 import type { Tables, Tx } from './engine.js';
 import { MinHeap } from './min-heap.js';
 import { SeqList } from './seq-list.js';
@@ -68,7 +75,8 @@ function dropFrom(m: Map<string, SeqList>, key: string, isLive: (seq: number) =>
 export interface OutboxTables {
   repo: OutboxRepo;
   /** Inside a write: enqueues as part of a larger unit (a conversation turn). */
-  enqueueIn(tx: Tx, messages: OutboxInput[], at: number): void;
+  /** Rows written claimed (WriteUnit.claim) are returned, in send order. */
+  enqueueIn(tx: Tx, messages: OutboxInput[], at: number, claim?: WriteUnit['claim']): OutboxMessage[];
 }
 
 export function outboxTables(db: Tables, opts: { keepSentText: boolean }): OutboxTables {
@@ -168,12 +176,33 @@ export function outboxTables(db: Tables, opts: { keepSentText: boolean }): Outbo
       return true;
     });
 
-  const enqueueIn = (tx: Tx, messages: OutboxInput[], at: number): void => {
+  const enqueueIn = (
+    tx: Tx,
+    messages: OutboxInput[],
+    at: number,
+    claim?: WriteUnit['claim'],
+  ): OutboxMessage[] => {
+    // Judged before any of the unit's rows is written: nothing of the chat is unsent.
+    const claiming = claim && !openByChat.get(claim.chat)?.length ? claim : undefined;
+    const claimed: OutboxMessage[] = [];
     for (const input of messages) {
       if (tx.get(OUTBOX, input.id) !== undefined) continue;
-      const msg: OutboxMessage = { ...input, seq: nextSeq++, createdAt: at, state: 'pending', attempts: 0 };
+      const msg: OutboxMessage =
+        claiming && input.chat === claiming.chat
+          ? {
+              ...input,
+              seq: nextSeq++,
+              createdAt: at,
+              state: 'sending',
+              attempts: 0,
+              owner: claiming.owner,
+              leaseUntil: claiming.leaseUntil,
+            }
+          : { ...input, seq: nextSeq++, createdAt: at, state: 'pending', attempts: 0 };
       tx.put(OUTBOX, input.id, msg);
+      if (msg.state === 'sending') claimed.push(JSON.parse(tx.get(OUTBOX, input.id)!) as OutboxMessage);
     }
+    return claimed;
   };
 
   const repo: OutboxRepo = {

@@ -45,10 +45,11 @@ export function buildTablesStore(db: Tables, opts: TablesStoreOptions): Store {
     locks: localLocks(),
     outbox: outbox.repo,
     async commit(unit: WriteUnit, at: number) {
-      await db.write((tx) => {
+      const claimed = await db.write((tx) => {
         if (unit.conversation) saveConversation(tx, unit.conversation.customerId, unit.conversation.state);
-        if (unit.outbox?.length) outbox.enqueueIn(tx, unit.outbox, at);
+        return unit.outbox?.length ? outbox.enqueueIn(tx, unit.outbox, at, unit.claim) : [];
       });
+      return { claimed };
     },
     ping: opts.ping,
     close: opts.close,
