@@ -180,8 +180,14 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     const commit = async (conv: Conversation) => {
       // Before anything is written (and before an order is placed: its commit comes first).
       if (!held()) throw new Error('customer lock lost: the turn writes nothing more');
-      await store.commit({ conversation: { customerId: customer.id, state: conv }, outbox: replies }, now());
-      if (replies.length) outbox.kick([customer.id]);
+      // Rows this process sends right after the turn (the sandbox) are written claimed for it.
+      const claim = replies.length ? outbox.claimFor?.(customer.id) : undefined;
+      const { claimed } = await store.commit(
+        { conversation: { customerId: customer.id, state: conv }, outbox: replies, ...(claim ? { claim } : {}) },
+        now(),
+      );
+      if (claimed.length) outbox.adopt?.(claimed);
+      if (replies.length > claimed.length) outbox.kick([customer.id]);
       replies = [];
     };
     try {

@@ -11,7 +11,7 @@
 // the window is closed: a message the channel accepted is never sent again, even when markSent fails
 // (the WhatsApp id is kept and markSent retried), and a row that already has a waMessageId is only marked.
 import type { Logger } from '../logger.js';
-import type { OutboxMessage, OutboxPayload, OutboxRepo } from '../store/types.js';
+import type { OutboxMessage, OutboxPayload, OutboxRepo, WriteUnit } from '../store/types.js';
 import { ChannelNotReadyError, classifySendError, errorText, type SendErrorKind } from './errors.js';
 import type { Pacer } from './pacer.js';
 
@@ -66,6 +66,13 @@ export interface Drainer {
    */
   holdChat(chat: string): () => void;
   /**
+   * For a held chat (its turn's flush comes right after the commit): the claim its rows can be written
+   * with (WriteUnit.claim), so that the flush sends them without claiming them first. Else undefined.
+   */
+  claimFor(chat: string): WriteUnit['claim'] | undefined;
+  /** Rows a commit wrote claimed for this drainer (claimFor): the chat's flush sends them first. */
+  adopt(messages: readonly OutboxMessage[]): void;
+  /**
    * Sends this chat's waiting messages now; true when none is left (false at the deadline). `idle`
    * replaces the check that none is left (a caller that also wants what it read).
    */
@@ -103,6 +110,8 @@ export function createDrainer(deps: DrainerDeps): Drainer {
   const accepted = new Map<string, string | undefined>();
   /** Chats a turn will flush itself; `skipped`: a kick for it was let go since the flush last looked. */
   const held = new Map<string, { n: number; skipped: boolean }>();
+  /** Rows written claimed for this drainer (adopt), per chat in seq order: sent by the chat's flush. */
+  const adopted = new Map<string, OutboxMessage[]>();
   let errorsInRow = 0;
   let overlimitStreak = 0;
   let lock: Promise<unknown> = Promise.resolve();
@@ -249,6 +258,26 @@ export function createDrainer(deps: DrainerDeps): Drainer {
     }
   }
 
+  /** The chat's next row written claimed for us, taken (so that only one flush sends it). */
+  function takeAdopted(chat: string): OutboxMessage | undefined {
+    const list = adopted.get(chat);
+    const m = list?.shift();
+    if (list && list.length === 0) adopted.delete(chat);
+    return m;
+  }
+
+  /** Rows adopted for a chat no flush will send any more (its turn ended without one): sent now, in order. */
+  async function sendAdopted(chat: string): Promise<void> {
+    for (let m = takeAdopted(chat); m; m = takeAdopted(chat)) {
+      try {
+        await sendOne(m);
+      } catch (err) {
+        // The claim runs out and the row is taken again: nothing lost.
+        log?.error({ outboxId: m.id, err: errorText(err) }, 'outbox: sending an adopted message failed');
+      }
+    }
+  }
+
   /**
    * No rate (sandbox): this chat's messages are claimed and sent here, one after the other in seq order,
    * beside the loop rather than queued behind its batches (the turn waiting for its replies costs one
@@ -269,7 +298,8 @@ export function createDrainer(deps: DrainerDeps): Drainer {
         await wait(d);
         continue;
       }
-      const [m] = await outbox.claim(owner, now(), leaseMs, 1, chat);
+      // The turn's own rows, written claimed for us, need no claim of their own.
+      const m = takeAdopted(chat) ?? (await outbox.claim(owner, now(), leaseMs, 1, chat))[0];
       if (m) await sendOne(m);
       const h = held.get(chat);
       if (h) h.skipped = false;
@@ -315,7 +345,20 @@ export function createDrainer(deps: DrainerDeps): Drainer {
         held.delete(chat);
         // Enqueued after the flush last looked (a message from another flow): the loop takes it now.
         if (h.skipped) wakeAll();
+        if (adopted.has(chat)) void sendAdopted(chat);
       };
+    },
+    claimFor(chat) {
+      if (!pacer.unrated || !held.has(chat) || stopped) return undefined;
+      return { chat, owner, leaseUntil: now() + leaseMs };
+    },
+    adopt(messages) {
+      for (const m of messages) {
+        const list = adopted.get(m.chat) ?? [];
+        list.push(m);
+        list.sort((a, b) => a.seq - b.seq);
+        adopted.set(m.chat, list);
+      }
     },
     flushChat(chat, deadlineMs = 10_000, isIdle) {
       const idle =

@@ -28,7 +28,12 @@ export function createOutboxPipeline(deps: { store: Store; logger: Logger }) {
   const log = deps.logger;
   let drainer: Drainer | undefined;
   let attached: OutboxAttachment | undefined;
-  const outbox: Outbox = createOutbox({ store: deps.store, kick: (chats) => drainer?.kick(chats) });
+  const outbox: Outbox = createOutbox({
+    store: deps.store,
+    kick: (chats) => drainer?.kick(chats),
+    claimFor: (chat) => drainer?.claimFor(chat),
+    adopt: (messages) => drainer?.adopt(messages),
+  });
   const delivery = createDeliveryTracker({
     outbox: deps.store.outbox,
     onError: async (m, error) => {

@@ -293,6 +293,58 @@ describe('outbox drainer', () => {
     expect(t.ch.texts()).toEqual(['a1', 'a2', 'b1']);
   });
 
+  it("a held chat's turn writes its rows claimed; its flush sends them without claiming, in order", async () => {
+    const t = setup({ pollMs: 60_000 });
+    t.start();
+    await t.clock.advance(100);
+    expect(t.drainer.claimFor(A)).toBeUndefined(); // nobody will flush A right after
+    const release = t.drainer.holdChat(A);
+    const claim = t.drainer.claimFor(A)!;
+    expect(claim).toMatchObject({ chat: A, owner: 'p1', leaseUntil: t.clock.now() + 60_000 });
+    const { claimed } = await t.store.commit({ outbox: [msg('a1', A), msg('a2', A)], claim }, t.clock.now());
+    t.drainer.adopt(claimed);
+    // Another instance's drainer cannot take them meanwhile.
+    const other = t.make('p2');
+    expect(await other.drainOnce()).toBe(0);
+    let claims = 0;
+    const claimOf = t.store.outbox.claim.bind(t.store.outbox);
+    t.store.outbox.claim = (...a) => {
+      claims++;
+      return claimOf(...a);
+    };
+    expect(await t.drainer.flushChat(A, 5_000)).toBe(true);
+    expect(t.ch.texts()).toEqual(['a1', 'a2']);
+    expect(claims).toBe(0);
+    expect((await t.store.outbox.get('a2'))?.state).toBe('sent');
+    release();
+    // Released: no claim for A any more.
+    expect(t.drainer.claimFor(A)).toBeUndefined();
+  });
+
+  it('rows written claimed for a turn that ends without its flush are sent when it lets go', async () => {
+    const t = setup({ pollMs: 60_000 });
+    t.start();
+    await t.clock.advance(100);
+    const release = t.drainer.holdChat(A);
+    const { claimed } = await t.store.commit(
+      { outbox: [msg('a1', A)], claim: t.drainer.claimFor(A)! },
+      t.clock.now(),
+    );
+    t.drainer.adopt(claimed);
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual([]);
+    release();
+    await t.clock.settle();
+    expect(t.ch.texts()).toEqual(['a1']);
+    expect((await t.store.outbox.get('a1'))?.state).toBe('sent');
+  });
+
+  it('with a rate (WhatsApp), no claim is given: the rows stay for the loop', async () => {
+    const t = setup({ pollMs: 60_000, perMinute: 600 });
+    t.drainer.holdChat(A);
+    expect(t.drainer.claimFor(A)).toBeUndefined();
+  });
+
   it('with a rate, holding a chat changes nothing: its kick wakes the loop', async () => {
     const t = setup({ pollMs: 60_000, perMinute: 600 });
     t.start();
