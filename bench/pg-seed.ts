@@ -1,5 +1,6 @@
 // Settled orders for bench:pg's callback workload: each one's collect operation succeeded, so a callback
 // for it is a duplicate the bot acknowledges and ignores.
+import pg from 'pg';
 import type { Order } from '../src/orders/types.js';
 import type { Store } from '../src/store/types.js';
 import { buildCallbackBody } from '../test/helpers/intech-signer.js';
@@ -74,4 +75,39 @@ export async function seedSettledOrders(store: Store, n: number) {
     );
   }
   return bodies;
+}
+
+/**
+ * A database with a past, as a running install has: `n` earlier customers, each with a conversation, a
+ * dedupe key and a sent reply, then VACUUM ANALYZE. PostgreSQL plans a prepared statement once per
+ * connection from the statistics of the moment; on empty, never-analyzed tables it plans for empty tables
+ * (a sequential scan looks cheapest) and keeps that plan while the tables grow during the run.
+ */
+export async function seedHistory(url: string, n: number): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const at = Date.now() - 86_400_000;
+    await c.query(
+      `WITH g AS (SELECT i, '+22178' || lpad(i::text, 7, '0') AS id FROM generate_series(1, $1::int) i),
+       cu AS (INSERT INTO customers (id, version, subscribed, body)
+         SELECT id, 1, true, jsonb_build_object('id', id, 'version', 1, 'phone', id, 'lang', 'fr',
+           'subscribed', true, 'paused', false, 'beneficiaries', '[]'::jsonb, 'firstSeenAt', $2::bigint,
+           'lastSeenAt', $2::bigint) FROM g),
+       co AS (INSERT INTO conversations (customer_id, state)
+         SELECT id, '{"step":"idle"}'::jsonb FROM g),
+       de AS (INSERT INTO dedupe (key, expires_at) SELECT 'conv:' || id || ':past', $2::bigint + 172800000 FROM g)
+       INSERT INTO outbox (id, chat, state, wa_message_id, body, done_at)
+       SELECT 'reply:' || id || ':past:0', id, 'sent', 'past-' || i,
+         jsonb_build_object('id', 'reply:' || id || ':past:0', 'chat', id, 'kind', 'reply',
+           'payload', jsonb_build_object('type', 'text', 'text', 'Bienvenue'), 'createdAt', $2::bigint,
+           'state', 'sent', 'attempts', 0, 'sentAt', $2::bigint, 'doneAt', $2::bigint,
+           'waMessageId', 'past-' || i), $2::bigint
+       FROM g`,
+      [n, at],
+    );
+    await c.query('VACUUM ANALYZE');
+  } finally {
+    await c.end();
+  }
 }

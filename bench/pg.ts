@@ -2,7 +2,8 @@
 // connections on loopback: (1) sandbox chat turns, a new customer per request; (2) Intech callbacks, every
 // copy a correctly signed (sha256Hash + HMAC) duplicate of one the bot already processed. The bot runs as
 // `npm start` runs it (the compiled build). PostgreSQL is
-// DATABASE_URL (a throwaway database is created on it) or, when unset, an embedded server.
+// DATABASE_URL (a throwaway database is created on it) or, when unset, an embedded server. The database
+// starts with a past (BENCH_HISTORY earlier customers, analyzed), as a running install's does.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,13 +14,15 @@ import { type buildCallbackBody, type SignedCallback, signCallback } from '../te
 import { startEmbeddedPostgres } from '../test/setup/postgres.js';
 import { cpuMs, postmasterPid, treeCpuMs } from './cpu.js';
 import { drive, type Load, type Request } from './load.js';
-import { seedSettledOrders } from './pg-seed.js';
+import { seedHistory, seedSettledOrders } from './pg-seed.js';
 import { buildNpmStartArgs, startProcess, stopProcess } from './processes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = 2;
 const ROUNDS = 3;
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 500);
+/** Earlier customers in the database before the run (BENCH_HISTORY=0: an empty database). */
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 20_000);
 const API_KEY = 'bench-api-key';
 const HMAC_SECRET = 'bench-hmac-secret-0123456789';
 const root = join(import.meta.dirname, '..');
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
     const store = await openPostgresStore({ url: db.url });
     const bodies = await seedSettledOrders(store, ORDERS);
     await store.close();
+    if (HISTORY > 0) await seedHistory(db.url, HISTORY);
 
     const postmaster = embedded ? await postmasterPid(embedded.dataDir) : undefined;
     const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   console.log(
-    `STORE=postgres vs bare express: 32 connections, ${ROUNDS} alternating rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each after ${WARMUP_SECONDS} s warm-up; chat = new customer per request, callbacks = signed duplicates of ${ORDERS} processed ones`,
+    `STORE=postgres vs bare express: 32 connections, ${ROUNDS} alternating rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each after ${WARMUP_SECONDS} s warm-up; chat = new customer per request, callbacks = signed duplicates of ${ORDERS} processed ones; ${HISTORY ? `database with ${HISTORY} earlier customers (conversation, sent reply), analyzed` : 'empty database'}`,
   );
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows)
