@@ -183,7 +183,11 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       // Rows this process sends right after the turn (the sandbox) are written claimed for it.
       const claim = replies.length ? outbox.claimFor?.(customer.id) : undefined;
       const { claimed } = await store.commit(
-        { conversation: { customerId: customer.id, state: conv }, outbox: replies, ...(claim ? { claim } : {}) },
+        {
+          conversation: { customerId: customer.id, state: conv },
+          outbox: replies,
+          ...(claim ? { claim } : {}),
+        },
         now(),
       );
       if (claimed.length) outbox.adopt?.(claimed);
