@@ -15,7 +15,7 @@ import { pgLocks } from './locks.js';
 import { migrate } from './migrate.js';
 import { ordersRepo } from './orders.js';
 import { createPipeline } from './pipeline.js';
-import { insertOutboxClaiming, outboxArrays, outboxRepo } from './outbox.js';
+import { insertOutbox, outboxArrays, outboxRepo } from './outbox.js';
 import { statusLookupsRepo } from './status-lookups.js';
 
 export interface PostgresStoreOptions {
@@ -109,7 +109,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
           // An id twice would be inserted once one after the other: the first stays.
           if (ids.has(id as string)) return;
           ids.add(id as string);
-          for (let c = 0; c < 6; c++) rows[c]!.push(u.outbox[c]![i]);
+          for (let c = 0; c < u.outbox.length; c++) rows[c]!.push(u.outbox[c]![i]);
           const mine = claim && u.outbox[1]![i] === claim.chat;
           rows[6]!.push(mine ? claim.owner : null);
           rows[7]!.push(mine ? claim.leaseUntil : null);
@@ -121,7 +121,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
          up AS (INSERT INTO conversations (customer_id, state)
            SELECT customer_id, state::jsonb FROM unnest($2::text[], $3::text[]) AS t(customer_id, state)
            ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
-         ob AS (${insertOutboxClaiming(4)})
+         ob AS (${insertOutbox(4)})
          SELECT id, seq, body FROM ob WHERE state = 'sending' ORDER BY seq`,
         [del, ...up, ...rows],
       );

@@ -39,22 +39,12 @@ export function outboxArrays(messages: OutboxInput[], at: number): unknown[][] {
 }
 
 /**
- * One statement for any number of messages ($n … $n+5: the arrays of outboxArrays). Rows are inserted in
- * array order (ordinality), so their seq keeps the order they were given in.
+ * One statement for any number of messages ($n … $n+5: the arrays of outboxArrays; $n+6 owner and $n+7
+ * lease until, null = not claiming). Rows are inserted in array order (ordinality), so their seq keeps the
+ * order they were given in. A row with an owner is written claimed (as claim() would) when its chat has no
+ * unsent row, as of the statement's snapshot. Returns the rows inserted.
  */
 export const insertOutbox = (n: number) =>
-  `INSERT INTO outbox (id, chat, state, not_before, order_id, broadcast_id, body)
-   SELECT id, chat, 'pending', not_before, order_id, broadcast_id, body::jsonb
-   FROM unnest($${n}::text[], $${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[])
-     WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, i)
-   ORDER BY i ON CONFLICT (id) DO NOTHING`;
-
-/**
- * insertOutbox with two more arrays ($n+6 owner, $n+7 lease until; null = not claiming): a row with an
- * owner is written claimed (as claim() would) when its chat has no unsent row, as of the statement's
- * snapshot. Returns the rows written claimed.
- */
-export const insertOutboxClaiming = (n: number) =>
   `INSERT INTO outbox (id, chat, state, not_before, order_id, broadcast_id, owner, lease_until, body)
    SELECT id, chat, CASE WHEN c.free THEN 'sending' ELSE 'pending' END, not_before, order_id, broadcast_id,
      CASE WHEN c.free THEN owner END, CASE WHEN c.free THEN lease_until END,
@@ -214,7 +204,9 @@ export function outboxRepo(db: Db): OutboxRepo {
   return {
     async enqueue(messages, at) {
       if (!messages.length) return;
-      await db.q(insertOutbox(1), outboxArrays(messages, at));
+      const cols = outboxArrays(messages, at);
+      const unclaimed = cols[0]!.map(() => null);
+      await db.q(insertOutbox(1), [...cols, unclaimed, unclaimed]);
     },
     async claim(owner, now, leaseMs, limit, chat) {
       if (chat !== undefined) {

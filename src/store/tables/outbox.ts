@@ -187,18 +187,9 @@ export function outboxTables(db: Tables, opts: { keepSentText: boolean }): Outbo
     const claimed: OutboxMessage[] = [];
     for (const input of messages) {
       if (tx.get(OUTBOX, input.id) !== undefined) continue;
-      const msg: OutboxMessage =
-        claiming && input.chat === claiming.chat
-          ? {
-              ...input,
-              seq: nextSeq++,
-              createdAt: at,
-              state: 'sending',
-              attempts: 0,
-              owner: claiming.owner,
-              leaseUntil: claiming.leaseUntil,
-            }
-          : { ...input, seq: nextSeq++, createdAt: at, state: 'pending', attempts: 0 };
+      const msg: OutboxMessage = { ...input, seq: nextSeq++, createdAt: at, state: 'pending', attempts: 0 };
+      if (claiming && input.chat === claiming.chat)
+        Object.assign(msg, { state: 'sending', owner: claiming.owner, leaseUntil: claiming.leaseUntil });
       tx.put(OUTBOX, input.id, msg);
       if (msg.state === 'sending') claimed.push(JSON.parse(tx.get(OUTBOX, input.id)!) as OutboxMessage);
     }
