@@ -117,7 +117,7 @@ export async function startBot(
           // Several instances on one database: another instance's drainer may send this turn's replies.
           ...(store.kind === 'postgres'
             ? {
-                flushSentSince: flushSentSince(store.outbox, (chat, idle) => pipeline.flushChat(chat, idle)),
+                flushSentSince: flushSentSince(pipeline.flushChat),
               }
             : {}),
         })

@@ -25,6 +25,7 @@ const WRITES = new Set([
   'enqueue',
   'claim',
   'markSent',
+  'markSentThenList',
   'retry',
   'markFailed',
   'setDelivery',
@@ -166,15 +167,25 @@ export function instrumentStore(
 
   const repos: Record<string, object> = {};
   const outboxExtra = (outbox: Record<string, unknown>) => {
+    type Counted = 'markSent' | 'markSentThenList' | 'retry' | 'markFailed';
     const count =
-      (method: 'markSent' | 'retry' | 'markFailed', result: 'sent' | 'retry' | 'failed') =>
+      (
+        method: Counted,
+        result: 'sent' | 'retry' | 'failed',
+        wrote: (r: unknown) => boolean = (r) => r === true,
+      ) =>
       async (...a: unknown[]) => {
-        const wrote = await (outbox[method] as (...x: unknown[]) => Promise<boolean>).apply(outbox, a);
-        if (wrote) metrics.outboxSend(result);
-        return wrote;
+        const r = await (outbox[method] as (...x: unknown[]) => Promise<unknown>).apply(outbox, a);
+        if (wrote(r)) metrics.outboxSend(result);
+        return r;
       };
     return {
       markSent: wrapCall('outbox', 'markSent', count('markSent', 'sent')),
+      markSentThenList: wrapCall(
+        'outbox',
+        'markSentThenList',
+        count('markSentThenList', 'sent', (r) => (r as { marked: boolean }).marked),
+      ),
       retry: wrapCall('outbox', 'retry', count('retry', 'retry')),
       markFailed: wrapCall('outbox', 'markFailed', count('markFailed', 'failed')),
     };

@@ -11,7 +11,7 @@
 // the window is closed: a message the channel accepted is never sent again, even when markSent fails
 // (the WhatsApp id is kept and markSent retried), and a row that already has a waMessageId is only marked.
 import type { Logger } from '../logger.js';
-import type { OutboxMessage, OutboxPayload, OutboxRepo, WriteUnit } from '../store/types.js';
+import type { OutboxMessage, OutboxPayload, OutboxRepo, OutboxState, WriteUnit } from '../store/types.js';
 import { ChannelNotReadyError, classifySendError, errorText, type SendErrorKind } from './errors.js';
 import type { Pacer } from './pacer.js';
 
@@ -20,6 +20,23 @@ export interface SendTarget {
   deliver(chat: string, payload: OutboxPayload, outboxId?: string): Promise<{ waMessageId?: string }>;
   canSend(): boolean;
 }
+
+/**
+ * How a flush knows its chat is done: the chat's newest `limit` rows in `states`, read after each send
+ * (with the sent mark when the store can), then `done` of them.
+ */
+export interface ChatCheck {
+  states: OutboxState[];
+  limit: number;
+  done: (rows: OutboxMessage[]) => boolean;
+}
+
+/** The default check: nothing of the chat unsent. */
+const NOTHING_LEFT: ChatCheck = {
+  states: ['pending', 'sending'],
+  limit: 1,
+  done: (rows) => rows.length === 0,
+};
 
 export interface DrainerDeps {
   outbox: OutboxRepo;
@@ -73,10 +90,10 @@ export interface Drainer {
   /** Rows a commit wrote claimed for this drainer (claimFor): the chat's flush sends them first. */
   adopt(messages: readonly OutboxMessage[]): void;
   /**
-   * Sends this chat's waiting messages now; true when none is left (false at the deadline). `idle`
-   * replaces the check that none is left (a caller that also wants what it read).
+   * Sends this chat's waiting messages now; true when `check` says the chat is done (default: none is
+   * left), false at the deadline. A caller that also wants what it read gives its own check.
    */
-  flushChat(chat: string, deadlineMs?: number, idle?: () => Promise<boolean>): Promise<boolean>;
+  flushChat(chat: string, deadlineMs?: number, check?: ChatCheck): Promise<boolean>;
   /** Sends what is waiting, at the rate, until nothing is left or the deadline (graceful stop). */
   flush(deadlineMs: number): Promise<boolean>;
   /** One claim-and-send round (tests); returns how many messages were handled. */
@@ -169,18 +186,31 @@ export function createDrainer(deps: DrainerDeps): Drainer {
     }
   }
 
-  async function markSent(m: OutboxMessage, waMessageId: string | undefined): Promise<void> {
+  /** With `check`: the chat read back in the same call, for the flush's check (undefined if it failed). */
+  async function markSent(
+    m: OutboxMessage,
+    waMessageId: string | undefined,
+    check?: ChatCheck,
+  ): Promise<OutboxMessage[] | undefined> {
+    const result = { ...(waMessageId ? { waMessageId } : {}), at: now() };
     try {
-      await outbox.markSent(m.id, owner, { ...(waMessageId ? { waMessageId } : {}), at: now() });
+      let rows: OutboxMessage[] | undefined;
+      if (check) {
+        const view = { chat: m.chat, states: check.states, limit: check.limit };
+        rows = (await outbox.markSentThenList(m.id, owner, result, view)).rows;
+      } else await outbox.markSent(m.id, owner, result);
       accepted.delete(m.id);
+      return rows;
     } catch (err) {
       // Sent but not recorded: keep the id, the next claim of this row only records it.
       log?.error({ outboxId: m.id, err: errorText(err) }, 'outbox: markSent failed after a send');
+      return undefined;
     }
   }
 
-  async function sendOne(m: OutboxMessage): Promise<void> {
-    if (m.waMessageId || accepted.has(m.id)) return markSent(m, m.waMessageId ?? accepted.get(m.id));
+  /** Returns the chat read back with the mark when `check` is given and the row was sent. */
+  async function sendOne(m: OutboxMessage, check?: ChatCheck): Promise<OutboxMessage[] | undefined> {
+    if (m.waMessageId || accepted.has(m.id)) return markSent(m, m.waMessageId ?? accepted.get(m.id), check);
     let result: { waMessageId?: string };
     try {
       if (!channel.canSend()) throw new ChannelNotReadyError('not connected');
@@ -203,12 +233,12 @@ export function createDrainer(deps: DrainerDeps): Drainer {
         // The claim expires and the row is taken again: nothing lost.
         log?.error({ outboxId: m.id, err: errorText(storeErr) }, 'outbox: recording a send error failed');
       }
-      return;
+      return undefined;
     }
     errorsInRow = 0;
     overlimitStreak = 0;
     accepted.set(m.id, result.waMessageId);
-    await markSent(m, result.waMessageId);
+    return markSent(m, result.waMessageId, check);
   }
 
   /** Claims what the rate allows now and sends it. */
@@ -216,7 +246,7 @@ export function createDrainer(deps: DrainerDeps): Drainer {
     return locked(async () => {
       if (pacer.delay() > 0 || !channel.canSend()) return 0;
       const batch = await outbox.claim(owner, now(), leaseMs, pacer.batch);
-      await Promise.all(batch.map(sendOne));
+      await Promise.all(batch.map((m) => sendOne(m)));
       if (batch.length) wakeAll(); // flushes waiting on progress
       return batch.length;
     });
@@ -284,12 +314,10 @@ export function createDrainer(deps: DrainerDeps): Drainer {
    * chat's work, not everyone's). Another sender holding this chat's head (the loop, another instance) is
    * waited for.
    */
-  async function flushOwnChat(
-    chat: string,
-    idle: () => Promise<boolean>,
-    deadlineMs: number,
-  ): Promise<boolean> {
+  async function flushOwnChat(chat: string, check: ChatCheck, deadlineMs: number): Promise<boolean> {
     const until = now() + deadlineMs;
+    const idle = async (read?: OutboxMessage[]) =>
+      check.done(read ?? (await outbox.list({ chat, states: check.states, limit: check.limit })));
     for (;;) {
       if (!channel.canSend()) return idle();
       const d = pacer.delay(); // a pause after a run of errors holds these too
@@ -300,10 +328,11 @@ export function createDrainer(deps: DrainerDeps): Drainer {
       }
       // The turn's own rows, written claimed for us, need no claim of their own.
       const m = takeAdopted(chat) ?? (await outbox.claim(owner, now(), leaseMs, 1, chat))[0];
-      if (m) await sendOne(m);
+      // The chat read back with the sent mark: one call fewer per reply.
+      const read = m ? await sendOne(m, check) : undefined;
       const h = held.get(chat);
       if (h) h.skipped = false;
-      if (await idle()) return true;
+      if (await idle(read)) return true;
       if (m) continue; // the next reply of this turn
       const left = until - now();
       if (left <= 0) return false;
@@ -360,12 +389,12 @@ export function createDrainer(deps: DrainerDeps): Drainer {
         adopted.set(m.chat, list);
       }
     },
-    flushChat(chat, deadlineMs = 10_000, isIdle) {
-      const idle =
-        isIdle ??
-        (async () => (await outbox.list({ chat, states: ['pending', 'sending'], limit: 1 })).length === 0);
-      if (!pacer.unrated) return flushUntil(idle, deadlineMs);
-      return flushOwnChat(chat, idle, deadlineMs);
+    flushChat(chat, deadlineMs = 10_000, check = NOTHING_LEFT) {
+      if (!pacer.unrated) {
+        const view = { chat, states: check.states, limit: check.limit };
+        return flushUntil(async () => check.done(await outbox.list(view)), deadlineMs);
+      }
+      return flushOwnChat(chat, check, deadlineMs);
     },
     flush(deadlineMs) {
       return flushUntil(async () => {

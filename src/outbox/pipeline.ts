@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { OutboxMessage, Store } from '../store/types.js';
 import { recordBroadcastAck } from './broadcast-acks.js';
 import { createDeliveryTracker, type DeliveryUpdate } from './delivery.js';
-import { createDrainer, type Drainer, type SendTarget } from './drainer.js';
+import { type ChatCheck, createDrainer, type Drainer, type SendTarget } from './drainer.js';
 import type { SendErrorKind } from './errors.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { createPacer } from './pacer.js';
@@ -46,8 +46,8 @@ export function createOutboxPipeline(deps: { store: Store; logger: Logger }) {
   return {
     outbox,
     onDelivery: (u: DeliveryUpdate) => void delivery.handle(u),
-    flushChat: (chat: string, idle?: () => Promise<boolean>) =>
-      drainer?.flushChat(chat, undefined, idle) ?? Promise.resolve(true),
+    flushChat: (chat: string, check?: ChatCheck) =>
+      drainer?.flushChat(chat, undefined, check) ?? Promise.resolve(true),
     holdChat: (chat: string) => drainer?.holdChat(chat) ?? (() => undefined),
     attach(a: OutboxAttachment): Drainer {
       attached = a;

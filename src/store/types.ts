@@ -339,6 +339,16 @@ export interface OutboxRepo {
    * (a sandbox on several instances reads back what another one sent).
    */
   markSent(id: string, owner: string, result: { waMessageId?: string; at: number }): Promise<boolean>;
+  /**
+   * markSent, then `list(view)` as it answers once the mark is made: a flush sending a chat's row and
+   * reading the chat back (is anything left? what went?). One statement on PostgreSQL.
+   */
+  markSentThenList(
+    id: string,
+    owner: string,
+    result: { waMessageId?: string; at: number },
+    view: OutboxChatView,
+  ): Promise<{ marked: boolean; rows: OutboxMessage[] }>;
   /** Back to pending, attempts + 1, not before `notBefore`. Only while claimed by owner. */
   retry(id: string, owner: string, notBefore: number, error: string): Promise<boolean>;
   /** Gives up on it (no more attempts); it no longer blocks its chat. Only while claimed by owner. */
@@ -370,6 +380,13 @@ export interface OutboxRepo {
   prune(before: number, limit: number): Promise<number>;
   /** Messages not yet sent or failed (metrics, graceful stop). */
   depth(): Promise<{ pending: number; sending: number }>;
+}
+
+/** One chat's newest rows in some states (OutboxRepo.list with these three fields). */
+export interface OutboxChatView {
+  chat: string;
+  states: OutboxState[];
+  limit: number;
 }
 
 /** What one conversation turn writes, all or nothing. */

@@ -34,14 +34,10 @@ describe('sandbox channel', () => {
     let wiredB: ReturnType<typeof wireOutbox> | undefined;
     // As src/bot.ts wires a sandbox on a shared (PostgreSQL) store.
     const a = createSandboxChannel({
-      flushSentSince: flushSentSince(store.outbox, (c, idle) =>
-        wiredA!.drainer.flushChat(c, undefined, idle),
-      ),
+      flushSentSince: flushSentSince((c, check) => wiredA!.drainer.flushChat(c, undefined, check)),
     });
     const b = createSandboxChannel({
-      flushSentSince: flushSentSince(store.outbox, (c, idle) =>
-        wiredB!.drainer.flushChat(c, undefined, idle),
-      ),
+      flushSentSince: flushSentSince((c, check) => wiredB!.drainer.flushChat(c, undefined, check)),
     });
     wiredA = wireOutbox(store, a);
     wiredB = wireOutbox(store, b);

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 const WRITES =
-  /^(create|update|record|tryAcquire|getOrCreate|save|add|resolve|set|setMany|clear|firstSeen|delete|commit|enqueue|claim|markSent|retry|markFailed|setDelivery|mark|addRecipients)$/;
+  /^(create|update|record|tryAcquire|getOrCreate|save|add|resolve|set|setMany|clear|firstSeen|delete|commit|enqueue|claim|markSent|markSentThenList|retry|markFailed|setDelivery|mark|addRecipients)$/;
 
 /** A memory store on a "disk" that can fill up: every write then fails with ENOSPC, reads still answer. */
 function fillableStore(): { store: Store; full: { on: boolean } } {

@@ -321,6 +321,48 @@ describe('outbox drainer', () => {
     expect(t.drainer.claimFor(A)).toBeUndefined();
   });
 
+  it('a flush with its own check reads the chat with each sent mark, not with a list of its own', async () => {
+    const base = createMemoryStore({ now: manualClock().now });
+    let lists = 0;
+    const counted: Store = {
+      ...base,
+      outbox: {
+        ...base.outbox,
+        list: (...a) => {
+          lists++;
+          return base.outbox.list(...a);
+        },
+      },
+    };
+    const t = setup({ pollMs: 60_000, store: counted });
+    t.start();
+    await t.clock.advance(100);
+    const release = t.drainer.holdChat(A);
+    const { claimed } = await t.store.commit(
+      { outbox: [msg('a1', A), msg('a2', A)], claim: t.drainer.claimFor(A)! },
+      t.clock.now(),
+    );
+    t.drainer.adopt(claimed);
+    const seen: string[][] = [];
+    const done = await t.drainer.flushChat(A, 5_000, {
+      states: ['pending', 'sending', 'sent'],
+      limit: 50,
+      done: (rows) => {
+        seen.push(rows.map((m) => `${m.id}:${m.state}`));
+        return !rows.some((m) => m.state !== 'sent');
+      },
+    });
+    expect(done).toBe(true);
+    expect(t.ch.texts()).toEqual(['a1', 'a2']);
+    // After a1: a2 still claimed; after a2: both sent, read back with the mark.
+    expect(seen).toEqual([
+      ['a2:sending', 'a1:sent'],
+      ['a2:sent', 'a1:sent'],
+    ]);
+    expect(lists).toBe(0);
+    release();
+  });
+
   it('rows written claimed for a turn that ends without its flush are sent when it lets go', async () => {
     const t = setup({ pollMs: 60_000 });
     t.start();

@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../src/orders/types.js';
 import type { CallbackRecord, Store } from '../../src/store/types.js';
 import { updateCustomer } from '../../src/store/cas.js';
-import { FencedWriteError, type OutboxInput } from '../../src/store/types.js';
+import {
+  FencedWriteError,
+  type OutboxInput,
+  type OutboxMessage,
+  type OutboxState,
+} from '../../src/store/types.js';
 import { finish, makeBroadcast, makeCustomer, makeOrder } from './fixtures.js';
 
 export interface StoreHandle {
@@ -847,6 +852,63 @@ export function runStoreContract(
         expect(await store.outbox.depth()).toEqual({ pending: 3, sending: 0 });
       });
 
+      it('markSentThenList: marks like markSent, then reads the chat as list() does once the row is sent', async () => {
+        const all: OutboxState[] = ['pending', 'sending', 'sent'];
+        const ids = (r: { rows: OutboxMessage[] }) => r.rows.map((m) => `${m.id}:${m.state}`);
+        await store.outbox.enqueue([text('a1', 'A'), text('a2', 'A'), text('a3', 'A'), text('b1', 'B')], 100);
+        expect((await store.outbox.claim('w1', 1_000, 60_000, 10)).map((m) => m.id)).toEqual(['a1', 'b1']);
+
+        const a1 = await store.outbox.markSentThenList(
+          'a1',
+          'w1',
+          { waMessageId: 'WA-a1', at: 1_100 },
+          { chat: 'A', states: all, limit: 50 },
+        );
+        expect(a1.marked).toBe(true);
+        expect(ids(a1)).toEqual(['a3:pending', 'a2:pending', 'a1:sent']);
+        expect(a1.rows[2]).toMatchObject({ waMessageId: 'WA-a1', sentAt: 1_100, doneAt: 1_100 });
+        // Already sent: not marked again, the chat still read.
+        const again = await store.outbox.markSentThenList(
+          'a1',
+          'w1',
+          { at: 1_200 },
+          { chat: 'A', states: all, limit: 50 },
+        );
+        expect(again.marked).toBe(false);
+        expect(ids(again)).toEqual(ids(a1));
+        expect(again.rows[2]).toMatchObject({ sentAt: 1_100 });
+
+        // Only the claimer marks; a view of sent rows holds the row just marked.
+        const sentB = { chat: 'B', states: ['sent'] as OutboxState[], limit: 5 };
+        expect(await store.outbox.markSentThenList('b1', 'w2', { at: 1_100 }, sentB)).toEqual({
+          marked: false,
+          rows: [],
+        });
+        expect(ids(await store.outbox.markSentThenList('b1', 'w1', { at: 1_100 }, sentB))).toEqual([
+          'b1:sent',
+        ]);
+
+        // The limit counts the rows as they are once marked: a2 joins the view, a1 falls out of it.
+        expect((await store.outbox.claim('w1', 1_300, 60_000, 10, 'A')).map((m) => m.id)).toEqual(['a2']);
+        const a2 = await store.outbox.markSentThenList(
+          'a2',
+          'w1',
+          { at: 1_400 },
+          { chat: 'A', states: ['pending', 'sent'], limit: 2 },
+        );
+        expect(ids(a2)).toEqual(['a3:pending', 'a2:sent']);
+        // Unsent rows only: nothing left once the last is marked.
+        await store.outbox.claim('w1', 1_500, 60_000, 10, 'A');
+        const a3 = await store.outbox.markSentThenList(
+          'a3',
+          'w1',
+          { at: 1_600 },
+          { chat: 'A', states: ['pending', 'sending'], limit: 1 },
+        );
+        expect(a3).toEqual({ marked: true, rows: [] });
+        expect(await store.outbox.depth()).toEqual({ pending: 0, sending: 0 });
+      });
+
       it('claim: per chat, the head only, in order; exclusive; retries and failures', async () => {
         await store.outbox.enqueue(
           [text('a1', 'A'), text('b1', 'B'), text('a2', 'A'), text('c1', 'C', { notBefore: 5_000 })],
@@ -1344,6 +1406,46 @@ export function runStoreContract(
         expect(await store.outbox.depth()).toEqual({ pending: 4, sending: 0 });
         expect((await store.outbox.list({ chat: 'c2', limit: 5 })).map((m) => m.id)).toEqual(['m3', 'm2']);
         expect(await store.outbox.get('m1')).toMatchObject({ createdAt: 10 });
+      });
+
+      it('marks with their chats read back, at once', async () => {
+        const all: OutboxState[] = ['pending', 'sending', 'sent'];
+        await store.outbox.enqueue([text('a1', 'A'), text('a2', 'A'), text('b1', 'B'), text('c1', 'C')], 100);
+        expect(await store.outbox.claim('w1', 1_000, 60_000, 10)).toHaveLength(3);
+        const out = await Promise.all([
+          store.outbox.markSentThenList('a1', 'w1', { at: 1_100 }, { chat: 'A', states: all, limit: 50 }),
+          store.outbox.markSentThenList(
+            'b1',
+            'w1',
+            { at: 1_100 },
+            { chat: 'B', states: ['sent'], limit: 50 },
+          ),
+          store.outbox.markSent('c1', 'w1', { at: 1_100 }),
+          store.outbox.markSentThenList('a1', 'w1', { at: 1_200 }, { chat: 'A', states: all, limit: 50 }),
+          store.outbox.markSentThenList(
+            'none',
+            'w1',
+            { at: 1_200 },
+            { chat: 'A', states: ['sent'], limit: 50 },
+          ),
+          store.outbox.markSentThenList('c1', 'w2', { at: 1_200 }, { chat: 'C', states: all, limit: 1 }),
+        ]);
+        const show = (r: unknown) =>
+          typeof r === 'boolean'
+            ? r
+            : {
+                marked: (r as { marked: boolean }).marked,
+                rows: (r as { rows: OutboxMessage[] }).rows.map((m) => `${m.id}:${m.state}`),
+              };
+        expect(out.map(show)).toEqual([
+          { marked: true, rows: ['a2:pending', 'a1:sent'] },
+          { marked: true, rows: ['b1:sent'] },
+          true,
+          { marked: false, rows: ['a2:pending', 'a1:sent'] },
+          { marked: false, rows: ['a1:sent'] },
+          { marked: false, rows: ['c1:sent'] },
+        ]);
+        expect(await store.outbox.get('a1')).toMatchObject({ state: 'sent', sentAt: 1_100 });
       });
 
       it("chats' heads claimed, marked sent and listed at once", async () => {

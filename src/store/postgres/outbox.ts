@@ -1,7 +1,7 @@
 // Outbox: one row per message (jsonb body plus the columns claim() needs). claim() picks the head of each
 // chat and locks it FOR UPDATE SKIP LOCKED, re-checking it is still claimable, so two instances never
 // take one message and a chat's messages leave in seq order.
-import type { DeliveryStatus, OutboxInput, OutboxMessage, OutboxRepo } from '../types.js';
+import type { DeliveryStatus, OutboxChatView, OutboxInput, OutboxMessage, OutboxRepo } from '../types.js';
 import { batcher } from './batch.js';
 import { type Db, json, type Queryable } from './db.js';
 
@@ -84,27 +84,44 @@ interface Mark {
   owner: string;
   at: number;
   wa: string | null;
+  /** The chat to read back once marked (markSentThenList). */
+  view?: OutboxChatView;
+}
+
+interface Marked {
+  marked: boolean;
+  rows: OutboxMessage[];
 }
 
 /**
  * markSent calls made in one turn of the event loop (a drained batch's sends ending together) go as one
  * statement (batch.ts): one commit, one WAL flush. Each still answers for its own row (claimed by its
- * owner, else false).
+ * owner, else false). A mark with a view also reads its chat back in that statement: the read sees the
+ * rows as they were before the statement, so the rows it marked are put in as they are now.
  */
 function markSentBatcher(db: Db) {
-  return batcher<Mark, boolean>(
+  return batcher<Mark, Marked>(
     async (batch) => {
-      const rows = await db.q<{ id: string }>(
-        `UPDATE outbox o SET state = 'sent', wa_message_id = coalesce(v.wa, o.wa_message_id), done_at = v.at,
+      // Enough rows that the view is still full once the rows this statement marks are put right.
+      const perChat = new Map<string, number>();
+      for (const m of batch) if (m.view) perChat.set(m.view.chat, (perChat.get(m.view.chat) ?? 0) + 1);
+      const rows = await db.q<Row & { id: string; i: number | null }>(
+        `WITH v AS NOT MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $6::text[], $7::text[], $8::int[])
+             WITH ORDINALITY AS v(id, owner, at, wa, chat, states, lim, i)),
+         marked AS (UPDATE outbox o SET state = 'sent', wa_message_id = coalesce(v.wa, o.wa_message_id), done_at = v.at,
            body = o.body || jsonb_build_object('state', 'sent', 'sentAt', v.at, 'doneAt', v.at)
              || CASE WHEN v.wa IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('waMessageId', v.wa) END
              -- what is kept of a sent image: its caption (the bytes are the heavy part of the table)
              || CASE WHEN o.body->'payload'->>'type' = 'image'
                   THEN jsonb_build_object('payload', (o.body->'payload') || '{"imageBase64": ""}'::jsonb)
                   ELSE '{}'::jsonb END
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS v(id, owner, at, wa)
-         WHERE o.id = v.id AND o.state = $5::text AND o.owner = v.owner
-         RETURNING o.id`,
+         FROM v WHERE o.id = v.id AND o.state = $5::text AND o.owner = v.owner
+         RETURNING o.id, o.seq, CASE WHEN v.chat IS NULL THEN NULL ELSE o.body END AS body)
+         SELECT NULL::bigint AS i, id, seq, body FROM marked
+         UNION ALL
+         SELECT v.i, x.id, x.seq, x.body FROM v CROSS JOIN LATERAL (SELECT id, seq, body FROM outbox
+           WHERE chat = v.chat AND state = ANY(string_to_array(v.states, ',')) ORDER BY seq DESC LIMIT v.lim) x
+         WHERE v.chat IS NOT NULL`,
         // 'sending' as a parameter: spelled out, it lets the planner read the rows through the index of
         // unsent ones, whose entries for rows sent since the last vacuum it cannot skip (bench:pg saw that
         // plan cost several ms a statement); by id, each row is one index probe.
@@ -114,10 +131,29 @@ function markSentBatcher(db: Db) {
           batch.map((m) => m.at),
           batch.map((m) => m.wa),
           'sending',
+          batch.map((m) => m.view?.chat ?? null),
+          batch.map((m) => m.view?.states.join(',') ?? null),
+          batch.map((m) => (m.view ? Math.max(0, m.view.limit) + perChat.get(m.view.chat)! : null)),
         ],
       );
-      const sent = new Set(rows.map((r) => r.id));
-      return batch.map((m) => sent.has(m.id));
+      const now = new Map<string, OutboxMessage | undefined>();
+      const seen = batch.map((): OutboxMessage[] => []);
+      for (const r of rows) {
+        if (r.i === null) now.set(r.id, r.body ? toMsg(r) : undefined);
+        else seen[Number(r.i) - 1]!.push(toMsg(r));
+      }
+      return batch.map((m, k) => {
+        const marked = now.has(m.id);
+        if (!m.view) return { marked, rows: [] };
+        const { chat, states, limit } = m.view;
+        const byId = new Map(seen[k]!.map((x) => [x.id, x]));
+        for (const [id, x] of now) if (x?.chat === chat) byId.set(id, x);
+        const out = [...byId.values()]
+          .filter((x) => states.includes(x.state))
+          .sort((a, b) => b.seq - a.seq)
+          .slice(0, Math.max(0, limit));
+        return { marked, rows: out };
+      });
     },
     // A second mark of the same id goes after this one has committed (and finds the row already sent).
     { key: (m) => m.id },
@@ -201,7 +237,7 @@ export function outboxRepo(db: Db): OutboxRepo {
       await write(c, change(m));
       return true;
     });
-  return {
+  const repo: OutboxRepo = {
     async enqueue(messages, at) {
       if (!messages.length) return;
       const cols = outboxArrays(messages, at);
@@ -233,7 +269,18 @@ export function outboxRepo(db: Db): OutboxRepo {
       );
       return rows.map(toMsg).sort((a, b) => a.seq - b.seq);
     },
-    markSent: (id, owner, result) => marks({ id, owner, at: result.at, wa: result.waMessageId || null }),
+    markSent: async (id, owner, result) =>
+      (await marks({ id, owner, at: result.at, wa: result.waMessageId || null })).marked,
+    async markSentThenList(id, owner, result, view) {
+      const wa = result.waMessageId || null;
+      // Unsent rows only: list() reads them through the index of unsent rows, which the chat's history
+      // does not slow down; in the mark's statement the read would walk that history.
+      if (view.states.every((st) => st === 'pending' || st === 'sending')) {
+        const { marked } = await marks({ id, owner, at: result.at, wa });
+        return { marked, rows: await repo.list(view) };
+      }
+      return marks({ id, owner, at: result.at, wa, view });
+    },
     retry(id, owner, notBefore, error) {
       return whileClaimed(id, owner, (m) => ({
         ...m,
@@ -322,4 +369,5 @@ export function outboxRepo(db: Db): OutboxRepo {
       return { pending: get('pending'), sending: get('sending') };
     },
   };
+  return repo;
 }

@@ -237,6 +237,10 @@ export function outboxTables(db: Tables, opts: { keepSentText: boolean }): Outbo
         return next;
       });
     },
+    async markSentThenList(id, owner, result, view) {
+      const marked = await repo.markSent(id, owner, result);
+      return { marked, rows: await repo.list(view) };
+    },
     retry(id, owner, notBefore, error) {
       return whileClaimed(id, owner, (m) => ({
         ...m,
