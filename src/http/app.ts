@@ -46,6 +46,12 @@ export function createApp(deps: AppDeps): Express {
     });
   }
   app.use(deps.callbackRouter);
+  // The sandbox chat next, before the health, admin and pay routes: a chat request (the sandbox's busiest)
+  // then walks none of their layers. Its paths (/, /sandbox/…) are the sandbox's own.
+  if (deps.sandboxRouter) {
+    if (deps.sandboxGate) app.use(deps.sandboxGate);
+    app.use(deps.sandboxRouter);
+  }
 
   // Liveness: answering at all is the proof the event loop turns. Use this for restarts, never /healthz.
   app.get('/livez', (_req, res) => {
@@ -75,10 +81,6 @@ export function createApp(deps: AppDeps): Express {
   if (deps.simulator) app.use('/intech-sim', deps.simulator);
   if (deps.adminRouter) app.use(deps.adminRouter);
   if (deps.payPagesRouter) app.use(deps.payPagesRouter);
-  if (deps.sandboxRouter) {
-    if (deps.sandboxGate) app.use(deps.sandboxGate);
-    app.use(deps.sandboxRouter);
-  }
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such route' });

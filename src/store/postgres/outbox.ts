@@ -27,13 +27,12 @@ const claimableAt = (now: string, t = '') =>
 export function outboxArrays(messages: OutboxInput[], at: number): unknown[][] {
   const cols: unknown[][] = [[], [], [], [], [], []];
   for (const m of messages) {
-    const body = JSON.parse(json(m)) as OutboxInput;
     cols[0]!.push(m.id);
     cols[1]!.push(m.chat);
     cols[2]!.push(m.notBefore ?? null);
     cols[3]!.push(m.orderId ?? null);
     cols[4]!.push(m.broadcastId ?? null);
-    cols[5]!.push(json({ ...body, createdAt: at, state: 'pending', attempts: 0 }));
+    cols[5]!.push(json({ ...m, createdAt: at, state: 'pending', attempts: 0 }));
   }
   return cols;
 }
