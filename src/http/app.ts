@@ -36,6 +36,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  // Every answer here is the state of the moment (chat replies, callbacks, health, admin data): none is a
+  // document to revalidate, so no body hash (express's default ETag) is computed for each one.
+  app.set('etag', false);
 
   if (deps.onCallbackHandled) {
     const observe = deps.onCallbackHandled;
