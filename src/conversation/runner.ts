@@ -177,6 +177,10 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     let replies: OutboxInput[] = [];
     let n = 0;
     const say = (t: string) => replies.push(reply(msg, n++, t));
+    // The conversation as the store holds it (read at the start, then each commit's): every commit is a
+    // compare-and-set on it, so a turn that lost its customer's lock to another instance's turn writes
+    // nothing over it (and, before an order, places none: two taps of "1" make one order even then).
+    let stored: unknown;
     const commit = async (conv: Conversation) => {
       // Before anything is written (and before an order is placed: its commit comes first).
       if (!held()) throw new Error('customer lock lost: the turn writes nothing more');
@@ -184,23 +188,25 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       const claim = replies.length ? outbox.claimFor?.(customer.id) : undefined;
       const { claimed } = await store.commit(
         {
-          conversation: { customerId: customer.id, state: conv },
+          conversation: { customerId: customer.id, state: conv, expected: { state: stored } },
           outbox: replies,
           ...(claim ? { claim } : {}),
         },
         now(),
       );
+      stored = JSON.parse(JSON.stringify(conv)); // as stored (JSON), whatever happens to `conv` after
       if (claimed.length) outbox.adopt?.(claimed);
       if (replies.length > claimed.length) outbox.kick([customer.id]);
       replies = [];
     };
     try {
       // The turn's independent reads at once: on a networked store they share one round trip.
-      const [stored, [recentOrders, total]] = await Promise.all([
+      const [read, [recentOrders, total]] = await Promise.all([
         store.conversations.get(customer.id),
         recentAndToday(customer.id, at),
       ]);
-      let conv: Conversation = loadConversation(stored, at);
+      stored = read;
+      let conv: Conversation = loadConversation(read, at);
       // WhatsApp allows 65 536 characters; the bot reads the start only, and says so.
       const input = capInput(msg.text);
       if (input.truncated) say(messages(customer.lang).tooLong(MAX_INPUT_CHARS));

@@ -217,6 +217,14 @@ export interface Fence {
   epoch: number;
 }
 
+/** Thrown by commit when the unit's conversation is no longer what it expected. Nothing is written. */
+export class ConversationChangedError extends Error {
+  constructor(customerId: string) {
+    super(`write refused: the conversation of ${customerId} changed since the turn read it`);
+    this.name = 'ConversationChangedError';
+  }
+}
+
 /** Thrown by a fenced write when the lease is no longer held by that owner and epoch. Nothing is written. */
 export class FencedWriteError extends Error {
   constructor(lease: string) {
@@ -391,8 +399,13 @@ export interface OutboxChatView {
 
 /** What one conversation turn writes, all or nothing. */
 export interface WriteUnit {
-  /** state null = delete the conversation. */
-  conversation?: { customerId: string; state: unknown | null };
+  /**
+   * state null = delete the conversation. With `expected`: compare-and-set on the conversation, written
+   * only while it is still `expected.state` (undefined: none stored), as get() answered it. Otherwise the
+   * unit writes nothing at all (neither state nor replies) and commit throws ConversationChangedError: a
+   * turn that lost its customer's lock never overwrites what the next turn (on any instance) wrote.
+   */
+  conversation?: { customerId: string; state: unknown | null; expected?: { state: unknown } };
   outbox?: OutboxInput[];
   /**
    * The rows for `chat` are written already claimed by `owner` (as claim() would: state 'sending', lease

@@ -124,24 +124,25 @@ describe('conversation runner', () => {
     const ch = recordingChannel();
     const wired = wireOutbox(store, ch.ch);
     drainers.push(wired.stop);
-    const inner = createConversationRunner({
-      store,
-      parser: p.parser,
-      catalog,
-      orders: o.desk,
-      channel: ch.channel,
-      outbox: wired.outbox,
-      limits: {
-        messagesPerMinute: opts.perMinute ?? 20,
-        orderMaxXof: 200_000,
-        dailyTotalXof: 500_000,
-        idleMinutes: 15,
-      },
-      adminHandler: opts.adminHandler,
-      now: () => clock,
-    });
+    const make = () =>
+      createConversationRunner({
+        store,
+        parser: p.parser,
+        catalog,
+        orders: o.desk,
+        channel: ch.channel,
+        outbox: wired.outbox,
+        limits: {
+          messagesPerMinute: opts.perMinute ?? 20,
+          orderMaxXof: 200_000,
+          dailyTotalXof: 500_000,
+          idleMinutes: 15,
+        },
+        adminHandler: opts.adminHandler,
+        now: () => clock,
+      });
     // A turn's replies are queued in the outbox; the customer has them once the drainer sent them.
-    const runner = {
+    const wrap = (inner: ReturnType<typeof make>) => ({
       async handle(m: InboundMessage, held?: () => boolean) {
         await inner.handle(m, held);
         await wired.drainer.flushChat(m.customerId, 2_000);
@@ -150,8 +151,11 @@ describe('conversation runner', () => {
         await inner.idle();
         await wired.drainer.flush(2_000);
       },
-    };
-    return { runner, p, o, ch, wired };
+    });
+    const runner = wrap(make());
+    /** A second runner on the same store (another instance), whose turns no lock of the first's orders. */
+    const another = () => wrap(make());
+    return { runner, another, p, o, ch, wired };
   }
 
   it('one-shot request then "1": places the exact order, acknowledges, remembers the wallet', async () => {
@@ -194,6 +198,26 @@ describe('conversation runner', () => {
     // The next message, with the lock, confirms the same summary: one order.
     await runner.handle(msg('1'));
     expect(o.placed).toHaveLength(1);
+  });
+
+  it('two taps of "1" on two instances while the customer lock failed: one order, the other turn writes nothing', async () => {
+    const { runner, another, p, o, ch } = setup();
+    await runner.handle(msg('credit 1000 77 123 45 67'));
+    const summary = await store.conversations.get(ME);
+    // Both turns read the summary before either commits (the lock that should order them did not).
+    const gate = deferred();
+    p.gates.set('1', gate.promise);
+    const second = another();
+    const a = runner.handle(msg('1'));
+    const b = second.handle(msg('1'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(p.log.filter((l) => l === 'start:1')).toHaveLength(2);
+    gate.resolve();
+    await Promise.all([a, b]);
+    expect(o.placed).toHaveLength(1);
+    expect(await store.conversations.get(ME)).not.toEqual(summary);
+    // The turn that found the conversation changed tells the customer, who is not left waiting.
+    expect(ch.to(ME).filter((t) => t.includes('Un souci technique est survenu'))).toHaveLength(1);
   });
 
   it('messages of one customer sent concurrently are processed one at a time, in order', async () => {

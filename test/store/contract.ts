@@ -4,6 +4,7 @@ import type { Order } from '../../src/orders/types.js';
 import type { CallbackRecord, Store } from '../../src/store/types.js';
 import { updateCustomer } from '../../src/store/cas.js';
 import {
+  ConversationChangedError,
   FencedWriteError,
   type OutboxInput,
   type OutboxMessage,
@@ -1213,6 +1214,81 @@ export function runStoreContract(
         await store.commit({}, 800);
       });
 
+      it('with an expected conversation: written while it is unchanged; a stale unit writes nothing', async () => {
+        const stale = (p: Promise<unknown>) => expect(p).rejects.toBeInstanceOf(ConversationChangedError);
+        const claim = { chat: 'c1', owner: 'w1', leaseUntil: 60_500 };
+        // None expected, none stored: written (claimed as usual).
+        const first = await store.commit(
+          {
+            conversation: { customerId: 'c1', state: { step: 'a', n: 1 }, expected: { state: undefined } },
+            outbox: [text('m1', 'c1')],
+            claim,
+          },
+          500,
+        );
+        expect(first.claimed.map((m) => m.id)).toEqual(['m1']);
+        // None expected, but one is stored now: nothing of the unit, not even its replies.
+        await stale(
+          store.commit(
+            {
+              conversation: { customerId: 'c1', state: { step: 'x' }, expected: { state: undefined } },
+              outbox: [text('m2', 'c1')],
+            },
+            600,
+          ),
+        );
+        expect(await store.outbox.get('m2')).toBeUndefined();
+        // The state read back (as get() answers it) is what is expected next.
+        const read = await store.conversations.get('c1');
+        await store.commit(
+          {
+            conversation: { customerId: 'c1', state: { step: 'b' }, expected: { state: read } },
+            outbox: [text('m3', 'c1')],
+          },
+          700,
+        );
+        await stale(
+          store.commit(
+            {
+              conversation: { customerId: 'c1', state: { step: 'c' }, expected: { state: read } },
+              outbox: [text('m4', 'c1')],
+              claim,
+            },
+            800,
+          ),
+        );
+        expect(await store.conversations.get('c1')).toEqual({ step: 'b' });
+        expect(await store.outbox.get('m3')).toMatchObject({ state: 'pending' });
+        expect(await store.outbox.get('m4')).toBeUndefined();
+        // Deleting: only the expected state; an absent one expected absent is a success that deletes nothing.
+        await stale(
+          store.commit({ conversation: { customerId: 'c1', state: null, expected: { state: read } } }, 900),
+        );
+        await store.commit(
+          { conversation: { customerId: 'c1', state: null, expected: { state: { step: 'b' } } } },
+          900,
+        );
+        expect(await store.conversations.get('c1')).toBeUndefined();
+        await stale(
+          store.commit(
+            { conversation: { customerId: 'c1', state: null, expected: { state: { step: 'b' } } } },
+            950,
+          ),
+        );
+        await store.commit(
+          {
+            conversation: { customerId: 'c1', state: null, expected: { state: undefined } },
+            outbox: [text('m5', 'c1')],
+          },
+          960,
+        );
+        expect(await store.outbox.get('m5')).toMatchObject({ state: 'pending' });
+        // Without `expected`, as before: written whatever is stored.
+        await store.commit({ conversation: { customerId: 'c1', state: { step: 'd' } } }, 1_000);
+        await store.commit({ conversation: { customerId: 'c1', state: { step: 'e' } } }, 1_000);
+        expect(await store.conversations.get('c1')).toEqual({ step: 'e' });
+      });
+
       it("writes a turn's rows claimed for its sender when nothing of the chat is unsent", async () => {
         const claim = { chat: 'c1', owner: 'w1', leaseUntil: 60_500 };
         const first = await store.commit(
@@ -1446,6 +1522,61 @@ export function runStoreContract(
           { marked: false, rows: ['c1:sent'] },
         ]);
         expect(await store.outbox.get('a1')).toMatchObject({ state: 'sent', sentAt: 1_100 });
+      });
+
+      it('write units at once with expected conversations: each stale one alone writes nothing', async () => {
+        await store.commit({ conversation: { customerId: 'c1', state: { step: 'a' } } }, 10);
+        await store.commit({ conversation: { customerId: 'c4', state: { step: 'a' } } }, 10);
+        const units = await Promise.allSettled([
+          store.commit(
+            {
+              conversation: { customerId: 'c1', state: { step: 'x' }, expected: { state: { step: 'old' } } },
+              outbox: [text('r1', 'c1')],
+            },
+            20,
+          ),
+          store.commit(
+            {
+              conversation: { customerId: 'c2', state: { step: 'b' }, expected: { state: undefined } },
+              outbox: [text('r2', 'c2')],
+            },
+            20,
+          ),
+          store.commit(
+            { conversation: { customerId: 'c3', state: { step: 'c' } }, outbox: [text('r3', 'c3')] },
+            20,
+          ),
+          store.commit(
+            {
+              conversation: { customerId: 'c4', state: { step: 'd' }, expected: { state: { step: 'a' } } },
+              outbox: [text('r4', 'c4')],
+            },
+            20,
+          ),
+          // Two turns of c4 from the same read: the one after the other finds c4 changed.
+          store.commit(
+            {
+              conversation: { customerId: 'c4', state: { step: 'e' }, expected: { state: { step: 'a' } } },
+              outbox: [text('r5', 'c4')],
+            },
+            20,
+          ),
+        ]);
+        expect(units.map((u) => u.status)).toEqual([
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+        ]);
+        expect((units[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConversationChangedError);
+        expect((units[4] as PromiseRejectedResult).reason).toBeInstanceOf(ConversationChangedError);
+        expect(await store.conversations.get('c1')).toEqual({ step: 'a' });
+        expect(await store.conversations.get('c2')).toEqual({ step: 'b' });
+        expect(await store.conversations.get('c3')).toEqual({ step: 'c' });
+        expect(await store.conversations.get('c4')).toEqual({ step: 'd' });
+        const rows = await Promise.all(['r1', 'r2', 'r3', 'r4', 'r5'].map((id) => store.outbox.get(id)));
+        expect(rows.map((m) => m?.id)).toEqual([undefined, 'r2', 'r3', 'r4', undefined]);
       });
 
       it("chats' heads claimed, marked sent and listed at once", async () => {

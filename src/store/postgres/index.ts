@@ -1,6 +1,12 @@
 // The PostgreSQL store: every repo of the contract on one database, shared by any number of instances.
 import type { Logger } from '../../logger.js';
-import type { CommitResult, OutboxMessage, Store, WriteUnit } from '../types.js';
+import {
+  type CommitResult,
+  ConversationChangedError,
+  type OutboxMessage,
+  type Store,
+  type WriteUnit,
+} from '../types.js';
 import { alertsRepo } from './alerts.js';
 import { broadcastsRepo } from './broadcasts.js';
 import { callbacksRepo } from './callbacks.js';
@@ -79,32 +85,36 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   }
   // The write units of one turn of the event loop (many customers' turns ending together) in one statement,
   // hence one transaction: each unit's conversation and outbox rows are stored together or not at all.
+  // A unit with an expected conversation (compare-and-set) that no longer holds writes nothing and fails
+  // alone: its replies are inserted only if its conversation write is in `ok`.
   const commits = batcher<
     {
       customerId: string | undefined;
       state: string | null;
+      /** 0: no check; 1: none expected; 2: `expected` expected. */
+      mode: 0 | 1 | 2;
+      expected: string | null;
       outbox: unknown[][];
       claim: WriteUnit['claim'];
     },
-    CommitResult
+    CommitResult | ConversationChangedError
   >(
     async (units) => {
-      const del: string[] = [];
-      const up: [string[], string[]] = [[], []];
-      const rows: unknown[][] = [[], [], [], [], [], [], [], []];
+      const conv: [string[], (string | null)[], (string | null)[], number[]] = [[], [], [], []];
+      const rows: unknown[][] = [[], [], [], [], [], [], [], [], []];
       const ids = new Set<string>();
       // A claim holds only if no earlier unit of the batch has rows for its chat (one after the other,
       // the later would find the earlier's rows unsent).
       const chatsSeen = new Set<string>();
       for (const u of units) {
         if (u.customerId !== undefined) {
-          if (u.state === null) del.push(u.customerId);
-          else {
-            up[0].push(u.customerId);
-            up[1].push(u.state);
-          }
+          conv[0].push(u.customerId);
+          conv[1].push(u.state);
+          conv[2].push(u.expected);
+          conv[3].push(u.mode);
         }
         const claim = u.claim && !chatsSeen.has(u.claim.chat) ? u.claim : undefined;
+        const gate = u.mode > 0 ? u.customerId : null;
         u.outbox[0]!.forEach((id, i) => {
           // An id twice would be inserted once one after the other: the first stays.
           if (ids.has(id as string)) return;
@@ -113,25 +123,60 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
           const mine = claim && u.outbox[1]![i] === claim.chat;
           rows[6]!.push(mine ? claim.owner : null);
           rows[7]!.push(mine ? claim.leaseUntil : null);
+          rows[8]!.push(gate);
         });
         for (const chat of u.outbox[1]!) chatsSeen.add(chat as string);
       }
-      const claimed = await db.q<{ id: string; seq: number; body: Omit<OutboxMessage, 'seq'> }>(
-        `WITH del AS (DELETE FROM conversations WHERE customer_id = ANY($1::text[])),
+      // The checks sit in each write's own WHERE: a row another transaction changes meanwhile is checked
+      // again on its newest version (READ COMMITTED), so two instances' stale turns cannot both win.
+      // customer_id = ANY($1) lets the planner find the rows by key whatever the table's statistics.
+      const out = await db.q<{
+        ok: string | null;
+        id: string;
+        seq: number;
+        body: Omit<OutboxMessage, 'seq'>;
+      }>(
+        `WITH v AS NOT MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS v(id, state, expected, mode)),
          up AS (INSERT INTO conversations (customer_id, state)
-           SELECT customer_id, state::jsonb FROM unnest($2::text[], $3::text[]) AS t(customer_id, state)
+           SELECT id, state::jsonb FROM v WHERE state IS NOT NULL AND mode = 0
            ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
-         ob AS (${insertOutbox(4)})
-         SELECT id, seq, body FROM ob WHERE state = 'sending' ORDER BY seq`,
-        [del, ...up, ...rows],
+         ins AS (INSERT INTO conversations (customer_id, state)
+           SELECT id, state::jsonb FROM v WHERE state IS NOT NULL AND mode = 1
+           ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id),
+         upd AS (UPDATE conversations c SET state = v.state::jsonb FROM v
+           WHERE c.customer_id = ANY($1::text[]) AND c.customer_id = v.id AND v.state IS NOT NULL AND v.mode = 2
+             AND c.state = v.expected::jsonb
+           RETURNING c.customer_id),
+         del AS (DELETE FROM conversations c USING v
+           WHERE c.customer_id = ANY($1::text[]) AND c.customer_id = v.id AND v.state IS NULL
+             AND (v.mode = 0 OR (v.mode = 2 AND c.state = v.expected::jsonb))
+           RETURNING c.customer_id),
+         -- deleting what was expected absent: nothing to do if it still is
+         none AS (SELECT id AS customer_id FROM v WHERE state IS NULL AND mode = 1
+           AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = v.id)),
+         ok AS (SELECT customer_id FROM ins UNION ALL SELECT customer_id FROM upd
+           UNION ALL SELECT customer_id FROM del UNION ALL SELECT customer_id FROM none),
+         ob AS (${insertOutbox(5, true)})
+         SELECT customer_id AS ok, NULL AS id, NULL::bigint AS seq, NULL::jsonb AS body FROM ok
+         UNION ALL
+         SELECT NULL, id, seq, body FROM ob WHERE state = 'sending'`,
+        [...conv, ...rows],
       );
-      const byId = new Map(claimed.map((r) => [r.id, { ...r.body, seq: r.seq }]));
-      return units.map((u) => ({
-        claimed: u.outbox[0]!.flatMap((id) => {
-          const m = byId.get(id as string);
-          return m ? [m] : [];
-        }),
-      }));
+      const written = new Set<string>();
+      const byId = new Map<string, OutboxMessage>();
+      for (const r of out) {
+        if (r.ok !== null) written.add(r.ok);
+        else byId.set(r.id, { ...r.body, seq: Number(r.seq) });
+      }
+      return units.map((u) => {
+        if (u.mode > 0 && !written.has(u.customerId!)) return new ConversationChangedError(u.customerId!);
+        return {
+          claimed: u.outbox[0]!.flatMap((id) => {
+            const m = byId.get(id as string);
+            return m ? [m] : [];
+          }),
+        };
+      });
     },
     // One conversation row once per statement (an upsert touches a row once).
     { key: (u) => u.customerId },
@@ -156,12 +201,17 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       if (!conv && !unit.outbox?.length) return { claimed: [] };
       // Serialised here, so that a unit that cannot be stored fails alone, before any batch.
       const state = conv && conv.state !== null && conv.state !== undefined ? json(conv.state) : null;
-      return commits({
+      const expected = conv?.expected;
+      const out = await commits({
         customerId: conv?.customerId,
         state,
+        mode: !expected ? 0 : expected.state === undefined ? 1 : 2,
+        expected: expected && expected.state !== undefined ? json(expected.state) : null,
         outbox: outboxArrays(unit.outbox ?? [], at),
         claim: unit.claim,
       });
+      if (out instanceof ConversationChangedError) throw out;
+      return out;
     },
     async ping() {
       if (closed) return false;

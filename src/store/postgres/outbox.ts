@@ -41,20 +41,22 @@ export function outboxArrays(messages: OutboxInput[], at: number): unknown[][] {
  * One statement for any number of messages ($n … $n+5: the arrays of outboxArrays; $n+6 owner and $n+7
  * lease until, null = not claiming). Rows are inserted in array order (ordinality), so their seq keeps the
  * order they were given in. A row with an owner is written claimed (as claim() would) when its chat has no
- * unsent row, as of the statement's snapshot. Returns the rows inserted.
+ * unsent row, as of the statement's snapshot. Returns the rows inserted. `gate` (a commit's): $n+8 holds
+ * each row's unit's customer, and a row with one is written only if that customer is in the CTE `ok`.
  */
-export const insertOutbox = (n: number) =>
+export const insertOutbox = (n: number, gate = false) =>
   `INSERT INTO outbox (id, chat, state, not_before, order_id, broadcast_id, owner, lease_until, body)
    SELECT id, chat, CASE WHEN c.free THEN 'sending' ELSE 'pending' END, not_before, order_id, broadcast_id,
      CASE WHEN c.free THEN owner END, CASE WHEN c.free THEN lease_until END,
      body::jsonb || CASE WHEN c.free
        THEN jsonb_build_object('state', 'sending', 'owner', owner, 'leaseUntil', lease_until) ELSE '{}'::jsonb END
    FROM unnest($${n}::text[], $${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[],
-       $${n + 6}::text[], $${n + 7}::bigint[])
-     WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, owner, lease_until, i)
+       $${n + 6}::text[], $${n + 7}::bigint[]${gate ? `, $${n + 8}::text[]` : ''})
+     WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, owner, lease_until, ${gate ? 'gate, ' : ''}i)
    CROSS JOIN LATERAL (SELECT t.owner IS NOT NULL AND (
      SELECT x.seq FROM outbox x WHERE x.chat = t.chat AND x.state IN ('pending', 'sending') ORDER BY x.seq LIMIT 1
    ) IS NULL AS free) c
+   ${gate ? 'WHERE t.gate IS NULL OR t.gate IN (SELECT customer_id FROM ok)' : ''}
    ORDER BY i ON CONFLICT (id) DO NOTHING
    RETURNING id, seq, state, body`;
 

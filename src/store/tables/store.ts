@@ -1,6 +1,12 @@
 // Assembles a Store from the tables: the memory store as is, the lowdb store with its persister and its
 // own order and callback repos.
-import type { CallbackRepo, OrderRepo, Store, WriteUnit } from '../types.js';
+import {
+  type CallbackRepo,
+  ConversationChangedError,
+  type OrderRepo,
+  type Store,
+  type WriteUnit,
+} from '../types.js';
 import { broadcastsRepo } from './broadcasts.js';
 import { customersRepo } from './customers.js';
 import { dedupeRepo } from './dedupe.js';
@@ -9,7 +15,14 @@ import { kvRepo } from './kv.js';
 import { localLocks } from './locks.js';
 import { callbacksRepo, ordersRepo } from './orders.js';
 import { outboxTables } from './outbox.js';
-import { alertsRepo, conversationsRepo, leasesRepo, saveConversation, statusLookupsRepo } from './small.js';
+import {
+  alertsRepo,
+  CONVERSATIONS,
+  conversationsRepo,
+  leasesRepo,
+  saveConversation,
+  statusLookupsRepo,
+} from './small.js';
 
 export interface TablesStoreOptions {
   kind: Store['kind'];
@@ -46,7 +59,14 @@ export function buildTablesStore(db: Tables, opts: TablesStoreOptions): Store {
     outbox: outbox.repo,
     async commit(unit: WriteUnit, at: number) {
       const claimed = await db.write((tx) => {
-        if (unit.conversation) saveConversation(tx, unit.conversation.customerId, unit.conversation.state);
+        const conv = unit.conversation;
+        if (conv?.expected) {
+          const want = conv.expected.state === undefined ? undefined : JSON.stringify(conv.expected.state);
+          // Thrown inside the write: nothing of the unit stays.
+          if (tx.get(CONVERSATIONS, conv.customerId) !== want)
+            throw new ConversationChangedError(conv.customerId);
+        }
+        if (conv) saveConversation(tx, conv.customerId, conv.state);
         return unit.outbox?.length ? outbox.enqueueIn(tx, unit.outbox, at, unit.claim) : [];
       });
       return { claimed };
