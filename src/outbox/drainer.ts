@@ -328,10 +328,12 @@ export function createDrainer(deps: DrainerDeps): Drainer {
       }
       // The turn's own rows, written claimed for us, need no claim of their own.
       const m = takeAdopted(chat) ?? (await outbox.claim(owner, now(), leaseMs, 1, chat))[0];
-      // The chat read back with the sent mark: one call fewer per reply.
-      const read = m ? await sendOne(m, check) : undefined;
+      // The chat is looked at from here on (with the sent mark, or by idle()): a kick let go after this
+      // may be for a row that look misses, and wakes the loop at release.
       const h = held.get(chat);
       if (h) h.skipped = false;
+      // The chat read back with the sent mark: one call fewer per reply.
+      const read = m ? await sendOne(m, check) : undefined;
       if (await idle(read)) return true;
       if (m) continue; // the next reply of this turn
       const left = until - now();
