@@ -2,7 +2,7 @@
 // and the locks hold across them, not only inside one process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
-import { FencedWriteError, type Store } from '../../src/store/types.js';
+import { ConversationChangedError, FencedWriteError, type Store } from '../../src/store/types.js';
 import { makeBroadcast, makeOrder } from './fixtures.js';
 import { dropDatabase, freshDatabase } from './pg-db.js';
 
@@ -35,6 +35,45 @@ describe('postgres: three instances on one database', () => {
     const w = await each(9, (st, i) => st.orders.update({ ...o, amount: 100 + i }, 1));
     expect(w.filter(Boolean)).toHaveLength(1);
     await expect(s[1]!.orders.create(makeOrder('I1'))).rejects.toThrow();
+  });
+
+  it("a conversation's compare-and-set: one winner among instances committing from the same read", async () => {
+    for (const [round, start] of [
+      [1, undefined],
+      [2, { step: 'summary' }],
+    ] as const) {
+      if (start) await s[0]!.commit({ conversation: { customerId: `cv${round}`, state: start } }, 1);
+      const read = await s[1]!.conversations.get(`cv${round}`);
+      const r = await Promise.allSettled(
+        Array.from({ length: 9 }, (_, i) =>
+          s[i % 3]!.commit(
+            {
+              conversation: { customerId: `cv${round}`, state: { step: `t${i}` }, expected: { state: read } },
+              outbox: [
+                {
+                  id: `cv${round}-r${i}`,
+                  chat: `cv${round}`,
+                  kind: 'reply',
+                  payload: { type: 'text', text: `t${i}` },
+                  // never due: the other tests' claims leave them alone
+                  notBefore: Number.MAX_SAFE_INTEGER,
+                },
+              ],
+            },
+            2,
+          ),
+        ),
+      );
+      const won = r.flatMap((x, i) => (x.status === 'fulfilled' ? [i] : []));
+      expect(won).toHaveLength(1);
+      expect(
+        r.filter((x) => x.status === 'rejected').map((x) => (x as PromiseRejectedResult).reason),
+      ).toEqual(Array(8).fill(expect.any(ConversationChangedError)));
+      // The winner's state and its reply only.
+      expect(await s[2]!.conversations.get(`cv${round}`)).toEqual({ step: `t${won[0]}` });
+      const rows = await s[0]!.outbox.list({ chat: `cv${round}`, limit: 20 });
+      expect(rows.map((m) => m.id)).toEqual([`cv${round}-r${won[0]}`]);
+    }
   });
 
   it('status lookups: at most 3 per window whichever instance asks', async () => {
