@@ -145,10 +145,12 @@ async function main(): Promise<void> {
 
     const postmaster = embedded ? await postmasterPid(embedded.dataDir) : undefined;
     const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
-    // Profiling: e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    // Profiling or tuning: e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
     const botArgs = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     // As `npm start` runs it: the compiled build with its node flags.
-    const bot = await startProcess(node, [...botArgs, ...buildNpmStartArgs()], {
+    // After npm start's own flags (so that one of them can be overridden), before the script.
+    const startArgs = buildNpmStartArgs();
+    const bot = await startProcess(node, [...startArgs.slice(0, -1), ...botArgs, ...startArgs.slice(-1)], {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
