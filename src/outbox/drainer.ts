@@ -11,7 +11,14 @@
 // the window is closed: a message the channel accepted is never sent again, even when markSent fails
 // (the WhatsApp id is kept and markSent retried), and a row that already has a waMessageId is only marked.
 import type { Logger } from '../logger.js';
-import type { OutboxMessage, OutboxPayload, OutboxRepo, OutboxState, WriteUnit } from '../store/types.js';
+import type {
+  OutboxChatView,
+  OutboxMessage,
+  OutboxPayload,
+  OutboxRepo,
+  OutboxState,
+  WriteUnit,
+} from '../store/types.js';
 import { ChannelNotReadyError, classifySendError, errorText, type SendErrorKind } from './errors.js';
 import type { Pacer } from './pacer.js';
 
@@ -30,6 +37,13 @@ export interface ChatCheck {
   limit: number;
   done: (rows: OutboxMessage[]) => boolean;
 }
+
+/** The rows a check reads of a chat. */
+const viewOf = (chat: string, check: ChatCheck): OutboxChatView => ({
+  chat,
+  states: check.states,
+  limit: check.limit,
+});
 
 /** The default check: nothing of the chat unsent. */
 const NOTHING_LEFT: ChatCheck = {
@@ -195,10 +209,8 @@ export function createDrainer(deps: DrainerDeps): Drainer {
     const result = { ...(waMessageId ? { waMessageId } : {}), at: now() };
     try {
       let rows: OutboxMessage[] | undefined;
-      if (check) {
-        const view = { chat: m.chat, states: check.states, limit: check.limit };
-        rows = (await outbox.markSentThenList(m.id, owner, result, view)).rows;
-      } else await outbox.markSent(m.id, owner, result);
+      if (check) rows = (await outbox.markSentThenList(m.id, owner, result, viewOf(m.chat, check))).rows;
+      else await outbox.markSent(m.id, owner, result);
       accepted.delete(m.id);
       return rows;
     } catch (err) {
@@ -314,10 +326,14 @@ export function createDrainer(deps: DrainerDeps): Drainer {
    * chat's work, not everyone's). Another sender holding this chat's head (the loop, another instance) is
    * waited for.
    */
+  /** Whether `check` finds the chat done: on rows just read (with a sent mark), else on a read of its own. */
+  async function chatDone(chat: string, check: ChatCheck, read?: OutboxMessage[]): Promise<boolean> {
+    return check.done(read ?? (await outbox.list(viewOf(chat, check))));
+  }
+
   async function flushOwnChat(chat: string, check: ChatCheck, deadlineMs: number): Promise<boolean> {
     const until = now() + deadlineMs;
-    const idle = async (read?: OutboxMessage[]) =>
-      check.done(read ?? (await outbox.list({ chat, states: check.states, limit: check.limit })));
+    const idle = (read?: OutboxMessage[]) => chatDone(chat, check, read);
     for (;;) {
       if (!channel.canSend()) return idle();
       const d = pacer.delay(); // a pause after a run of errors holds these too
@@ -393,8 +409,7 @@ export function createDrainer(deps: DrainerDeps): Drainer {
     },
     flushChat(chat, deadlineMs = 10_000, check = NOTHING_LEFT) {
       if (!pacer.unrated) {
-        const view = { chat, states: check.states, limit: check.limit };
-        return flushUntil(async () => check.done(await outbox.list(view)), deadlineMs);
+        return flushUntil(() => chatDone(chat, check), deadlineMs);
       }
       return flushOwnChat(chat, check, deadlineMs);
     },
