@@ -62,11 +62,11 @@ export function buildTablesStore(db: Tables, opts: TablesStoreOptions): Store {
         const conv = unit.conversation;
         if (conv?.expected) {
           const want = conv.expected.state === undefined ? undefined : JSON.stringify(conv.expected.state);
-          // Compared as JSON re-serialised, whatever the stored text's spacing (a file written by other means).
-          const cur = tx.get(CONVERSATIONS, conv.customerId);
-          const now = cur === undefined ? undefined : JSON.stringify(JSON.parse(cur));
+          // The stored text is always JSON.stringify's (tx.put, and lowdb's snapshot and log loads
+          // re-serialise what they parse), so the texts compare exactly.
           // Thrown inside the write: nothing of the unit stays.
-          if (now !== want) throw new ConversationChangedError(conv.customerId);
+          if (tx.get(CONVERSATIONS, conv.customerId) !== want)
+            throw new ConversationChangedError(conv.customerId);
         }
         if (conv) saveConversation(tx, conv.customerId, conv.state);
         return unit.outbox?.length ? outbox.enqueueIn(tx, unit.outbox, at, unit.claim) : [];
