@@ -88,25 +88,32 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       .catch(() => {});
   }
 
-  async function loadCustomer(
-    msg: InboundMessage,
-    at: number,
-  ): Promise<{ customer: Customer; isNew: boolean }> {
-    const { customer, created } = await store.customers.getOrCreate({
-      id: msg.customerId,
-      version: 1,
-      phone: msg.phone,
-      lang: DEFAULT_LANG,
-      // Customers are subscribers once they have used the bot, until they say STOP.
-      subscribed: true,
-      paused: false,
-      beneficiaries: [],
-      firstSeenAt: at,
-      lastSeenAt: at,
+  /**
+   * The turn's opening in one store call: whether the message is new, its customer (created when absent),
+   * the conversation and the latest orders. lastSeenAt is refreshed when it moved far enough.
+   */
+  async function openTurn(msg: InboundMessage, at: number) {
+    const opening = await store.openTurn({
+      dedupe: { key: `conv:${msg.customerId}:${msg.id}`, at, ttlMs: DEDUPE_TTL_MS },
+      customer: {
+        id: msg.customerId,
+        version: 1,
+        phone: msg.phone,
+        lang: DEFAULT_LANG,
+        // Customers are subscribers once they have used the bot, until they say STOP.
+        subscribed: true,
+        paused: false,
+        beneficiaries: [],
+        firstSeenAt: at,
+        lastSeenAt: at,
+      },
+      recentOrders: RECENT_ORDERS,
     });
+    const { customer, created } = opening;
     const stale = (c: Customer) =>
       at - c.lastSeenAt > LAST_SEEN_RESOLUTION_MS || (!c.phone && !!msg.phone) || !c.beneficiaries;
-    if (created || !stale(customer)) return { customer, isNew: created };
+    // A redelivered message changes nothing, its customer's lastSeenAt included.
+    if (!opening.first || created || !stale(customer)) return opening;
     const fresh = await updateCustomer(store.customers, customer.id, (c) =>
       stale(c)
         ? {
@@ -117,22 +124,20 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
           }
         : null,
     );
-    return { customer: fresh ?? customer, isNew: false };
+    return { ...opening, customer: fresh ?? customer };
   }
 
   /**
-   * The customer's latest orders and today's total, usually in one read: the latest come newest first, so
-   * unless every one of them is from today, all of today's orders are among them.
+   * Today's total from the customer's latest orders, usually without another read: they come newest
+   * first, so unless every one of them is from today, all of today's orders are among them.
    */
-  async function recentAndToday(customerId: string, at: number): Promise<[Order[], number]> {
+  async function todayTotal(customerId: string, recent: Order[], at: number): Promise<number> {
     const since = startOfDayUtc(at);
-    const recent = await deps.orders.listForCustomer(customerId, RECENT_ORDERS);
     const today =
       recent.length >= RECENT_ORDERS && recent.every((o) => o.createdAt >= since)
         ? await store.orders.list({ customerId, since })
         : recent.filter((o) => o.createdAt >= since);
-    const total = today.filter((o) => !NOT_COUNTED.includes(o.state)).reduce((sum, o) => sum + o.amount, 0);
-    return [recent, total];
+    return today.filter((o) => !NOT_COUNTED.includes(o.state)).reduce((sum, o) => sum + o.amount, 0);
   }
 
   async function turn(msg: InboundMessage, held: () => boolean): Promise<void> {
@@ -151,19 +156,10 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
     if (deps.adminHandler && (await deps.adminHandler(msg))) return;
     const at = now();
     // Channels may redeliver a message: a repeated "oui" must not act twice.
-    // Both writes at once: on a networked store they commit in one WAL flush, not one after the other.
-    // A redelivered message loads (touches) its customer too, which changes nothing a customer sees.
-    const seen = store.dedupe.firstSeen(`conv:${msg.customerId}:${msg.id}`, at, DEDUPE_TTL_MS);
-    const loading = loadCustomer(msg, at);
-    const first = await seen.catch(async (err) => {
-      await loading.catch(() => undefined);
-      throw err;
-    });
-    if (!first) {
-      await loading.catch(() => undefined);
-      return;
-    }
-    let { customer, isNew } = await loading;
+    const opening = await openTurn(msg, at);
+    if (!opening.first) return;
+    let { customer } = opening;
+    const isNew = opening.created;
     if (customer.paused) return; // human handoff: the bot stays silent
 
     const rate = limiter.hit(customer.id, at);
@@ -200,11 +196,9 @@ export function createConversationRunner(deps: ConversationRunnerDeps): Conversa
       replies = [];
     };
     try {
-      // The turn's independent reads at once: on a networked store they share one round trip.
-      const [read, [recentOrders, total]] = await Promise.all([
-        store.conversations.get(customer.id),
-        recentAndToday(customer.id, at),
-      ]);
+      const read = opening.conversation;
+      const recentOrders = opening.recentOrders;
+      const total = await todayTotal(customer.id, recentOrders, at);
       stored = read;
       let conv: Conversation = loadConversation(read, at);
       // WhatsApp allows 65 536 characters; the bot reads the start only, and says so.

@@ -34,6 +34,7 @@ const WRITES = new Set([
   'renew',
   'release',
   'commit',
+  'openTurn',
 ]);
 
 /**

@@ -395,7 +395,6 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     place,
     lookupBills,
     get: (id) => store.orders.get(id),
-    listForCustomer: (customerId, limit) => store.orders.list({ customerId, limit }),
     handleCallback,
     receiptNotDelivered: (orderId, chat, error) =>
       saga.track(saga.busy(orderId, () => saga.receiptNotDelivered(orderId, chat, error))),

@@ -176,5 +176,4 @@ export interface OrderDesk {
   place(input: PlaceOrderInput): Promise<PlaceOrderResult>;
   lookupBills(codeService: string, account: string, lang: Lang): Promise<BillLookup>;
   get(id: string): Promise<Order | undefined>;
-  listForCustomer(customerId: string, limit: number): Promise<Order[]>;
 }

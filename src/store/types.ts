@@ -421,6 +421,27 @@ export interface CommitResult {
   claimed: OutboxMessage[];
 }
 
+/** What a conversation turn reads first (Store.openTurn). */
+export interface TurnOpenInput {
+  /** The message's dedupe key (DedupeRepo.firstSeen): a redelivered message is not handled twice. */
+  dedupe: { key: string; at: number; ttlMs: number };
+  /** The customer as created when absent (CustomerRepo.getOrCreate). */
+  customer: Customer;
+  /** How many of the customer's latest orders to read, newest first. */
+  recentOrders: number;
+}
+
+export interface TurnOpening {
+  /** false: the message was seen before (the rest may then be left unread: empty). */
+  first: boolean;
+  customer: Customer;
+  created: boolean;
+  /** As ConversationRepo.get answers it. */
+  conversation: unknown | undefined;
+  /** As orders.list({ customerId, limit: recentOrders }) answers it. */
+  recentOrders: Order[];
+}
+
 export interface Store {
   readonly kind: 'memory' | 'lowdb' | 'postgres';
   orders: OrderRepo;
@@ -435,6 +456,12 @@ export interface Store {
   leases: LeaseRepo;
   locks: LockRepo;
   outbox: OutboxRepo;
+  /**
+   * A turn's opening at once: the message's dedupe, its customer (created when absent), the conversation
+   * and the latest orders. As firstSeen and getOrCreate, then the two reads, would answer; a networked
+   * store makes it one round trip.
+   */
+  openTurn(input: TurnOpenInput): Promise<TurnOpening>;
   /** Applies a conversation turn's writes atomically and durably. */
   commit(unit: WriteUnit, at: number): Promise<CommitResult>;
   /** Cheap liveness check for /readyz and /healthz (false when writes fail, e.g. a full disk). */

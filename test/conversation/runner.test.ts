@@ -68,7 +68,6 @@ function fakeOrders(store: Store) {
       return { ok: true, bills: [] };
     },
     get: (id) => store.orders.get(id),
-    listForCustomer: (customerId, limit) => store.orders.list({ customerId, limit }),
   };
   return {
     desk,

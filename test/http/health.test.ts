@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 const WRITES =
-  /^(create|update|record|tryAcquire|getOrCreate|save|add|resolve|set|setMany|clear|firstSeen|delete|commit|enqueue|claim|markSent|markSentThenList|retry|markFailed|setDelivery|mark|addRecipients)$/;
+  /^(create|update|record|tryAcquire|getOrCreate|save|add|resolve|set|setMany|clear|firstSeen|delete|commit|openTurn|enqueue|claim|markSent|markSentThenList|retry|markFailed|setDelivery|mark|addRecipients)$/;
 
 /** A memory store on a "disk" that can fill up: every write then fails with ENOSPC, reads still answer. */
 function fillableStore(): { store: Store; full: { on: boolean } } {
@@ -28,12 +28,14 @@ function fillableStore(): { store: Store; full: { on: boolean } } {
         return (...a: unknown[]) => (full.on ? Promise.reject(enospc()) : v.apply(t, a));
       },
     });
-  const store = new Proxy(inner, {
-    get(t, p, r) {
-      const v = Reflect.get(t, p, r);
-      return v && typeof v === 'object' ? wrap(v) : v;
-    },
-  });
+  const store = wrap(
+    new Proxy(inner, {
+      get(t, p, r) {
+        const v = Reflect.get(t, p, r);
+        return v && typeof v === 'object' ? wrap(v) : v;
+      },
+    }),
+  );
   return { store, full };
 }
 

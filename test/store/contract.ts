@@ -1195,6 +1195,90 @@ export function runStoreContract(
       );
     });
 
+    describe('openTurn', () => {
+      const DAY = 86_400_000;
+      const open = (
+        id: string,
+        key: string,
+        at = 10_000,
+        over: Partial<Parameters<Store['openTurn']>[0]> = {},
+      ) =>
+        store.openTurn({
+          dedupe: { key, at, ttlMs: DAY },
+          customer: makeCustomer(id, { firstSeenAt: at, lastSeenAt: at }),
+          recentOrders: 5,
+          ...over,
+        });
+
+      it('a new customer: created, nothing read; the same message again is not first', async () => {
+        const o = await open('+221771111111', 'conv:a:1');
+        expect(o).toEqual({
+          first: true,
+          created: true,
+          customer: makeCustomer('+221771111111', { firstSeenAt: 10_000, lastSeenAt: 10_000 }),
+          conversation: undefined,
+          recentOrders: [],
+        });
+        expect(await store.customers.get('+221771111111')).toMatchObject({ version: 1, firstSeenAt: 10_000 });
+        const again = await open('+221771111111', 'conv:a:1', 20_000);
+        expect(again).toMatchObject({ first: false, created: false, customer: { firstSeenAt: 10_000 } });
+        // The key is the dedupe repo's own: it is seen, until it expires.
+        expect(await store.dedupe.firstSeen('conv:a:1', 30_000, DAY)).toBe(false);
+        expect((await open('+221771111111', 'conv:a:1', 10_000 + DAY)).first).toBe(true);
+      });
+
+      it('an existing customer: the stored one, its conversation and latest orders, newest first', async () => {
+        const id = '+221772222222';
+        await store.customers.getOrCreate(makeCustomer(id, { lang: 'wo', firstSeenAt: 1 }));
+        await store.conversations.save(id, { step: 'confirm', draft: { amount: 1000 } });
+        await store.conversations.save('+221773333333', { step: 'other' });
+        for (let i = 0; i < 7; i++)
+          await store.orders.create(makeOrder(`o${i}`, { customerId: id, createdAt: 1_000 + i * 10 }));
+        await store.orders.create(makeOrder('theirs', { customerId: '+221773333333', createdAt: 5_000 }));
+        const o = await open(id, 'conv:b:1');
+        expect(o.first).toBe(true);
+        expect(o.created).toBe(false);
+        expect(o.customer).toMatchObject({ id, lang: 'wo', firstSeenAt: 1, version: 1 });
+        expect(o.conversation).toEqual({ step: 'confirm', draft: { amount: 1000 } });
+        expect(o.recentOrders.map((x) => x.id)).toEqual(['o6', 'o5', 'o4', 'o3', 'o2']);
+        expect(o.recentOrders).toEqual(await store.orders.list({ customerId: id, limit: 5 }));
+        expect(
+          (await open(id, 'conv:b:2', 10_000, { recentOrders: 2 })).recentOrders.map((x) => x.id),
+        ).toEqual(['o6', 'o5']);
+        // Copies: changing what came back changes nothing stored.
+        (o.conversation as { step: string }).step = 'changed';
+        o.customer.lang = 'en';
+        expect(await store.conversations.get(id)).toEqual({ step: 'confirm', draft: { amount: 1000 } });
+        expect((await store.customers.get(id))?.lang).toBe('wo');
+      });
+
+      it('turns opened at once answer as one after the other', async () => {
+        await store.customers.getOrCreate(makeCustomer('+221770000001', { lang: 'en' }));
+        const got = await Promise.all([
+          open('+221770000001', 'k1'),
+          open('+221770000002', 'k2'),
+          open('+221770000003', 'k3'),
+          open('+221770000002', 'k4'),
+          open('+221770000003', 'k3'),
+        ]);
+        expect(got.map((g) => [g.customer.id, g.customer.lang, g.first])).toEqual([
+          ['+221770000001', 'en', true],
+          ['+221770000002', 'fr', true],
+          ['+221770000003', 'fr', true],
+          ['+221770000002', 'fr', true],
+          ['+221770000003', 'fr', false],
+        ]);
+        // Each customer created once, whichever call it was.
+        expect(
+          got
+            .filter((g) => g.created)
+            .map((g) => g.customer.id)
+            .sort(),
+        ).toEqual(['+221770000002', '+221770000003']);
+        expect(await store.customers.count()).toBe(3);
+      });
+    });
+
     describe('commit', () => {
       it('writes a turn: conversation and outbox rows together; null deletes the conversation', async () => {
         await store.commit(

@@ -173,3 +173,62 @@ describe('postgres store: many turns at once', () => {
     }
   });
 });
+
+describe('postgres store: openTurn', () => {
+  const input = (id: string, key: string, at = 1_000) => ({
+    dedupe: { key, at, ttlMs: 60_000 },
+    customer: makeCustomer(id, { firstSeenAt: at, lastSeenAt: at }),
+    recentOrders: 5,
+  });
+
+  it('turns opened together: one statement writes every dedupe key and new customer', async () => {
+    const dbUrl = await freshDatabase();
+    const store = await openPostgresStore({ url: dbUrl });
+    const pool = new pg.Pool({ connectionString: dbUrl });
+    try {
+      const ids = ['+221770000001', '+221770000002', '+221770000003', '+221770000004'];
+      const got = await Promise.all(ids.map((id, i) => store.openTurn(input(id, `conv:${id}:m${i}`))));
+      expect(got.every((g) => g.first && g.created)).toBe(true);
+      // Rows written by one statement share its transaction id (xmin), across both tables.
+      const x = await pool.query(
+        `SELECT count(DISTINCT x)::int AS n FROM (SELECT xmin::text AS x FROM dedupe UNION ALL SELECT xmin::text FROM customers) t`,
+      );
+      expect(x.rows[0].n).toBe(1);
+    } finally {
+      await pool.end();
+      await store.close();
+      await dropDatabase(dbUrl);
+    }
+  });
+
+  it('a customer another transaction inserts while the statement runs is read afterwards, not lost', async () => {
+    const dbUrl = await freshDatabase();
+    const store = await openPostgresStore({ url: dbUrl });
+    const other = new pg.Client({ connectionString: dbUrl });
+    await other.connect();
+    try {
+      const id = '+221775555555';
+      const theirs = makeCustomer(id, { lang: 'wo', firstSeenAt: 5 });
+      // Inserted, not yet committed: the statement's insert waits on it, its snapshot predates the commit.
+      await other.query('BEGIN');
+      await other.query('INSERT INTO customers (id, version, subscribed, body) VALUES ($1, 1, true, $2)', [
+        id,
+        JSON.stringify(theirs),
+      ]);
+      await other.query('INSERT INTO conversations (customer_id, state) VALUES ($1, \'{"step":"menu"}\')', [
+        id,
+      ]);
+      const opening = store.openTurn(input(id, 'conv:x:m1'));
+      await new Promise((r) => setTimeout(r, 200));
+      await other.query('COMMIT');
+      const o = await opening;
+      expect(o).toMatchObject({ first: true, created: false, customer: { id, lang: 'wo', firstSeenAt: 5 } });
+      expect(o.conversation).toEqual({ step: 'menu' });
+      expect(await store.customers.count()).toBe(1);
+    } finally {
+      await other.end();
+      await store.close();
+      await dropDatabase(dbUrl);
+    }
+  });
+});

@@ -10,8 +10,19 @@ interface Seen {
   expiresAt: number;
 }
 
-export function dedupeRepo(db: Db): DedupeRepo {
+/** Deletes expired keys, by the expiry index, at most once a minute (never by scanning the table). */
+export type DedupeSweep = (now: number) => Promise<void>;
+
+export function dedupeSweep(db: Db): DedupeSweep {
   let lastSweep = 0;
+  return async (now) => {
+    if (now - lastSweep <= 60_000) return;
+    lastSweep = now;
+    await db.q('DELETE FROM dedupe WHERE expires_at <= $1', [now]);
+  };
+}
+
+export function dedupeRepo(db: Db, sweep: DedupeSweep = dedupeSweep(db)): DedupeRepo {
   // Per TTL, so that "expired" is checked against each caller's own now: expires_at - ttl.
   const byTtl = new Map<number, (s: Seen) => Promise<boolean>>();
   const firstSeenWith = (ttlMs: number) => {
@@ -38,11 +49,7 @@ export function dedupeRepo(db: Db): DedupeRepo {
   return {
     async firstSeen(key, now, ttlMs) {
       const first = await firstSeenWith(ttlMs)({ key, expiresAt: now + ttlMs });
-      // Expired keys go by the expiry index, at most once a minute, never by scanning the table.
-      if (now - lastSweep > 60_000) {
-        lastSweep = now;
-        await db.q('DELETE FROM dedupe WHERE expires_at <= $1', [now]);
-      }
+      await sweep(now);
       return first;
     },
   };

@@ -14,11 +14,12 @@ import { conversationsRepo } from './conversations.js';
 import { customersRepo } from './customers.js';
 import { batcher } from './batch.js';
 import { json, makePool, openDb, types } from './db.js';
-import { dedupeRepo } from './dedupe.js';
+import { dedupeRepo, dedupeSweep } from './dedupe.js';
 import { kvRepo } from './kv.js';
 import { leasesRepo } from './leases.js';
 import { pgLocks } from './locks.js';
 import { migrate } from './migrate.js';
+import { openTurnRepo } from './open-turn.js';
 import { ordersRepo } from './orders.js';
 import { createPipeline } from './pipeline.js';
 import { insertOutbox, outboxArrays, outboxRepo } from './outbox.js';
@@ -182,20 +183,25 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     { key: (u) => u.customerId },
   );
   let closed = false;
-  return {
-    kind: 'postgres',
+  const sweep = dedupeSweep(db);
+  const repos = {
     orders: ordersRepo(db),
-    callbacks: callbacksRepo(db),
-    statusLookups: statusLookupsRepo(db),
     customers: customersRepo(db),
     conversations: conversationsRepo(db),
+    dedupe: dedupeRepo(db, sweep),
+  };
+  return {
+    kind: 'postgres',
+    ...repos,
+    callbacks: callbacksRepo(db),
+    statusLookups: statusLookupsRepo(db),
     broadcasts: broadcastsRepo(db),
     alerts: alertsRepo(db),
     kv: kvRepo(db),
-    dedupe: dedupeRepo(db),
     leases: leasesRepo(db),
     locks: { run: (key, fn) => locks.run(key, fn) },
     outbox: outboxRepo(db),
+    openTurn: openTurnRepo(db, repos, sweep),
     async commit(unit, at) {
       const conv = unit.conversation;
       if (!conv && !unit.outbox?.length) return { claimed: [] };

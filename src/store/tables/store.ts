@@ -7,6 +7,7 @@ import {
   type Store,
   type WriteUnit,
 } from '../types.js';
+import { openTurnFromRepos } from '../open-turn.js';
 import { broadcastsRepo } from './broadcasts.js';
 import { customersRepo } from './customers.js';
 import { dedupeRepo } from './dedupe.js';
@@ -57,6 +58,7 @@ export function buildTablesStore(db: Tables, opts: TablesStoreOptions): Store {
     leases: leasesRepo(db),
     locks: localLocks(),
     outbox: outbox.repo,
+    openTurn: (input) => openTurnFromRepos(store, input),
     async commit(unit: WriteUnit, at: number) {
       const claimed = await db.write((tx) => {
         const conv = unit.conversation;
