@@ -100,15 +100,29 @@ export function instrumentStore(
     };
   };
 
-  const wrapRepo = <T extends object>(name: string, repo: T, extra: Record<string, unknown> = {}): T =>
-    new Proxy(repo, {
+  /** The wrapped method, made once per method (not on every call: a chat turn makes a dozen). */
+  const cached = () => {
+    const made = new Map<string, { of: unknown; fn: unknown }>();
+    return (name: string, prop: string, target: object, v: (...a: unknown[]) => Promise<unknown>) => {
+      const hit = made.get(prop);
+      if (hit?.of === v) return hit.fn;
+      const fn = wrapCall(name, prop, v.bind(target));
+      made.set(prop, { of: v, fn });
+      return fn;
+    };
+  };
+
+  const wrapRepo = <T extends object>(name: string, repo: T, extra: Record<string, unknown> = {}): T => {
+    const wrap = cached();
+    return new Proxy(repo, {
       get(target, prop, receiver) {
         if (typeof prop === 'string' && prop in extra) return extra[prop];
         const v = Reflect.get(target, prop, receiver);
         if (typeof v !== 'function' || typeof prop !== 'string') return v;
-        return wrapCall(name, prop, (v as (...a: unknown[]) => Promise<unknown>).bind(target));
+        return wrap(name, prop, target, v as (...a: unknown[]) => Promise<unknown>);
       },
     });
+  };
 
   const orders = store.orders;
   const reading =
@@ -192,13 +206,15 @@ export function instrumentStore(
     };
   };
 
+  const wrapStore = cached();
   const wrapped = new Proxy(store, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver);
       if (typeof prop !== 'string') return v;
       if (prop === 'ping')
         return async () => (await target.ping().catch(() => false)) && failing === undefined;
-      if (typeof v === 'function') return wrapCall('store', prop, (v as () => Promise<unknown>).bind(target));
+      if (typeof v === 'function')
+        return wrapStore('store', prop, target, v as (...a: unknown[]) => Promise<unknown>);
       if (v && typeof v === 'object') {
         if (!repos[prop]) {
           const extra =

@@ -22,7 +22,7 @@ import { migrate } from './migrate.js';
 import { openTurnRepo } from './open-turn.js';
 import { ordersRepo } from './orders.js';
 import { createPipeline } from './pipeline.js';
-import { insertOutbox, outboxArrays, outboxRepo } from './outbox.js';
+import { insertOutbox, outboxRecord, outboxRepo, outboxRows } from './outbox.js';
 import { statusLookupsRepo } from './status-lookups.js';
 
 export interface PostgresStoreOptions {
@@ -91,77 +91,76 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const commits = batcher<
     {
       customerId: string | undefined;
-      state: string | null;
+      /** The unit's conversation as a record of the statement's document (JSON text), if any. */
+      conv: string | undefined;
       /** 0: no check; 1: none expected; 2: `expected` expected. */
       mode: 0 | 1 | 2;
-      expected: string | null;
-      outbox: unknown[][];
+      outbox: ReturnType<typeof outboxRows>;
       claim: WriteUnit['claim'];
     },
     CommitResult | ConversationChangedError
   >(
     async (units) => {
-      const conv: [string[], (string | null)[], (string | null)[], number[]] = [[], [], [], []];
-      const rows: unknown[][] = [[], [], [], [], [], [], [], [], []];
-      const ids = new Set<string>();
+      const convs: string[] = [];
+      const ids: string[] = [];
+      const rows: string[] = [];
+      const seen = new Set<string>();
       // A claim holds only if no earlier unit of the batch has rows for its chat (one after the other,
       // the later would find the earlier's rows unsent).
       const chatsSeen = new Set<string>();
       for (const u of units) {
-        if (u.customerId !== undefined) {
-          conv[0].push(u.customerId);
-          conv[1].push(u.state);
-          conv[2].push(u.expected);
-          conv[3].push(u.mode);
+        if (u.conv !== undefined) {
+          convs.push(u.conv);
+          ids.push(u.customerId!);
         }
         const claim = u.claim && !chatsSeen.has(u.claim.chat) ? u.claim : undefined;
-        const gate = u.mode > 0 ? u.customerId : null;
-        u.outbox[0]!.forEach((id, i) => {
+        const gate = u.mode > 0 ? u.customerId! : null;
+        for (const r of u.outbox) {
           // An id twice would be inserted once one after the other: the first stays.
-          if (ids.has(id as string)) return;
-          ids.add(id as string);
-          for (let c = 0; c < u.outbox.length; c++) rows[c]!.push(u.outbox[c]![i]);
-          const mine = claim && u.outbox[1]![i] === claim.chat;
-          rows[6]!.push(mine ? claim.owner : null);
-          rows[7]!.push(mine ? claim.leaseUntil : null);
-          rows[8]!.push(gate);
-        });
-        for (const chat of u.outbox[1]!) chatsSeen.add(chat as string);
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+          const mine = claim && r.chat === claim.chat;
+          rows.push(
+            outboxRecord(r, rows.length, mine ? claim.owner : null, mine ? claim.leaseUntil : null, gate),
+          );
+        }
+        for (const r of u.outbox) chatsSeen.add(r.chat);
       }
       // The checks sit in each write's own WHERE: a row another transaction changes meanwhile is checked
       // again on its newest version (READ COMMITTED), so two instances' stale turns cannot both win.
-      // customer_id = ANY($1) lets the planner find the rows by key whatever the table's statistics.
+      // customer_id = ANY($2) lets the planner find the rows by key whatever the table's statistics.
+      // A state absent from a record is NULL (delete); `expected` absent with mode 1 means none expected.
       const out = await db.q<{
         ok: string | null;
         id: string;
         seq: number;
         body: Omit<OutboxMessage, 'seq'>;
       }>(
-        `WITH v AS NOT MATERIALIZED (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS v(id, state, expected, mode)),
+        `WITH v AS NOT MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id text, state jsonb, expected jsonb, mode int)),
          up AS (INSERT INTO conversations (customer_id, state)
-           SELECT id, state::jsonb FROM v WHERE state IS NOT NULL AND mode = 0
+           SELECT id, state FROM v WHERE state IS NOT NULL AND mode = 0
            ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state),
          ins AS (INSERT INTO conversations (customer_id, state)
-           SELECT id, state::jsonb FROM v WHERE state IS NOT NULL AND mode = 1
+           SELECT id, state FROM v WHERE state IS NOT NULL AND mode = 1
            ON CONFLICT (customer_id) DO NOTHING RETURNING customer_id),
-         upd AS (UPDATE conversations c SET state = v.state::jsonb FROM v
-           WHERE c.customer_id = ANY($1::text[]) AND c.customer_id = v.id AND v.state IS NOT NULL AND v.mode = 2
-             AND c.state = v.expected::jsonb
+         upd AS (UPDATE conversations c SET state = v.state FROM v
+           WHERE c.customer_id = ANY($2::text[]) AND c.customer_id = v.id AND v.state IS NOT NULL AND v.mode = 2
+             AND c.state = v.expected
            RETURNING c.customer_id),
          del AS (DELETE FROM conversations c USING v
-           WHERE c.customer_id = ANY($1::text[]) AND c.customer_id = v.id AND v.state IS NULL
-             AND (v.mode = 0 OR (v.mode = 2 AND c.state = v.expected::jsonb))
+           WHERE c.customer_id = ANY($2::text[]) AND c.customer_id = v.id AND v.state IS NULL
+             AND (v.mode = 0 OR (v.mode = 2 AND c.state = v.expected))
            RETURNING c.customer_id),
          -- deleting what was expected absent: nothing to do if it still is
          none AS (SELECT id AS customer_id FROM v WHERE state IS NULL AND mode = 1
            AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = v.id)),
          ok AS (SELECT customer_id FROM ins UNION ALL SELECT customer_id FROM upd
            UNION ALL SELECT customer_id FROM del UNION ALL SELECT customer_id FROM none),
-         ob AS (${insertOutbox(5, true)})
+         ob AS (${insertOutbox(3, true)})
          SELECT customer_id AS ok, NULL AS id, NULL::bigint AS seq, NULL::jsonb AS body FROM ok
          UNION ALL
          SELECT NULL, id, seq, body FROM ob WHERE state = 'sending'`,
-        [...conv, ...rows],
+        [`[${convs.join(',')}]`, ids, `[${rows.join(',')}]`],
       );
       const written = new Set<string>();
       const byId = new Map<string, OutboxMessage>();
@@ -172,8 +171,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       return units.map((u) => {
         if (u.mode > 0 && !written.has(u.customerId!)) return new ConversationChangedError(u.customerId!);
         return {
-          claimed: u.outbox[0]!.flatMap((id) => {
-            const m = byId.get(id as string);
+          claimed: u.outbox.flatMap((r) => {
+            const m = byId.get(r.id);
             return m ? [m] : [];
           }),
         };
@@ -205,15 +204,23 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     async commit(unit, at) {
       const conv = unit.conversation;
       if (!conv && !unit.outbox?.length) return { claimed: [] };
-      // Serialised here, so that a unit that cannot be stored fails alone, before any batch.
-      const state = conv && conv.state !== null && conv.state !== undefined ? json(conv.state) : null;
       const expected = conv?.expected;
+      const mode = !expected ? 0 : expected.state === undefined ? 1 : 2;
+      // Serialised here, so that a unit that cannot be stored fails alone, before any batch. A null
+      // state (delete) and an undefined expected are left out of the record: NULL in the statement.
+      const conversation = conv
+        ? json({
+            id: conv.customerId,
+            mode,
+            ...(conv.state !== null && conv.state !== undefined ? { state: conv.state } : {}),
+            ...(mode === 2 ? { expected: expected!.state } : {}),
+          })
+        : undefined;
       const out = await commits({
         customerId: conv?.customerId,
-        state,
-        mode: !expected ? 0 : expected.state === undefined ? 1 : 2,
-        expected: expected && expected.state !== undefined ? json(expected.state) : null,
-        outbox: outboxArrays(unit.outbox ?? [], at),
+        conv: conversation,
+        mode,
+        outbox: outboxRows(unit.outbox ?? [], at),
         claim: unit.claim,
       });
       if (out instanceof ConversationChangedError) throw out;

@@ -23,36 +23,50 @@ const toMsg = (r: Row): OutboxMessage => ({ ...r.body, seq: r.seq });
 const claimableAt = (now: string, t = '') =>
   `((${t}state = 'pending' AND coalesce(${t}not_before, 0) <= ${now}) OR (${t}state = 'sending' AND coalesce(${t}lease_until, 0) <= ${now}))`;
 
-/** Rows for `INSERT_OUTBOX`'s arrays; serialises everything first, so one bad payload stores nothing. */
-export function outboxArrays(messages: OutboxInput[], at: number): unknown[][] {
-  const cols: unknown[][] = [[], [], [], [], [], []];
-  for (const m of messages) {
-    cols[0]!.push(m.id);
-    cols[1]!.push(m.chat);
-    cols[2]!.push(m.notBefore ?? null);
-    cols[3]!.push(m.orderId ?? null);
-    cols[4]!.push(m.broadcastId ?? null);
-    cols[5]!.push(json({ ...m, createdAt: at, state: 'pending', attempts: 0 }));
-  }
-  return cols;
+/**
+ * One outbox row for insertOutbox's document, as JSON text missing its closing brace: the statement's
+ * own fields (owner, lease_until, gate, i) are added per batch by outboxRecord. Serialised per message,
+ * so one payload that cannot be stored fails alone, before any batch; the body goes as JSON inside the
+ * document (pg would otherwise escape every quote of it as a text-array element).
+ */
+export function outboxRows(messages: OutboxInput[], at: number): { id: string; chat: string; open: string }[] {
+  return messages.map((m) => {
+    const text = json({
+      id: m.id,
+      chat: m.chat,
+      not_before: m.notBefore ?? null,
+      order_id: m.orderId ?? null,
+      broadcast_id: m.broadcastId ?? null,
+      body: { ...m, createdAt: at, state: 'pending', attempts: 0 },
+    });
+    return { id: m.id, chat: m.chat, open: text.slice(0, -1) };
+  });
 }
 
+/** The row with the batch's fields: i (its place: rows are inserted in that order), owner, lease, gate. */
+export const outboxRecord = (
+  row: { open: string },
+  i: number,
+  owner: string | null = null,
+  leaseUntil: number | null = null,
+  gate: string | null = null,
+) => `${row.open},"i":${i},"owner":${JSON.stringify(owner)},"lease_until":${leaseUntil ?? 'null'},"gate":${JSON.stringify(gate)}}`;
+
 /**
- * One statement for any number of messages ($n … $n+5: the arrays of outboxArrays; $n+6 owner and $n+7
- * lease until, null = not claiming). Rows are inserted in array order (ordinality), so their seq keeps the
- * order they were given in. A row with an owner is written claimed (as claim() would) when its chat has no
- * unsent row, as of the statement's snapshot. Returns the rows inserted. `gate` (a commit's): $n+8 holds
- * each row's unit's customer, and a row with one is written only if that customer is in the CTE `ok`.
+ * One statement for any number of messages: $n is a JSON array of outboxRecord rows. Rows are inserted
+ * in their `i` order, so their seq keeps the order they were given in. A row with an owner is written
+ * claimed (as claim() would) when its chat has no unsent row, as of the statement's snapshot. Returns the
+ * rows inserted. `gate` (a commit's): a row with a gate (its unit's customer) is written only if that
+ * customer is in the CTE `ok`.
  */
 export const insertOutbox = (n: number, gate = false) =>
   `INSERT INTO outbox (id, chat, state, not_before, order_id, broadcast_id, owner, lease_until, body)
    SELECT id, chat, CASE WHEN c.free THEN 'sending' ELSE 'pending' END, not_before, order_id, broadcast_id,
      CASE WHEN c.free THEN owner END, CASE WHEN c.free THEN lease_until END,
-     body::jsonb || CASE WHEN c.free
+     body || CASE WHEN c.free
        THEN jsonb_build_object('state', 'sending', 'owner', owner, 'leaseUntil', lease_until) ELSE '{}'::jsonb END
-   FROM unnest($${n}::text[], $${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[],
-       $${n + 6}::text[], $${n + 7}::bigint[]${gate ? `, $${n + 8}::text[]` : ''})
-     WITH ORDINALITY AS t(id, chat, not_before, order_id, broadcast_id, body, owner, lease_until, ${gate ? 'gate, ' : ''}i)
+   FROM jsonb_to_recordset($${n}::jsonb) AS t(id text, chat text, not_before bigint, order_id text,
+       broadcast_id text, body jsonb, owner text, lease_until bigint, gate text, i int)
    CROSS JOIN LATERAL (SELECT t.owner IS NOT NULL AND (
      SELECT x.seq FROM outbox x WHERE x.chat = t.chat AND x.state IN ('pending', 'sending') ORDER BY x.seq LIMIT 1
    ) IS NULL AS free) c
@@ -241,9 +255,8 @@ export function outboxRepo(db: Db): OutboxRepo {
   const repo: OutboxRepo = {
     async enqueue(messages, at) {
       if (!messages.length) return;
-      const cols = outboxArrays(messages, at);
-      const unclaimed = cols[0]!.map(() => null);
-      await db.q(insertOutbox(1), [...cols, unclaimed, unclaimed]);
+      const rows = outboxRows(messages, at);
+      await db.q(insertOutbox(1), [`[${rows.map((r, i) => outboxRecord(r, i)).join(',')}]`]);
     },
     async claim(owner, now, leaseMs, limit, chat) {
       if (chat !== undefined) {
