@@ -1,7 +1,7 @@
 // npm run bench:pg — the bot with STORE=postgres beside a bare express 5 server, in one run, 32 keep-alive
 // connections on loopback: (1) sandbox chat turns, a new customer per request; (2) Intech callbacks, every
 // copy a correctly signed (sha256Hash + HMAC) duplicate of one the bot already processed. The bot runs as
-// `npm start` runs it (the compiled build). PostgreSQL is
+// `npm run start:postgres` runs it (the compiled build, with that script's node flags). PostgreSQL is
 // DATABASE_URL (a throwaway database is created on it) or, when unset, an embedded server. The database
 // starts with a past (BENCH_HISTORY earlier customers, analyzed), as a running install's does.
 import { randomBytes } from 'node:crypto';
@@ -124,6 +124,7 @@ async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop
 }
 
 async function main(): Promise<void> {
+  const script = process.env.BENCH_START === 'start' ? 'start' : 'start:postgres';
   const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
   const db = await throwawayDatabase(process.env.DATABASE_URL ?? embedded!.url);
   const dir = await mkdtemp(join(tmpdir(), 'xb-bench-pg-'));
@@ -147,9 +148,10 @@ async function main(): Promise<void> {
     const bare = await startProcess(node, [...tsx, join(root, 'bench/bare-server.ts')], {});
     // Profiling or tuning: e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
     const botArgs = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    // As `npm start` runs it: the compiled build with its node flags.
-    // After npm start's own flags (so that one of them can be overridden), before the script.
-    const startArgs = buildNpmStartArgs();
+    // As `npm run start:postgres` (the README's start for an instance on PostgreSQL) runs it: the compiled
+    // build with its node flags. BENCH_START=start: as plain `npm start` runs it instead.
+    // The extra arguments go after the script's flags (so that one of them can be overridden).
+    const startArgs = buildNpmStartArgs(script);
     const bot = await startProcess(node, [...startArgs.slice(0, -1), ...botArgs, ...startArgs.slice(-1)], {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -210,7 +212,7 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   console.log(
-    `STORE=postgres vs bare express: 32 connections, ${ROUNDS} alternating rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each after ${WARMUP_SECONDS} s warm-up; chat = new customer per request, callbacks = signed duplicates of ${ORDERS} processed ones; ${HISTORY ? `database with ${HISTORY} earlier customers (conversation, sent reply), analyzed` : 'empty database'}`,
+    `STORE=postgres (bot as \`npm run ${script}\` runs it) vs bare express: 32 connections, ${ROUNDS} alternating rounds of ${(SECONDS / ROUNDS).toFixed(1)} s each after ${WARMUP_SECONDS} s warm-up; chat = new customer per request, callbacks = signed duplicates of ${ORDERS} processed ones; ${HISTORY ? `database with ${HISTORY} earlier customers (conversation, sent reply), analyzed` : 'empty database'}`,
   );
   const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows)

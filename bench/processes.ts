@@ -7,14 +7,15 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 
 /**
- * Builds the bot (npm run build) and returns the node arguments `npm start` runs it with: its node flags
- * from package.json and the compiled entry point, so a benchmark measures the production process.
+ * Builds the bot (npm run build) and returns the node arguments an npm start script runs it with (`npm
+ * start`, or `npm run start:postgres` for an instance on PostgreSQL): its node flags from package.json and
+ * the compiled entry point, so a benchmark measures the production process.
  */
-export function buildNpmStartArgs(): string[] {
+export function buildNpmStartArgs(script: 'start' | 'start:postgres' = 'start'): string[] {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   const start = (
-    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
-  ).scripts.start;
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts[script]!;
   return [...start.split(' ').filter((a) => a.startsWith('--')), join(root, 'dist/main.js')];
 }
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../../src/bot.js';
 import { say, startTestBot, transcript, waitFor } from './helpers.js';
 import { createMemoryStore } from '../../src/store/memory.js';
+import type { Store } from '../../src/store/types.js';
 
 const CUSTOMER = '+221771234567';
 let bot: RunningBot | undefined;
@@ -138,15 +139,12 @@ describe('sandbox while the bot stops', () => {
       release = r;
     });
     const A = '+221771110001';
-    const store = {
+    const store: Store = {
       ...inner,
-      conversations: {
-        ...inner.conversations,
-        // Holds customer A's turn until the test lets it go: a conversation under way during the stop.
-        get: async (id: string) => {
-          if (id === A) await gate;
-          return inner.conversations.get(id);
-        },
+      // Holds customer A's turn until the test lets it go: a conversation under way during the stop.
+      openTurn: async (input) => {
+        if (input.customer.id === A) await gate;
+        return inner.openTurn(input);
       },
     };
     const bot = await startTestBot({}, { store });
