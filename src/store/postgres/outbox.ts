@@ -29,7 +29,10 @@ const claimableAt = (now: string, t = '') =>
  * so one payload that cannot be stored fails alone, before any batch; the body goes as JSON inside the
  * document (pg would otherwise escape every quote of it as a text-array element).
  */
-export function outboxRows(messages: OutboxInput[], at: number): { id: string; chat: string; open: string }[] {
+export function outboxRows(
+  messages: OutboxInput[],
+  at: number,
+): { id: string; chat: string; open: string }[] {
   return messages.map((m) => {
     const text = json({
       id: m.id,
@@ -50,7 +53,8 @@ export const outboxRecord = (
   owner: string | null = null,
   leaseUntil: number | null = null,
   gate: string | null = null,
-) => `${row.open},"i":${i},"owner":${JSON.stringify(owner)},"lease_until":${leaseUntil ?? 'null'},"gate":${JSON.stringify(gate)}}`;
+) =>
+  `${row.open},"i":${i},"owner":${JSON.stringify(owner)},"lease_until":${leaseUntil ?? 'null'},"gate":${JSON.stringify(gate)}}`;
 
 /**
  * One statement for any number of messages: $n is a JSON array of outboxRecord rows. Rows are inserted
