@@ -50,7 +50,10 @@ describe('postgres locks across instances', () => {
       max = Math.max(max, inside);
       order.push(name);
       if (wait) await wait;
-      await pause(5);
+      // A turn takes a few ms at least. The next message queued locally on the other instance reaches
+      // PostgreSQL's queue only after its predecessor's unlock plus a try and a wait: under a loaded CI
+      // (a full npm test) that took longer than 5 ms once, and a later arrival went first.
+      await pause(30);
       inside--;
     };
     const key = 'customer:+221770000001';
