@@ -94,3 +94,21 @@ export function batcher<I, O>(
       schedule();
     });
 }
+
+/**
+ * One batcher per value of a statement-wide parameter (a TTL: each batch's statement holds one), made on
+ * first use.
+ */
+export function batchersBy<K, I, O>(
+  make: (k: K) => (item: I) => Promise<O>,
+): (k: K) => (item: I) => Promise<O> {
+  const made = new Map<K, (item: I) => Promise<O>>();
+  return (k) => {
+    let call = made.get(k);
+    if (!call) {
+      call = make(k);
+      made.set(k, call);
+    }
+    return call;
+  };
+}

@@ -4,6 +4,10 @@ import type { Customer, CustomerRepo } from '../types.js';
 import { batcher } from './batch.js';
 import { type Db, json } from './db.js';
 
+/** Inserts `rows` (id, version, subscribed, body) that are not stored yet; returns those it created. */
+export const insertCustomers = (rows: string) =>
+  `INSERT INTO customers (id, version, subscribed, body) ${rows} ON CONFLICT (id) DO NOTHING RETURNING id, body`;
+
 export function customersRepo(db: Db): CustomerRepo {
   // Get-or-create for every customer of one turn of the event loop, in one statement: the insert returns
   // the created, the same snapshot the existing (it does not see the rows the insert adds).
@@ -11,8 +15,7 @@ export function customersRepo(db: Db): CustomerRepo {
     async (items) => {
       const rows = await db.q<{ id: string; body: Customer; created: boolean }>(
         `WITH v AS (SELECT * FROM unnest($1::text[], $2::boolean[], $3::text[]) AS v(id, subscribed, body)),
-         ins AS (INSERT INTO customers (id, version, subscribed, body)
-           SELECT id, 1, subscribed, body::jsonb FROM v ON CONFLICT (id) DO NOTHING RETURNING id, body)
+         ins AS (${insertCustomers('SELECT id, 1, subscribed, body::jsonb FROM v')})
          SELECT id, body, true AS created FROM ins
          UNION ALL
          SELECT id, body, false AS created FROM customers WHERE id = ANY($1::text[])`,

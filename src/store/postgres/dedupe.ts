@@ -2,7 +2,7 @@
 // Keys seen in one turn of the event loop go in one statement (batch.ts); a key twice in one turn goes in
 // the next statement, which finds it.
 import type { DedupeRepo } from '../types.js';
-import { batcher } from './batch.js';
+import { batcher, batchersBy } from './batch.js';
 import type { Db } from './db.js';
 
 interface Seen {
@@ -22,30 +22,31 @@ export function dedupeSweep(db: Db): DedupeSweep {
   };
 }
 
+/**
+ * The dedupe upsert of `rows` (key, expires_at): a row is (re)written only when absent or expired for the
+ * caller (`ttl`: expires_at - ttl is the caller's now). Returns the keys seen first.
+ */
+export const insertDedupe = (rows: string, ttl: string) =>
+  `INSERT INTO dedupe (key, expires_at) ${rows}
+   ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
+     WHERE dedupe.expires_at <= excluded.expires_at - ${ttl}
+   RETURNING key`;
+
 export function dedupeRepo(db: Db, sweep: DedupeSweep = dedupeSweep(db)): DedupeRepo {
   // Per TTL, so that "expired" is checked against each caller's own now: expires_at - ttl.
-  const byTtl = new Map<number, (s: Seen) => Promise<boolean>>();
-  const firstSeenWith = (ttlMs: number) => {
-    let call = byTtl.get(ttlMs);
-    if (!call) {
-      call = batcher<Seen, boolean>(
-        async (items) => {
-          const rows = await db.q<{ key: string }>(
-            `INSERT INTO dedupe (key, expires_at) SELECT * FROM unnest($1::text[], $2::bigint[])
-             ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
-               WHERE dedupe.expires_at <= excluded.expires_at - $3::bigint
-             RETURNING key`,
-            [items.map((s) => s.key), items.map((s) => s.expiresAt), ttlMs],
-          );
-          const fresh = new Set(rows.map((r) => r.key));
-          return items.map((s) => fresh.has(s.key));
-        },
-        { key: (s) => s.key },
-      );
-      byTtl.set(ttlMs, call);
-    }
-    return call;
-  };
+  const firstSeenWith = batchersBy((ttlMs: number) =>
+    batcher<Seen, boolean>(
+      async (items) => {
+        const rows = await db.q<{ key: string }>(
+          insertDedupe('SELECT * FROM unnest($1::text[], $2::bigint[])', '$3::bigint'),
+          [items.map((s) => s.key), items.map((s) => s.expiresAt), ttlMs],
+        );
+        const fresh = new Set(rows.map((r) => r.key));
+        return items.map((s) => fresh.has(s.key));
+      },
+      { key: (s) => s.key },
+    ),
+  );
   return {
     async firstSeen(key, now, ttlMs) {
       const first = await firstSeenWith(ttlMs)({ key, expiresAt: now + ttlMs });

@@ -6,9 +6,10 @@ import type { Order } from '../../orders/types.js';
 import { copy } from '../query.js';
 import { turnReads } from '../open-turn.js';
 import type { Customer, Store, TurnOpening, TurnOpenInput } from '../types.js';
-import { batcher } from './batch.js';
+import { batcher, batchersBy } from './batch.js';
+import { insertCustomers } from './customers.js';
 import { type Db, json } from './db.js';
-import type { DedupeSweep } from './dedupe.js';
+import { type DedupeSweep, insertDedupe } from './dedupe.js';
 
 interface Item {
   i: number;
@@ -27,12 +28,8 @@ interface Item {
 // JSON document's rows (a join went by a sequential scan of every conversation).
 const OPEN = `WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb)
     AS v(i int, id text, subscribed boolean, body jsonb, key text, exp bigint, lim int)),
- d AS (INSERT INTO dedupe (key, expires_at) SELECT key, exp FROM v
-   ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
-     WHERE dedupe.expires_at <= excluded.expires_at - $2::bigint
-   RETURNING key),
- ins AS (INSERT INTO customers (id, version, subscribed, body)
-   SELECT id, 1, subscribed, body FROM v ON CONFLICT (id) DO NOTHING RETURNING id, body)
+ d AS (${insertDedupe('SELECT key, exp FROM v', '$2::bigint')}),
+ ins AS (${insertCustomers('SELECT id, 1, subscribed, body FROM v')})
 SELECT v.i, EXISTS (SELECT 1 FROM d WHERE d.key = v.key) AS first,
   coalesce(ins.body, (SELECT c.body FROM customers c WHERE c.id = v.id)) AS customer,
   ins.id IS NOT NULL AS created,
@@ -57,24 +54,18 @@ export function openTurnRepo(
   sweep: DedupeSweep,
 ): (input: TurnOpenInput) => Promise<TurnOpening> {
   // Per TTL, as the dedupe repo: "expired" is checked against each caller's own now (expires_at - ttl).
-  const byTtl = new Map<number, (item: Omit<Item, 'i'>) => Promise<Row | undefined>>();
-  const openWith = (ttlMs: number) => {
-    let call = byTtl.get(ttlMs);
-    if (!call) {
-      call = batcher<Omit<Item, 'i'>, Row | undefined>(
-        async (items) => {
-          const rows = await db.q<Row>(OPEN, [json(items.map((it, i) => ({ ...it, i }))), ttlMs]);
-          const out: (Row | undefined)[] = items.map(() => undefined);
-          for (const r of rows) out[r.i] = r;
-          return out;
-        },
-        // One customer once per statement (its insert touches its row once); dedupe keys name the customer.
-        { key: (it) => it.id },
-      );
-      byTtl.set(ttlMs, call);
-    }
-    return call;
-  };
+  const openWith = batchersBy((ttlMs: number) =>
+    batcher<Omit<Item, 'i'>, Row | undefined>(
+      async (items) => {
+        const rows = await db.q<Row>(OPEN, [json(items.map((it, i) => ({ ...it, i }))), ttlMs]);
+        const out: (Row | undefined)[] = items.map(() => undefined);
+        for (const r of rows) out[r.i] = r;
+        return out;
+      },
+      // One customer once per statement (its insert touches its row once); dedupe keys name the customer.
+      { key: (it) => it.id },
+    ),
+  );
 
   return async (input) => {
     const { key, at, ttlMs } = input.dedupe;
