@@ -36,6 +36,13 @@ export interface ChatCheck {
   states: OutboxState[];
   limit: number;
   done: (rows: OutboxMessage[]) => boolean;
+  /**
+   * The flush may be done once the turn's own rows are delivered, before their sent marks are stored, when
+   * its commit wrote them claimed (so they were the chat's only unsent rows then) and nothing was queued
+   * for the chat in this process since. `done` then sees those rows as sent, and rows another instance
+   * queued after that commit are left to the drainer loop, as if queued after the check.
+   */
+  early?: boolean;
 }
 
 /** The rows a check reads of a chat. */
@@ -143,6 +150,9 @@ export function createDrainer(deps: DrainerDeps): Drainer {
   const held = new Map<string, { n: number; skipped: boolean }>();
   /** Rows written claimed for this drainer (adopt), per chat in seq order: sent by the chat's flush. */
   const adopted = new Map<string, OutboxMessage[]>();
+  /** Sent marks still being stored after an early flush (ChatCheck.early), per chat; all of them. */
+  const marking = new Map<string, Promise<void>>();
+  const marks = new Set<Promise<void>>();
   let errorsInRow = 0;
   let overlimitStreak = 0;
   let lock: Promise<unknown> = Promise.resolve();
@@ -223,6 +233,15 @@ export function createDrainer(deps: DrainerDeps): Drainer {
   /** Returns the chat read back with the mark when `check` is given and the row was sent. */
   async function sendOne(m: OutboxMessage, check?: ChatCheck): Promise<OutboxMessage[] | undefined> {
     if (m.waMessageId || accepted.has(m.id)) return markSent(m, m.waMessageId ?? accepted.get(m.id), check);
+    const result = await deliverOne(m);
+    return result ? markSent(m, result.waMessageId, check) : undefined;
+  }
+
+  /**
+   * Hands m to the channel, not marking it: its result, or undefined when the send failed (then recorded
+   * for a retry, or as failed). Once accepted, this process never sends m again (`accepted`).
+   */
+  async function deliverOne(m: OutboxMessage): Promise<{ waMessageId?: string } | undefined> {
     let result: { waMessageId?: string };
     try {
       if (!channel.canSend()) throw new ChannelNotReadyError('not connected');
@@ -250,7 +269,42 @@ export function createDrainer(deps: DrainerDeps): Drainer {
     errorsInRow = 0;
     overlimitStreak = 0;
     accepted.set(m.id, result.waMessageId);
-    return markSent(m, result.waMessageId, check);
+    return result;
+  }
+
+  /** The sent mark stored in the background (an early flush): tracked per chat and for stop(). */
+  function markLater(m: OutboxMessage, waMessageId: string | undefined): void {
+    const p: Promise<void> = markSent(m, waMessageId).then(() => {
+      marks.delete(p);
+    });
+    marks.add(p);
+    const all = Promise.all([marking.get(m.chat), p]).then(() => {
+      if (marking.get(m.chat) === all) marking.delete(m.chat);
+    });
+    marking.set(m.chat, all);
+  }
+
+  /**
+   * An early flush (ChatCheck.early): the chat's adopted rows delivered in order, their marks stored in the
+   * background. True when `check` is satisfied by them; false (the caller goes on as usual) when one
+   * failed to send or the check wants more.
+   */
+  async function flushEarly(chat: string, check: ChatCheck): Promise<boolean> {
+    const sent: OutboxMessage[] = [];
+    for (let m = takeAdopted(chat); m; m = takeAdopted(chat)) {
+      const known = m.waMessageId ?? accepted.get(m.id);
+      const result = known || accepted.has(m.id) ? { waMessageId: known } : await deliverOne(m);
+      if (!result) return false;
+      markLater(m, result.waMessageId);
+      const at = now();
+      const wa = result.waMessageId ?? m.waMessageId;
+      sent.push({ ...m, state: 'sent', sentAt: at, doneAt: at, ...(wa ? { waMessageId: wa } : {}) });
+    }
+    const view = sent
+      .filter((x) => check.states.includes(x.state))
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, Math.max(0, check.limit));
+    return check.done(view);
   }
 
   /** Claims what the rate allows now and sends it. */
@@ -334,6 +388,19 @@ export function createDrainer(deps: DrainerDeps): Drainer {
   async function flushOwnChat(chat: string, check: ChatCheck, deadlineMs: number): Promise<boolean> {
     const until = now() + deadlineMs;
     const idle = (read?: OutboxMessage[]) => chatDone(chat, check, read);
+    const hold = held.get(chat);
+    if (
+      check.early &&
+      hold &&
+      !hold.skipped &&
+      adopted.has(chat) &&
+      channel.canSend() &&
+      pacer.delay() <= 0 &&
+      (await flushEarly(chat, check))
+    )
+      return true;
+    // An earlier early flush's marks first: until they are stored, its rows hold the chat's head.
+    await marking.get(chat);
     for (;;) {
       if (!channel.canSend()) return idle();
       const d = pacer.delay(); // a pause after a run of errors holds these too
@@ -370,6 +437,7 @@ export function createDrainer(deps: DrainerDeps): Drainer {
       wakeAll();
       await loop;
       await lock;
+      await Promise.all(marks);
       running = false;
     },
     kick(chats) {
@@ -390,8 +458,10 @@ export function createDrainer(deps: DrainerDeps): Drainer {
         released = true;
         if (--h.n > 0) return;
         held.delete(chat);
-        // Enqueued after the flush last looked (a message from another flow): the loop takes it now.
-        if (h.skipped) wakeAll();
+        // Enqueued after the flush last looked (a message from another flow): the loop takes it now, or
+        // once the early flush's marks are stored (until then its rows hold the chat's head).
+        const marked = marking.get(chat);
+        if (h.skipped) marked ? void marked.then(wakeAll) : wakeAll();
         if (adopted.has(chat)) void sendAdopted(chat);
       };
     },

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../helpers/child-processes.js';
 import { dropDatabase, freshDatabase } from '../store/pg-db.js';
 
@@ -70,11 +70,17 @@ describe('npm run start:postgres as a process', () => {
       const c = new pg.Client({ connectionString: dbUrl });
       await c.connect();
       try {
-        const rows = await c.query(
-          "SELECT (SELECT count(*) FROM conversations WHERE customer_id = '+221771234567')::int AS conv, (SELECT count(*) FROM outbox WHERE chat = '+221771234567' AND state = 'sent')::int AS sent",
+        // The sent marks are stored just after the answer (it does not wait for them).
+        await vi.waitFor(
+          async () => {
+            const rows = await c.query(
+              "SELECT (SELECT count(*) FROM conversations WHERE customer_id = '+221771234567')::int AS conv, (SELECT count(*) FROM outbox WHERE chat = '+221771234567' AND state = 'sent')::int AS sent, (SELECT count(*) FROM outbox WHERE chat = '+221771234567' AND state <> 'sent')::int AS unsent",
+            );
+            expect(rows.rows[0]).toMatchObject({ conv: 1, unsent: 0 });
+            expect(rows.rows[0].sent).toBe(replies.length);
+          },
+          { timeout: 5_000 },
         );
-        expect(rows.rows[0]).toMatchObject({ conv: 1 });
-        expect(rows.rows[0].sent).toBeGreaterThan(0);
       } finally {
         await c.end();
       }

@@ -363,6 +363,144 @@ describe('outbox drainer', () => {
     release();
   });
 
+  describe('an early flush (the sandbox on PostgreSQL answering its turn)', () => {
+    /** A store whose sent marks wait until let go: what the flush does before they are stored. */
+    function heldMarks() {
+      const base = createMemoryStore({ now: manualClock().now });
+      const waiting: (() => void)[] = [];
+      let hold = true;
+      let lists = 0;
+      const later =
+        <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+        async (...a: A): Promise<R> => {
+          if (hold) await new Promise<void>((r) => waiting.push(r));
+          return f(...a);
+        };
+      const store: Store = {
+        ...base,
+        outbox: {
+          ...base.outbox,
+          markSent: later(base.outbox.markSent.bind(base.outbox)),
+          markSentThenList: later(base.outbox.markSentThenList.bind(base.outbox)),
+          list: (...a) => {
+            lists++;
+            return base.outbox.list(...a);
+          },
+        },
+      };
+      return {
+        store,
+        lists: () => lists,
+        waiting: () => waiting.length,
+        letGo: () => {
+          hold = false;
+          for (const r of waiting.splice(0)) r();
+        },
+      };
+    }
+    const early = (seen: string[][]) => ({
+      states: ['pending' as const, 'sending' as const, 'sent' as const],
+      limit: 50,
+      early: true,
+      done: (rows: { id: string; state: string }[]) => {
+        seen.push(rows.map((m) => `${m.id}:${m.state}`));
+        return !rows.some((m) => m.state !== 'sent');
+      },
+    });
+    const turn = async (t: ReturnType<typeof setup>, ...ids: string[]) => {
+      const release = t.drainer.holdChat(A);
+      const { claimed } = await t.store.commit(
+        { outbox: ids.map((id) => msg(id, A)), claim: t.drainer.claimFor(A)! },
+        t.clock.now(),
+      );
+      t.drainer.adopt(claimed);
+      return release;
+    };
+
+    it("is done once the turn's claimed rows are delivered, before their sent marks are stored; stop() waits for them", async () => {
+      const h = heldMarks();
+      const t = setup({ pollMs: 60_000, store: h.store });
+      t.drainer.start();
+      await t.clock.advance(100);
+      const release = await turn(t, 'a1', 'a2');
+      const seen: string[][] = [];
+      expect(await t.drainer.flushChat(A, 5_000, early(seen))).toBe(true);
+      expect(t.ch.texts()).toEqual(['a1', 'a2']);
+      // The check saw the turn's rows as sent (newest first), without reading the chat.
+      expect(seen).toEqual([['a2:sent', 'a1:sent']]);
+      expect(h.lists()).toBe(0);
+      expect(h.waiting()).toBe(2);
+      expect((await t.store.outbox.get('a1'))?.state).toBe('sending');
+      release();
+      let stopped = false;
+      const stopping = t.drainer.stop().then(() => {
+        stopped = true;
+      });
+      await t.clock.settle();
+      expect(stopped).toBe(false);
+      h.letGo();
+      await stopping;
+      expect((await t.store.outbox.get('a1'))?.state).toBe('sent');
+      expect(await t.store.outbox.get('a2')).toMatchObject({ state: 'sent', waMessageId: 'WA-2' });
+      expect(t.ch.texts()).toEqual(['a1', 'a2']); // nothing sent twice
+    });
+
+    it('the next flush of the chat waits for those marks; a message queued meanwhile leaves once they are stored', async () => {
+      const h = heldMarks();
+      const t = setup({ pollMs: 60_000, store: h.store });
+      t.start();
+      await t.clock.advance(100);
+      const release = await turn(t, 'a1');
+      expect(await t.drainer.flushChat(A, 5_000, early([]))).toBe(true);
+      // Another flow queues for the chat during the turn: left to the loop, after a1's mark.
+      await t.enqueue(msg('a2', A));
+      t.drainer.kick([A]);
+      release();
+      await t.clock.settle();
+      expect(t.ch.texts()).toEqual(['a1']);
+      h.letGo();
+      await t.clock.settle();
+      expect(t.ch.texts()).toEqual(['a1', 'a2']);
+      expect((await t.store.outbox.get('a2'))?.state).toBe('sent');
+    });
+
+    it('is not taken when something else was queued for the chat during the turn: that message is in the answer too', async () => {
+      const h = heldMarks();
+      h.letGo();
+      const t = setup({ pollMs: 60_000, store: h.store });
+      t.start();
+      await t.clock.advance(100);
+      const release = await turn(t, 'a1');
+      // The turn's later commit could not claim its row (a1 was unsent): pending, kicked.
+      await t.enqueue(msg('a2', A));
+      t.drainer.kick([A]);
+      const seen: string[][] = [];
+      expect(await t.drainer.flushChat(A, 5_000, early(seen))).toBe(true);
+      expect(t.ch.texts()).toEqual(['a1', 'a2']);
+      // Read back with each sent mark, as without `early`.
+      expect(seen.at(-1)).toEqual(['a2:sent', 'a1:sent']);
+      expect((await t.store.outbox.get('a2'))?.state).toBe('sent');
+      release();
+    });
+
+    it('a row the channel refuses sends the flush the usual way: retried, nothing lost', async () => {
+      const h = heldMarks();
+      h.letGo();
+      const t = setup({ pollMs: 60_000, store: h.store });
+      t.start();
+      await t.clock.advance(100);
+      const release = await turn(t, 'a1', 'a2');
+      t.ch.fail = (text, attempt) =>
+        text === 'a2' && attempt === 1 ? new Error('socket hang up') : undefined;
+      const flushed = t.drainer.flushChat(A, 60_000, early([]));
+      await t.clock.advance(10_000);
+      expect(await flushed).toBe(true);
+      expect(t.ch.texts()).toEqual(['a1', 'a2']);
+      expect((await t.store.outbox.get('a2'))?.state).toBe('sent');
+      release();
+    });
+  });
+
   it('rows written claimed for a turn that ends without its flush are sent when it lets go', async () => {
     const t = setup({ pollMs: 60_000 });
     t.start();

@@ -27,6 +27,43 @@ describe('bot on STORE=postgres', () => {
     expect(c).toMatchObject({ DATABASE_POOL_SIZE: 10, DATABASE_STATEMENT_TIMEOUT_MS: 10_000 });
   });
 
+  it('answers each message with its own replies, sent once, while their sent marks are stored after the answer', async () => {
+    url = await freshDatabase();
+    bot = await startTestBot({ STORE: 'postgres', DATABASE_URL: url, DATABASE_POOL_SIZE: '4' });
+    // Many new customers at once, each answered with its welcome.
+    const phones = Array.from({ length: 20 }, (_, i) => `+2217760000${String(i).padStart(2, '0')}`);
+    const answers = await Promise.all(phones.map((p) => say(bot!, p, 'bonjour')));
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.replies.length).toBeGreaterThan(0);
+    }
+    // One customer writing again the moment each answer comes: the previous turn's marks may not be
+    // stored yet, and the next answer still carries its own replies, in order, and nothing earlier.
+    const said: string[] = [];
+    for (const text of ['menu', '1', 'annuler', 'menu']) {
+      const a = await say(bot, CUSTOMER, text);
+      expect(a.status).toBe(200);
+      expect(a.replies.length).toBeGreaterThan(0);
+      said.push(...a.replies.map((r) => r.text));
+    }
+    const out = (await transcript(bot, CUSTOMER)).filter((e) => e.direction === 'out').map((e) => e.text);
+    expect(out).toEqual(said);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await waitFor(async () => {
+        const r = await c.query("SELECT count(*)::int AS n FROM outbox WHERE state <> 'sent'");
+        return r.rows[0].n === 0;
+      }, 5_000);
+      const sent = await c.query('SELECT chat, count(*)::int AS n FROM outbox GROUP BY chat');
+      const byChat = new Map(sent.rows.map((r) => [r.chat as string, r.n as number]));
+      expect(byChat.get(CUSTOMER)).toBe(said.length);
+      for (const [i, p] of phones.entries()) expect(byChat.get(p)).toBe(answers[i]!.replies.length);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('buys airtime through the sandbox: one collect, one delivery, one receipt, the order completed in the database', async () => {
     url = await freshDatabase();
     bot = await startTestBot({ STORE: 'postgres', DATABASE_URL: url, DATABASE_POOL_SIZE: '4' });
