@@ -464,6 +464,45 @@ describe('outbox drainer', () => {
       expect((await t.store.outbox.get('a2'))?.state).toBe('sent');
     });
 
+    it("the chat's next turn, whose rows could not be claimed, waits for those marks before it claims", async () => {
+      const h = heldMarks();
+      const t = setup({ pollMs: 60_000, store: h.store });
+      t.start();
+      await t.clock.advance(100);
+      const first = await turn(t, 'a1');
+      expect(await t.drainer.flushChat(A, 5_000, early([]))).toBe(true);
+      first();
+      // The next turn commits while a1 is still 'sending': its row is written pending, not claimed.
+      const release = t.drainer.holdChat(A);
+      const { claimed } = await t.store.commit(
+        { outbox: [msg('a2', A)], claim: t.drainer.claimFor(A)! },
+        t.clock.now(),
+      );
+      expect(claimed).toEqual([]);
+      t.drainer.kick([A]);
+      let claims = 0;
+      const claimOf = t.store.outbox.claim.bind(t.store.outbox);
+      t.store.outbox.claim = (...a) => {
+        claims++;
+        return claimOf(...a);
+      };
+      const seen: string[][] = [];
+      let done: boolean | undefined;
+      const flushed = t.drainer.flushChat(A, 5_000, early(seen)).then((d) => {
+        done = d;
+      });
+      await t.clock.settle();
+      expect(claims).toBe(0);
+      expect(done).toBeUndefined();
+      h.letGo();
+      await flushed;
+      expect(done).toBe(true);
+      expect(claims).toBe(1);
+      expect(t.ch.texts()).toEqual(['a1', 'a2']);
+      expect(seen.at(-1)).toEqual(['a2:sent', 'a1:sent']);
+      release();
+    });
+
     it('is not taken when something else was queued for the chat during the turn: that message is in the answer too', async () => {
       const h = heldMarks();
       h.letGo();
