@@ -150,9 +150,8 @@ export function createDrainer(deps: DrainerDeps): Drainer {
   const held = new Map<string, { n: number; skipped: boolean }>();
   /** Rows written claimed for this drainer (adopt), per chat in seq order: sent by the chat's flush. */
   const adopted = new Map<string, OutboxMessage[]>();
-  /** Sent marks still being stored after an early flush (ChatCheck.early), per chat; all of them. */
+  /** Sent marks still being stored after an early flush (ChatCheck.early): per chat, all of its marks. */
   const marking = new Map<string, Promise<void>>();
-  const marks = new Set<Promise<void>>();
   let errorsInRow = 0;
   let overlimitStreak = 0;
   let lock: Promise<unknown> = Promise.resolve();
@@ -232,16 +231,17 @@ export function createDrainer(deps: DrainerDeps): Drainer {
 
   /** Returns the chat read back with the mark when `check` is given and the row was sent. */
   async function sendOne(m: OutboxMessage, check?: ChatCheck): Promise<OutboxMessage[] | undefined> {
-    if (m.waMessageId || accepted.has(m.id)) return markSent(m, m.waMessageId ?? accepted.get(m.id), check);
     const result = await deliverOne(m);
     return result ? markSent(m, result.waMessageId, check) : undefined;
   }
 
   /**
    * Hands m to the channel, not marking it: its result, or undefined when the send failed (then recorded
-   * for a retry, or as failed). Once accepted, this process never sends m again (`accepted`).
+   * for a retry, or as failed). A row already accepted (by this process, or with its WhatsApp id) is not
+   * sent again: its known result only waits for the mark.
    */
   async function deliverOne(m: OutboxMessage): Promise<{ waMessageId?: string } | undefined> {
+    if (m.waMessageId || accepted.has(m.id)) return { waMessageId: m.waMessageId ?? accepted.get(m.id) };
     let result: { waMessageId?: string };
     try {
       if (!channel.canSend()) throw new ChannelNotReadyError('not connected');
@@ -274,11 +274,8 @@ export function createDrainer(deps: DrainerDeps): Drainer {
 
   /** The sent mark stored in the background (an early flush): tracked per chat and for stop(). */
   function markLater(m: OutboxMessage, waMessageId: string | undefined): void {
-    const p: Promise<void> = markSent(m, waMessageId).then(() => {
-      marks.delete(p);
-    });
-    marks.add(p);
-    const all = Promise.all([marking.get(m.chat), p]).then(() => {
+    // markSent never rejects (a failed mark is logged and kept in `accepted`).
+    const all = Promise.all([marking.get(m.chat), markSent(m, waMessageId)]).then(() => {
       if (marking.get(m.chat) === all) marking.delete(m.chat);
     });
     marking.set(m.chat, all);
@@ -292,12 +289,11 @@ export function createDrainer(deps: DrainerDeps): Drainer {
   async function flushEarly(chat: string, check: ChatCheck): Promise<boolean> {
     const sent: OutboxMessage[] = [];
     for (let m = takeAdopted(chat); m; m = takeAdopted(chat)) {
-      const known = m.waMessageId ?? accepted.get(m.id);
-      const result = known || accepted.has(m.id) ? { waMessageId: known } : await deliverOne(m);
+      const result = await deliverOne(m);
       if (!result) return false;
       markLater(m, result.waMessageId);
       const at = now();
-      const wa = result.waMessageId ?? m.waMessageId;
+      const wa = result.waMessageId;
       sent.push({ ...m, state: 'sent', sentAt: at, doneAt: at, ...(wa ? { waMessageId: wa } : {}) });
     }
     const view = sent
@@ -437,7 +433,7 @@ export function createDrainer(deps: DrainerDeps): Drainer {
       wakeAll();
       await loop;
       await lock;
-      await Promise.all(marks);
+      await Promise.all(marking.values());
       running = false;
     },
     kick(chats) {

@@ -84,6 +84,17 @@ function setup(over: Partial<DrainerDeps> & { perMinute?: number; store?: Store 
   return { clock, store, ch, alerts, failed, drainer, make, start, enqueue };
 }
 
+/** Counts the store's outbox claims from now on. */
+function countClaims(store: Store): () => number {
+  let claims = 0;
+  const claimOf = store.outbox.claim.bind(store.outbox);
+  store.outbox.claim = (...a) => {
+    claims++;
+    return claimOf(...a);
+  };
+  return () => claims;
+}
+
 describe('outbox drainer', () => {
   it('keeps each chat in order, even through a retry of its first message; other chats go on', async () => {
     const t = setup();
@@ -306,15 +317,10 @@ describe('outbox drainer', () => {
     // Another instance's drainer cannot take them meanwhile.
     const other = t.make('p2');
     expect(await other.drainOnce()).toBe(0);
-    let claims = 0;
-    const claimOf = t.store.outbox.claim.bind(t.store.outbox);
-    t.store.outbox.claim = (...a) => {
-      claims++;
-      return claimOf(...a);
-    };
+    const claims = countClaims(t.store);
     expect(await t.drainer.flushChat(A, 5_000)).toBe(true);
     expect(t.ch.texts()).toEqual(['a1', 'a2']);
-    expect(claims).toBe(0);
+    expect(claims()).toBe(0);
     expect((await t.store.outbox.get('a2'))?.state).toBe('sent');
     release();
     // Released: no claim for A any more.
@@ -407,6 +413,15 @@ describe('outbox drainer', () => {
         return !rows.some((m) => m.state !== 'sent');
       },
     });
+    /** A started drainer on such a store; its marks wait until h.letGo() unless `marksHeld` is false. */
+    const started = async (marksHeld: boolean) => {
+      const h = heldMarks();
+      if (!marksHeld) h.letGo();
+      const t = setup({ pollMs: 60_000, store: h.store });
+      t.start();
+      await t.clock.advance(100);
+      return { h, t };
+    };
     const turn = async (t: ReturnType<typeof setup>, ...ids: string[]) => {
       const release = t.drainer.holdChat(A);
       const { claimed } = await t.store.commit(
@@ -418,10 +433,7 @@ describe('outbox drainer', () => {
     };
 
     it("is done once the turn's claimed rows are delivered, before their sent marks are stored; stop() waits for them", async () => {
-      const h = heldMarks();
-      const t = setup({ pollMs: 60_000, store: h.store });
-      t.drainer.start();
-      await t.clock.advance(100);
+      const { h, t } = await started(true);
       const release = await turn(t, 'a1', 'a2');
       const seen: string[][] = [];
       expect(await t.drainer.flushChat(A, 5_000, early(seen))).toBe(true);
@@ -446,10 +458,7 @@ describe('outbox drainer', () => {
     });
 
     it('the next flush of the chat waits for those marks; a message queued meanwhile leaves once they are stored', async () => {
-      const h = heldMarks();
-      const t = setup({ pollMs: 60_000, store: h.store });
-      t.start();
-      await t.clock.advance(100);
+      const { h, t } = await started(true);
       const release = await turn(t, 'a1');
       expect(await t.drainer.flushChat(A, 5_000, early([]))).toBe(true);
       // Another flow queues for the chat during the turn: left to the loop, after a1's mark.
@@ -465,10 +474,7 @@ describe('outbox drainer', () => {
     });
 
     it("the chat's next turn, whose rows could not be claimed, waits for those marks before it claims", async () => {
-      const h = heldMarks();
-      const t = setup({ pollMs: 60_000, store: h.store });
-      t.start();
-      await t.clock.advance(100);
+      const { h, t } = await started(true);
       const first = await turn(t, 'a1');
       expect(await t.drainer.flushChat(A, 5_000, early([]))).toBe(true);
       first();
@@ -480,35 +486,26 @@ describe('outbox drainer', () => {
       );
       expect(claimed).toEqual([]);
       t.drainer.kick([A]);
-      let claims = 0;
-      const claimOf = t.store.outbox.claim.bind(t.store.outbox);
-      t.store.outbox.claim = (...a) => {
-        claims++;
-        return claimOf(...a);
-      };
+      const claims = countClaims(t.store);
       const seen: string[][] = [];
       let done: boolean | undefined;
       const flushed = t.drainer.flushChat(A, 5_000, early(seen)).then((d) => {
         done = d;
       });
       await t.clock.settle();
-      expect(claims).toBe(0);
+      expect(claims()).toBe(0);
       expect(done).toBeUndefined();
       h.letGo();
       await flushed;
       expect(done).toBe(true);
-      expect(claims).toBe(1);
+      expect(claims()).toBe(1);
       expect(t.ch.texts()).toEqual(['a1', 'a2']);
       expect(seen.at(-1)).toEqual(['a2:sent', 'a1:sent']);
       release();
     });
 
     it('is not taken when something else was queued for the chat during the turn: that message is in the answer too', async () => {
-      const h = heldMarks();
-      h.letGo();
-      const t = setup({ pollMs: 60_000, store: h.store });
-      t.start();
-      await t.clock.advance(100);
+      const { t } = await started(false);
       const release = await turn(t, 'a1');
       // The turn's later commit could not claim its row (a1 was unsent): pending, kicked.
       await t.enqueue(msg('a2', A));
@@ -523,11 +520,7 @@ describe('outbox drainer', () => {
     });
 
     it('a row the channel refuses sends the flush the usual way: retried, nothing lost', async () => {
-      const h = heldMarks();
-      h.letGo();
-      const t = setup({ pollMs: 60_000, store: h.store });
-      t.start();
-      await t.clock.advance(100);
+      const { t } = await started(false);
       const release = await turn(t, 'a1', 'a2');
       t.ch.fail = (text, attempt) =>
         text === 'a2' && attempt === 1 ? new Error('socket hang up') : undefined;
